@@ -1,0 +1,223 @@
+/* offload-application.c: the GTK face of Offload
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "offload-application.h"
+#include "offload-preferences-window.h"
+#include "offload-window.h"
+
+struct _OffloadApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (OffloadApplication, offload_application, ADW_TYPE_APPLICATION)
+
+static void
+apply_color_scheme (OffloadApplication *self)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  g_autofree char *scheme = g_settings_get_string (self->settings, "color-scheme");
+
+  if (g_strcmp0 (scheme, "light") == 0)
+    adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  else if (g_strcmp0 (scheme, "dark") == 0)
+    adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  else
+    adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static int
+offload_application_handle_local_options (GApplication *app,
+                                          GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  return G_APPLICATION_CLASS (offload_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+offload_application_activate (GApplication *app)
+{
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (offload_window_new (OFFLOAD_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  OffloadApplication *self = user_data;
+  GList *windows;
+
+  /* Close the windows rather than quitting outright, so each one saves
+   * its state and stops its work the way it does when closed by hand;
+   * the application ends with its last window. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (const GList *iter = windows; iter != NULL; iter = iter->next)
+    gtk_window_close (iter->data);
+  g_list_free (windows);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  OffloadApplication *self = user_data;
+  static const char *developers[] = { "The Offload developers", NULL };
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_show_about_dialog (GTK_WIDGET (window),
+#else
+  adw_show_about_window (window,
+#endif
+                         "application-name", _("Offload"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Offload developers"),
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Keep the interface responsive while heavy work runs: "
+                                       "HTTP fetches in worker threads, dataset crunching "
+                                       "in worker processes, and a meter that shows the "
+                                       "difference."),
+                         "website", PACKAGE_WEBSITE,
+                         "issue-url", PACKAGE_WEBSITE "/issues",
+                         "developers", developers,
+                         /* Translators: put your names here, one a line */
+                         "translator-credits", _("translator-credits"),
+                         "copyright", "© 2026 The Offload developers",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  OffloadApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  OffloadPreferencesWindow *preferences;
+
+  preferences = offload_preferences_window_new (self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "preferences", preferences_action },
+};
+
+static void
+offload_application_startup (GApplication *app)
+{
+  OffloadApplication *self = OFFLOAD_APPLICATION (app);
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<Primary>q", NULL } },
+    { "app.preferences", { "<Primary>comma", NULL } },
+    { "window.close", { "<Primary>w", NULL } },
+    { "win.hud-visible", { "F9", NULL } },
+    { "win.reset-hud", { "<Primary>r", NULL } },
+    { "win.freeze-for-duration", { "<Primary><Shift>f", NULL } },
+  };
+
+  G_APPLICATION_CLASS (offload_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
+
+  g_signal_connect_object (self->settings, "changed::color-scheme",
+                           G_CALLBACK (apply_color_scheme), self, G_CONNECT_SWAPPED);
+  apply_color_scheme (self);
+}
+
+static void
+offload_application_dispose (GObject *object)
+{
+  OffloadApplication *self = (OffloadApplication *)object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (offload_application_parent_class)->dispose (object);
+}
+
+static void
+offload_application_class_init (OffloadApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = offload_application_dispose;
+
+  app_class->activate = offload_application_activate;
+  app_class->startup = offload_application_startup;
+  app_class->handle_local_options = offload_application_handle_local_options;
+}
+
+static void
+offload_application_init (OffloadApplication *self)
+{
+  static const GOptionEntry main_entries[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  self->settings = g_settings_new (APP_ID);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
+}
+
+/**
+ * offload_application_new:
+ *
+ * Returns: (transfer full): the application
+ */
+OffloadApplication *
+offload_application_new (void)
+{
+  return g_object_new (OFFLOAD_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", RESOURCE_PREFIX,
+                       NULL);
+}
+
+/**
+ * offload_application_get_settings:
+ * @self: the application
+ *
+ * Returns: (transfer none): the app's settings
+ */
+GSettings *
+offload_application_get_settings (OffloadApplication *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}

@@ -1,0 +1,95 @@
+/* offload-cli.c: the headless subcommands
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "offload-cli.h"
+
+/* `offload NAME ...` runs NAME here without initialising GTK, so scripts,
+ * tests and benchmarks need no display. Each feature adds its command to
+ * this table; `offload --help` lists what the table holds. */
+
+typedef struct
+{
+  const char *name;
+  const char *summary;
+  int       (*run) (int argc, char **argv);
+} OffloadCliCommand;
+
+static const OffloadCliCommand commands[] = {
+  { NULL }
+};
+
+static const OffloadCliCommand *
+lookup (const char *name)
+{
+  for (const OffloadCliCommand *c = commands; c->name != NULL; c++)
+    if (g_strcmp0 (c->name, name) == 0)
+      return c;
+
+  return NULL;
+}
+
+gboolean
+offload_cli_is_command (const char *name)
+{
+  return name != NULL && lookup (name) != NULL;
+}
+
+/**
+ * offload_cli_run:
+ * @argc: the count of @argv
+ * @argv: the command's name, then its arguments
+ *
+ * Returns: the process exit code
+ */
+int
+offload_cli_run (int    argc,
+                 char **argv)
+{
+  const OffloadCliCommand *command;
+
+  g_return_val_if_fail (argc > 0, OFFLOAD_EXIT_USAGE);
+
+  command = lookup (argv[0]);
+  if (command == NULL)
+    {
+      g_printerr (_("offload: unknown command “%s”\n"), argv[0]);
+      return OFFLOAD_EXIT_USAGE;
+    }
+
+  return command->run (argc, argv);
+}
+
+/**
+ * offload_cli_describe:
+ *
+ * Returns: (transfer full): the list of commands for `offload --help`
+ */
+char *
+offload_cli_describe (void)
+{
+  GString *text = g_string_new (NULL);
+
+  if (commands[0].name == NULL)
+    {
+      g_string_append (text, _("Run without arguments to open the window."));
+      return g_string_free (text, FALSE);
+    }
+
+  g_string_append (text, _("Commands (run without a display):"));
+  g_string_append_c (text, '\n');
+  for (const OffloadCliCommand *c = commands; c->name != NULL; c++)
+    g_string_append_printf (text, "  %-14s%s\n", c->name, _(c->summary));
+  g_string_append_c (text, '\n');
+  g_string_append (text, _("Run “offload COMMAND --help” for a command’s options; "
+                           "without a command, Offload opens its window."));
+
+  return g_string_free (text, FALSE);
+}

@@ -1,0 +1,39 @@
+/* main.c: a known subcommand runs headless, anything else opens the app
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "offload-application.h"
+#include "offload-cli.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(OffloadApplication) app = NULL;
+  g_autofree char *commands = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc > 1 && offload_cli_is_command (argv[1]))
+    return offload_cli_run (argc - 1, argv + 1);
+
+  app = offload_application_new ();
+  commands = offload_cli_describe ();
+  g_application_set_option_context_parameter_string (G_APPLICATION (app), _("[COMMAND …]"));
+  g_application_set_option_context_summary (G_APPLICATION (app),
+                                            _("Keep a GUI responsive while heavy work runs."));
+  g_application_set_option_context_description (G_APPLICATION (app), commands);
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
