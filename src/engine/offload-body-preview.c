@@ -1,0 +1,168 @@
+/* offload-body-preview.c: a readable preview of a response body
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "offload-body-preview.h"
+
+/* Pure functions of the bytes, run in the fetch worker thread: parsing and
+ * pretty-printing a large JSON body is exactly the kind of work that must not
+ * happen on the main thread. */
+
+G_DEFINE_ENUM_TYPE (OffloadPreviewKind, offload_preview_kind,
+                    G_DEFINE_ENUM_VALUE (OFFLOAD_PREVIEW_NONE, "none"),
+                    G_DEFINE_ENUM_VALUE (OFFLOAD_PREVIEW_JSON, "json"),
+                    G_DEFINE_ENUM_VALUE (OFFLOAD_PREVIEW_TEXT, "text"),
+                    G_DEFINE_ENUM_VALUE (OFFLOAD_PREVIEW_HEX, "hex"))
+
+static gboolean
+looks_like_json (const guint8 *data,
+                 gsize         length,
+                 const char   *content_type)
+{
+  if (content_type != NULL && strstr (content_type, "json") != NULL)
+    return TRUE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (g_ascii_isspace (data[i]))
+        continue;
+      return data[i] == '{' || data[i] == '[';
+    }
+
+  return FALSE;
+}
+
+static char *
+pretty_json (const guint8 *data,
+             gsize         length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = NULL;
+
+  if (!json_parser_load_from_data (parser, (const char *) data, (gssize) length, NULL))
+    return NULL;
+
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+
+  return json_generator_to_data (generator, NULL);
+}
+
+/* Valid UTF-8 without control characters other than whitespace, allowing
+ * a multi-byte character cut off at the end of an incomplete preview. */
+static gboolean
+is_text (const guint8 *data,
+         gsize         length,
+         gboolean      complete)
+{
+  const char *end = NULL;
+
+  if (!g_utf8_validate ((const char *) data, (gssize) length, &end))
+    {
+      gsize rest = length - (gsize) ((const guint8 *) end - data);
+
+      if (complete || rest >= 4)
+        return FALSE;
+    }
+
+  for (const guint8 *p = data; p < (const guint8 *) end; p++)
+    if (*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')
+      return FALSE;
+
+  return TRUE;
+}
+
+static char *
+hex_dump (const guint8 *data,
+          gsize         length)
+{
+  GString *out = g_string_new (NULL);
+  gsize shown = MIN (length, OFFLOAD_PREVIEW_MAX_HEX_BYTES);
+
+  for (gsize offset = 0; offset < shown; offset += 16)
+    {
+      g_string_append_printf (out, "%08" G_GSIZE_MODIFIER "x ", offset);
+      for (gsize i = 0; i < 16; i++)
+        {
+          if (offset + i < shown)
+            g_string_append_printf (out, " %02x", data[offset + i]);
+          else
+            g_string_append (out, "   ");
+          if (i == 7)
+            g_string_append_c (out, ' ');
+        }
+      g_string_append (out, "  |");
+      for (gsize i = 0; i < 16 && offset + i < shown; i++)
+        {
+          guint8 c = data[offset + i];
+          g_string_append_c (out, c >= 0x20 && c < 0x7f ? (char) c : '.');
+        }
+      g_string_append (out, "|\n");
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * offload_body_preview:
+ * @data: (array length=length): the first bytes of a body
+ * @length: how many
+ * @complete: whether @data is the whole body
+ * @content_type: (nullable): the Content-Type, without parameters or with
+ * @kind: (out): what the preview is
+ *
+ * Makes a preview: pretty-printed JSON when the body is complete JSON, text
+ * when it is text, a hex view of the first %OFFLOAD_PREVIEW_MAX_HEX_BYTES
+ * otherwise. The caller says in the UI when only the start was kept.
+ *
+ * Returns: (transfer full) (nullable): the preview, %NULL for an empty body
+ */
+char *
+offload_body_preview (const guint8       *data,
+                      gsize               length,
+                      gboolean            complete,
+                      const char         *content_type,
+                      OffloadPreviewKind *kind)
+{
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  if (length == 0)
+    {
+      *kind = OFFLOAD_PREVIEW_NONE;
+      return NULL;
+    }
+
+  if (complete && looks_like_json (data, length, content_type))
+    {
+      char *pretty = pretty_json (data, length);
+
+      if (pretty != NULL)
+        {
+          *kind = OFFLOAD_PREVIEW_JSON;
+          return pretty;
+        }
+    }
+
+  if (is_text (data, length, complete))
+    {
+      const char *end = NULL;
+
+      g_utf8_validate ((const char *) data, (gssize) length, &end);
+      *kind = OFFLOAD_PREVIEW_TEXT;
+      return g_strndup ((const char *) data, (gsize) ((const guint8 *) end - data));
+    }
+
+  *kind = OFFLOAD_PREVIEW_HEX;
+  return hex_dump (data, length);
+}

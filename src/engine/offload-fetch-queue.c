@@ -1,0 +1,1173 @@
+/* offload-fetch-queue.c: many HTTP requests at once, in worker threads
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "offload-fetch-queue.h"
+#include "offload-fetch-request-private.h"
+
+/* How a run works:
+ *
+ * - Every request is a GTask created on the main thread. Its thread
+ *   function does a blocking libsoup send and reads the body in chunks.
+ *
+ * - The tasks do not go to GTask's shared pool: it has 10 threads and grows
+ *   slowly when they block, so 32 requests would not really be in flight at
+ *   once. They go to a GThreadPool of exactly `concurrency` threads for this
+ *   run (GNOME Software runs its jobs on its own thread the same way).
+ *
+ * - One SoupSession per run, shared by those threads (libsoup allows
+ *   concurrent sync sends since 3.2). Its connection limits are
+ *   construct-only and default to 2 per host and 10 in all, which would
+ *   serialise the requests again, so they are sized to the concurrency.
+ *
+ * - SoupSession:timeout is a socket timeout, not a deadline. The deadline is
+ *   a timer per request on a small watchdog thread of the run, which cancels
+ *   the request's GCancellable; it works even when the main loop is blocked
+ *   (the blocking mode).
+ *
+ * - Worker threads write only their request's progress counters (under the
+ *   request's lock) and hand the result back with g_task_return_pointer();
+ *   the UI pulls progress with offload_fetch_queue_update() once a frame.
+ */
+
+#define READ_CHUNK (64 * 1024)
+
+typedef struct _Run Run;
+
+struct _OffloadFetchQueue
+{
+  GObject   parent_instance;
+
+  guint     concurrency;
+  guint     timeout;
+  guint64   max_body;
+
+  Run      *run;
+
+  guint     n_requests;
+  guint     n_finished;
+  guint     n_failed;
+  guint     n_cancelled;
+  guint64   bytes_received;
+};
+
+enum {
+  PROP_0,
+  PROP_CONCURRENCY,
+  PROP_TIMEOUT,
+  PROP_MAX_BODY,
+  PROP_RUNNING,
+  PROP_N_REQUESTS,
+  PROP_N_FINISHED,
+  PROP_N_FAILED,
+  PROP_N_CANCELLED,
+  PROP_BYTES_RECEIVED,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (OffloadFetchQueue, offload_fetch_queue, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+
+/* The watchdog: a thread with its own context, for the deadline timers. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  GMainContext    *context;
+  GMainLoop       *loop;
+} Watchdog;
+
+static Watchdog *
+watchdog_ref (Watchdog *watchdog)
+{
+  g_atomic_ref_count_inc (&watchdog->ref_count);
+  return watchdog;
+}
+
+static void
+watchdog_unref (Watchdog *watchdog)
+{
+  if (g_atomic_ref_count_dec (&watchdog->ref_count))
+    {
+      g_main_loop_unref (watchdog->loop);
+      g_main_context_unref (watchdog->context);
+      g_free (watchdog);
+    }
+}
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  Watchdog *watchdog = data;
+
+  g_main_context_push_thread_default (watchdog->context);
+  g_main_loop_run (watchdog->loop);
+  g_main_context_pop_thread_default (watchdog->context);
+  watchdog_unref (watchdog);
+
+  return NULL;
+}
+
+static Watchdog *
+watchdog_start (void)
+{
+  Watchdog *watchdog = g_new0 (Watchdog, 1);
+
+  g_atomic_ref_count_init (&watchdog->ref_count);
+  watchdog->context = g_main_context_new ();
+  watchdog->loop = g_main_loop_new (watchdog->context, FALSE);
+
+  /* The thread holds its own reference and is never joined: quitting it
+   * must not make the main thread wait. */
+  g_thread_unref (g_thread_new ("offload-fetch-watchdog", watchdog_thread,
+                                watchdog_ref (watchdog)));
+
+  return watchdog;
+}
+
+static void
+watchdog_stop (Watchdog *watchdog)
+{
+  g_main_loop_quit (watchdog->loop);
+  watchdog_unref (watchdog);
+}
+
+/* One request's deadline, shared by the worker and the timer. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  GCancellable    *cancellable;
+  gint             fired;
+} Deadline;
+
+static void
+deadline_unref (gpointer data)
+{
+  Deadline *deadline = data;
+
+  if (g_atomic_ref_count_dec (&deadline->ref_count))
+    {
+      g_object_unref (deadline->cancellable);
+      g_free (deadline);
+    }
+}
+
+static gboolean
+deadline_fire (gpointer data)
+{
+  Deadline *deadline = data;
+
+  g_atomic_int_set (&deadline->fired, TRUE);
+  g_cancellable_cancel (deadline->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* What a thread function needs: copies and references, never widgets. */
+typedef struct
+{
+  OffloadFetchRequest *request;
+  GCancellable        *cancellable;
+  SoupSession         *session;
+  Watchdog            *watchdog;
+  guint64              max_body;
+  guint                timeout;
+  guint                generation;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->request);
+  g_clear_object (&job->cancellable);
+  g_clear_object (&job->session);
+  g_clear_pointer (&job->watchdog, watchdog_unref);
+  g_free (job);
+}
+
+struct _Run
+{
+  OffloadFetchQueue *queue;        /* weak: the queue owns the run */
+  GTask             *task;
+  GPtrArray         *requests;
+  GThreadPool       *pool;
+  SoupSession       *session;
+  Watchdog          *watchdog;
+  GCancellable      *cancellable;
+  gulong             cancelled_id;
+  guint              n_pending;
+  guint              generation;
+  gint               next_thread;
+};
+
+static void
+run_free (Run *run)
+{
+  if (run->cancelled_id != 0)
+    g_cancellable_disconnect (run->cancellable, run->cancelled_id);
+  g_clear_object (&run->cancellable);
+  /* Threads still finishing their last iteration end on their own. */
+  if (run->pool != NULL)
+    g_thread_pool_free (run->pool, FALSE, FALSE);
+  g_clear_pointer (&run->watchdog, watchdog_stop);
+  g_clear_object (&run->session);
+  g_clear_pointer (&run->requests, g_ptr_array_unref);
+  g_clear_object (&run->task);
+  g_free (run);
+}
+
+/* A readable thread name for the timeline: fetch-1, fetch-2... numbered
+ * per run, in the order the pool's threads first take a request. */
+typedef struct
+{
+  guint generation;
+  guint index;
+} ThreadLabel;
+
+static GPrivate thread_label = G_PRIVATE_INIT (g_free);
+
+static char *
+current_thread_name (gint  *next_index,
+                     guint  generation)
+{
+  ThreadLabel *label = g_private_get (&thread_label);
+
+  if (next_index == NULL)
+    return g_strdup ("main");
+
+  if (label == NULL)
+    {
+      label = g_new0 (ThreadLabel, 1);
+      g_private_set (&thread_label, label);
+    }
+  if (label->generation != generation || label->index == 0)
+    {
+      label->generation = generation;
+      label->index = (guint) g_atomic_int_add (next_index, 1) + 1;
+    }
+
+  return g_strdup_printf ("fetch-%u", label->index);
+}
+
+/* Errors in plain words first, the technical detail after. */
+static GError *
+describe_error (const GError *error,
+                GUri         *uri,
+                gboolean      deadline_hit,
+                guint         timeout)
+{
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  int port = uri != NULL ? g_uri_get_port (uri) : -1;
+  g_autofree char *where = NULL;
+
+  if (port < 0 && uri != NULL)
+    port = g_strcmp0 (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+  where = g_strdup_printf ("%s:%d", host != NULL ? host : "?", port);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (deadline_hit)
+        return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_DEADLINE,
+                            _("Took longer than the %u s time limit, so it was stopped"),
+                            timeout);
+      return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+    }
+
+  if (error->domain == G_RESOLVER_ERROR)
+    return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_HOST_NOT_FOUND,
+                        _("Host not found: “%s” could not be resolved. Check the address "
+                          "and the network. (%s)"),
+                        host != NULL ? host : "?", error->message);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_CONNECTION_REFUSED,
+                        _("Connection refused: nothing is accepting connections at %s. "
+                          "Is the server running? (%s)"),
+                        where, error->message);
+
+  if (error->domain == G_TLS_ERROR)
+    return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TLS,
+                        _("Secure connection failed: the certificate of %s is not trusted "
+                          "or TLS could not be set up. Certificates are always verified. "
+                          "(%s)"),
+                        where, error->message);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TIMEOUT,
+                        _("The server at %s stopped responding for %u s. (%s)"),
+                        where, timeout, error->message);
+
+  if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS)
+      || g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
+    return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TOO_MANY_REDIRECTS,
+                        _("Too many redirects: the server keeps sending the request "
+                          "elsewhere, probably in a loop. (%s)"),
+                        error->message);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED)
+      || error->domain == SOUP_SESSION_ERROR)
+    return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_CONNECTION_RESET,
+                        _("The connection to %s was closed before the response was "
+                          "complete. (%s)"),
+                        where, error->message);
+
+  return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_NETWORK,
+                      _("The request failed. (%s)"), error->message);
+}
+
+static void
+append_header (const char *name,
+               const char *value,
+               gpointer    user_data)
+{
+  g_string_append_printf (user_data, "%s: %s\n", name, value);
+}
+
+static char *
+content_type_of (SoupMessage *msg)
+{
+  const char *type;
+
+  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+  return g_strdup (type);
+}
+
+/* The whole request, blocking. Runs in a pool thread, or on the main
+ * thread in the blocking mode (next_thread == NULL). */
+static OffloadFetchResult *
+fetch_one (Job  *job,
+           gint *next_thread)
+{
+  g_autoptr(OffloadFetchResult) result = g_new0 (OffloadFetchResult, 1);
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GByteArray) preview = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSource) deadline_source = NULL;
+  g_autofree guint8 *buffer = NULL;
+  OffloadFetchRequest *request = job->request;
+  const char *url = offload_fetch_request_get_url (request);
+  Deadline *deadline = NULL;
+  const char *scheme;
+  gboolean eof = FALSE;
+
+  result->bytes_expected = -1;
+  result->thread_name = current_thread_name (next_thread, job->generation);
+  result->started = g_get_monotonic_time ();
+  offload_fetch_request_report_state (request, OFFLOAD_FETCH_STATE_CONNECTING, result->started);
+
+  if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
+    goto out;
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &error);
+  if (uri == NULL)
+    {
+      g_autoptr(GError) parse_error = g_steal_pointer (&error);
+
+      error = g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_INVALID_URL,
+                           _("Not a valid URL: “%s”. A URL looks like "
+                             "https://example.org/path. (%s)"),
+                           url, parse_error->message);
+      goto out;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      error = g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_UNSUPPORTED_SCHEME,
+                           _("Only http and https URLs can be fetched, not “%s:”"), scheme);
+      goto out;
+    }
+
+  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      error = g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_INVALID_URL,
+                           _("Not a valid URL: “%s” has no host name"), url);
+      goto out;
+    }
+
+  if (job->watchdog != NULL && job->timeout > 0)
+    {
+      deadline = g_new0 (Deadline, 1);
+      g_atomic_ref_count_init (&deadline->ref_count);
+      deadline->cancellable = g_object_ref (job->cancellable);
+      deadline_source = g_timeout_source_new (job->timeout * 1000);
+      g_atomic_ref_count_inc (&deadline->ref_count);
+      g_source_set_callback (deadline_source, deadline_fire, deadline, deadline_unref);
+      g_source_set_name (deadline_source, "[offload] fetch deadline");
+      g_source_attach (deadline_source, job->watchdog->context);
+    }
+
+  msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  stream = soup_session_send (job->session, msg, job->cancellable, &error);
+  if (stream == NULL)
+    goto out;
+
+  result->first_byte = g_get_monotonic_time ();
+  result->status = soup_message_get_status (msg);
+  result->reason = g_strdup (soup_message_get_reason_phrase (msg));
+  result->content_type = content_type_of (msg);
+  {
+    GString *headers = g_string_new (NULL);
+
+    soup_message_headers_foreach (soup_message_get_response_headers (msg), append_header, headers);
+    result->headers = g_string_free (headers, FALSE);
+  }
+  if (soup_message_headers_get_encoding (soup_message_get_response_headers (msg))
+      == SOUP_ENCODING_CONTENT_LENGTH)
+    result->bytes_expected =
+      soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
+
+  offload_fetch_request_report_state (request, OFFLOAD_FETCH_STATE_RECEIVING, result->first_byte);
+  offload_fetch_request_report_bytes (request, 0, result->bytes_expected);
+
+  /* Bounded memory: only the preview is kept; the rest is counted. */
+  buffer = g_malloc (READ_CHUNK);
+  preview = g_byte_array_new ();
+  for (;;)
+    {
+      gssize n = g_input_stream_read (stream, buffer, READ_CHUNK, job->cancellable, &error);
+
+      if (n < 0)
+        break;
+      if (n == 0)
+        {
+          eof = TRUE;
+          break;
+        }
+
+      if (preview->len < OFFLOAD_PREVIEW_MAX_BYTES)
+        g_byte_array_append (preview, buffer,
+                             MIN ((guint) n, OFFLOAD_PREVIEW_MAX_BYTES - preview->len));
+      result->bytes_received += (guint64) n;
+      offload_fetch_request_report_bytes (request, result->bytes_received, result->bytes_expected);
+
+      if (result->bytes_received > job->max_body)
+        {
+          g_autofree char *limit = g_format_size (job->max_body);
+
+          error = g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TOO_LARGE,
+                               _("The body is larger than the %s limit, so reading stopped "
+                                 "there. The limit is in the preferences (or --max-body)."),
+                               limit);
+          break;
+        }
+    }
+
+  if (error == NULL && eof && result->bytes_expected >= 0
+      && result->bytes_received < (guint64) result->bytes_expected)
+    {
+      g_autofree char *got = g_format_size (result->bytes_received);
+      g_autofree char *expected = g_format_size ((guint64) result->bytes_expected);
+
+      error = g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TRUNCATED,
+                           _("The body was cut short: %s of the announced %s arrived"),
+                           got, expected);
+    }
+
+  /* Closing an unfinished body closes its connection: nothing keeps
+   * downloading in the background. */
+  g_input_stream_close (stream, NULL, NULL);
+
+  if (preview->len > 0)
+    {
+      gboolean complete = error == NULL && eof && preview->len == result->bytes_received;
+
+      result->preview = offload_body_preview (preview->data, preview->len, complete,
+                                              result->content_type, &result->preview_kind);
+      result->preview_partial = !complete;
+    }
+
+  if (error == NULL && result->status >= 400)
+    error = g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_HTTP_STATUS,
+                         _("The server answered %u %s"),
+                         result->status, result->reason != NULL ? result->reason : "");
+
+out:
+  if (deadline_source != NULL)
+    g_source_destroy (deadline_source);
+
+  if (error != NULL && error->domain != OFFLOAD_FETCH_ERROR)
+    {
+      gboolean fired = deadline != NULL && g_atomic_int_get (&deadline->fired);
+
+      result->error = describe_error (error, uri, fired, job->timeout);
+    }
+  else
+    result->error = g_steal_pointer (&error);
+
+  if (deadline != NULL)
+    deadline_unref (deadline);
+
+  result->finished = g_get_monotonic_time ();
+
+  return g_steal_pointer (&result);
+}
+
+static void
+pool_func (gpointer data,
+           gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  Job *job = g_task_get_task_data (task);
+  gint *next_thread = user_data;
+
+  g_task_return_pointer (task, fetch_one (job, next_thread),
+                         (GDestroyNotify) offload_fetch_result_free);
+}
+
+static void
+set_counter (OffloadFetchQueue *self,
+             guint             *counter,
+             guint              value,
+             guint              prop)
+{
+  if (*counter == value)
+    return;
+  *counter = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_bytes_received (OffloadFetchQueue *self,
+                    guint64            bytes)
+{
+  if (self->bytes_received == bytes)
+    return;
+  self->bytes_received = bytes;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_RECEIVED]);
+}
+
+static void
+count_result (OffloadFetchQueue   *self,
+              OffloadFetchRequest *request)
+{
+  switch (offload_fetch_request_get_state (request))
+    {
+    case OFFLOAD_FETCH_STATE_FAILED:
+      set_counter (self, &self->n_failed, self->n_failed + 1, PROP_N_FAILED);
+      break;
+
+    case OFFLOAD_FETCH_STATE_CANCELLED:
+      set_counter (self, &self->n_cancelled, self->n_cancelled + 1, PROP_N_CANCELLED);
+      break;
+
+    case OFFLOAD_FETCH_STATE_DONE:
+    case OFFLOAD_FETCH_STATE_QUEUED:
+    case OFFLOAD_FETCH_STATE_CONNECTING:
+    case OFFLOAD_FETCH_STATE_RECEIVING:
+    default:
+      break;
+    }
+
+  set_counter (self, &self->n_finished, self->n_finished + 1, PROP_N_FINISHED);
+}
+
+static void
+request_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  OffloadFetchRequest *request = OFFLOAD_FETCH_REQUEST (object);
+  Run *run = user_data;
+  OffloadFetchQueue *self = run->queue;
+  OffloadFetchResult *outcome;
+
+  outcome = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_assert (outcome != NULL);
+  offload_fetch_request_finish (request, outcome);
+  count_result (self, request);
+  offload_fetch_queue_update (self);
+
+  g_assert (run->n_pending > 0);
+  if (--run->n_pending > 0)
+    return;
+
+  /* The last one: the run is over. */
+  g_assert (self->run == run);
+  self->run = NULL;
+
+  if (g_cancellable_is_cancelled (run->cancellable))
+    g_task_return_new_error (run->task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Cancelled"));
+  else
+    g_task_return_boolean (run->task, TRUE);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  run_free (run);
+}
+
+static void
+run_cancelled_cb (GCancellable *cancellable,
+                  gpointer      user_data)
+{
+  GPtrArray *requests = user_data;
+
+  /* May run in any thread: g_cancellable_cancel() is thread-safe, and the
+   * array is not modified while the run lives. */
+  for (guint i = 0; i < requests->len; i++)
+    offload_fetch_request_cancel (g_ptr_array_index (requests, i));
+}
+
+static SoupSession *
+make_session (guint concurrency,
+              guint timeout)
+{
+  g_autofree char *user_agent = g_strdup_printf ("Offload/%s ", PACKAGE_VERSION);
+
+  /* Every property before the first request: the connection limits are
+   * construct-only. TLS certificates are verified by default and nothing
+   * here relaxes it. */
+  return soup_session_new_with_options ("max-conns", concurrency,
+                                        "max-conns-per-host", concurrency,
+                                        "timeout", timeout,
+                                        "idle-timeout", 60,
+                                        "user-agent", user_agent,
+                                        NULL);
+}
+
+static GPtrArray *
+collect_requests (GListModel *requests)
+{
+  guint n = g_list_model_get_n_items (requests);
+  GPtrArray *array = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gpointer item = g_list_model_get_item (requests, i);
+
+      g_assert (OFFLOAD_IS_FETCH_REQUEST (item));
+      g_ptr_array_add (array, item);
+    }
+
+  return array;
+}
+
+static void
+reset_counters (OffloadFetchQueue *self,
+                guint              n_requests)
+{
+  set_counter (self, &self->n_requests, n_requests, PROP_N_REQUESTS);
+  set_counter (self, &self->n_finished, 0, PROP_N_FINISHED);
+  set_counter (self, &self->n_failed, 0, PROP_N_FAILED);
+  set_counter (self, &self->n_cancelled, 0, PROP_N_CANCELLED);
+  set_bytes_received (self, 0);
+}
+
+static guint run_generation;
+
+/**
+ * offload_fetch_queue_run_async:
+ * @self: a queue
+ * @requests: a #GListModel of #OffloadFetchRequest
+ * @cancellable: (nullable): cancels the whole run
+ * @callback: called when every request has finished, failed or been cancelled
+ * @user_data: for @callback
+ *
+ * Runs the requests, @concurrency at a time, in worker threads. A request
+ * that fails does not fail the run: its error is on the request.
+ */
+void
+offload_fetch_queue_run_async (OffloadFetchQueue   *self,
+                               GListModel          *requests,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  Run *run;
+  gint64 now;
+
+  g_return_if_fail (OFFLOAD_IS_FETCH_QUEUE (self));
+  g_return_if_fail (G_IS_LIST_MODEL (requests));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, offload_fetch_queue_run_async);
+
+  if (self->run != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               "%s", _("A fetch is already running"));
+      return;
+    }
+
+  run = g_new0 (Run, 1);
+  run->queue = self;
+  run->task = g_steal_pointer (&task);
+  run->requests = collect_requests (requests);
+  run->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  run->generation = ++run_generation;
+  reset_counters (self, run->requests->len);
+
+  if (run->requests->len == 0)
+    {
+      g_task_return_boolean (run->task, TRUE);
+      run_free (run);
+      return;
+    }
+
+  run->session = make_session (self->concurrency, self->timeout);
+  run->watchdog = watchdog_start ();
+  run->pool = g_thread_pool_new (pool_func, &run->next_thread, (int) self->concurrency,
+                                 FALSE, &error);
+  g_assert_no_error (error);   /* only fails for exclusive pools */
+  self->run = run;
+
+  now = g_get_monotonic_time ();
+  for (guint i = 0; i < run->requests->len; i++)
+    {
+      OffloadFetchRequest *request = g_ptr_array_index (run->requests, i);
+      Job *job = g_new0 (Job, 1);
+      GTask *request_task;
+
+      job->request = g_object_ref (request);
+      job->cancellable = g_object_ref (offload_fetch_request_prepare (request, now));
+      job->session = g_object_ref (run->session);
+      job->watchdog = watchdog_ref (run->watchdog);
+      job->max_body = self->max_body;
+      job->timeout = self->timeout;
+      job->generation = run->generation;
+
+      /* The request is the source object, so its callback can find it. */
+      request_task = g_task_new (request, NULL, request_done_cb, run);
+      g_task_set_source_tag (request_task, offload_fetch_queue_run_async);
+      g_task_set_task_data (request_task, job, (GDestroyNotify) job_free);
+      run->n_pending++;
+      g_thread_pool_push (run->pool, request_task, NULL);
+    }
+
+  run->cancelled_id = g_cancellable_connect (run->cancellable, G_CALLBACK (run_cancelled_cb),
+                                             run->requests, NULL);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+}
+
+/**
+ * offload_fetch_queue_run_finish:
+ * @self: a queue
+ * @result: the result
+ * @error: %G_IO_ERROR_CANCELLED when the run was cancelled
+ *
+ * Returns: %TRUE when the run ended by itself, however many requests failed
+ */
+gboolean
+offload_fetch_queue_run_finish (OffloadFetchQueue  *self,
+                                GAsyncResult       *result,
+                                GError            **error)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_QUEUE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * offload_fetch_queue_run_blocking:
+ * @self: a queue
+ * @requests: a #GListModel of #OffloadFetchRequest
+ * @budget_us: stop starting new requests after this long (0: no limit)
+ * @cancellable: (nullable): cancels the run
+ * @error: %G_IO_ERROR_CANCELLED when cancelled
+ *
+ * The contrast mode: the same requests, one after another, in the calling
+ * thread. On the main thread this freezes the interface for as long as it
+ * runs, which is the point. Requests not started within @budget_us end as
+ * cancelled, with a message that says so.
+ *
+ * Returns: %TRUE when it ran to the end or to the budget
+ */
+gboolean
+offload_fetch_queue_run_blocking (OffloadFetchQueue  *self,
+                                  GListModel         *requests,
+                                  gint64              budget_us,
+                                  GCancellable       *cancellable,
+                                  GError            **error)
+{
+  g_autoptr(GPtrArray) array = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  Watchdog *watchdog;
+  gint64 begin;
+
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_QUEUE (self), FALSE);
+  g_return_val_if_fail (G_IS_LIST_MODEL (requests), FALSE);
+  g_return_val_if_fail (self->run == NULL, FALSE);
+
+  array = collect_requests (requests);
+  reset_counters (self, array->len);
+  session = make_session (1, self->timeout);
+  watchdog = watchdog_start ();
+  begin = g_get_monotonic_time ();
+
+  for (guint i = 0; i < array->len; i++)
+    {
+      OffloadFetchRequest *request = g_ptr_array_index (array, i);
+      Job job = { 0 };
+      OffloadFetchResult *outcome;
+
+      job.request = request;
+      job.cancellable = offload_fetch_request_prepare (request, begin);
+      job.session = session;
+      job.watchdog = watchdog;
+      job.max_body = self->max_body;
+      job.timeout = self->timeout;
+
+      if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+        g_cancellable_cancel (job.cancellable);
+
+      if (budget_us > 0 && g_get_monotonic_time () - begin >= budget_us)
+        {
+          outcome = g_new0 (OffloadFetchResult, 1);
+          outcome->bytes_expected = -1;
+          outcome->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                        _("Not run: the blocking mode stops after %.1f s, "
+                                          "below the 5 s after which GNOME reports the app "
+                                          "as not responding"),
+                                        budget_us / (double) G_USEC_PER_SEC);
+        }
+      else
+        outcome = fetch_one (&job, NULL);
+
+      outcome->finished = MAX (outcome->finished, outcome->started);
+      offload_fetch_request_finish (request, outcome);
+      count_result (self, request);
+      set_bytes_received (self, self->bytes_received
+                                + offload_fetch_request_get_bytes_received (request));
+    }
+
+  watchdog_stop (watchdog);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * offload_fetch_queue_update:
+ * @self: a queue
+ *
+ * Pulls the progress of every running request from its worker thread and
+ * notifies what changed. Call it at most once a frame (or a few times a
+ * second from the command line). Main thread only.
+ */
+void
+offload_fetch_queue_update (OffloadFetchQueue *self)
+{
+  guint64 bytes = 0;
+
+  g_return_if_fail (OFFLOAD_IS_FETCH_QUEUE (self));
+
+  if (self->run == NULL)
+    return;
+
+  for (guint i = 0; i < self->run->requests->len; i++)
+    {
+      OffloadFetchRequest *request = g_ptr_array_index (self->run->requests, i);
+
+      offload_fetch_request_update (request);
+      bytes += offload_fetch_request_get_bytes_received (request);
+    }
+
+  set_bytes_received (self, bytes);
+}
+
+static void
+offload_fetch_queue_dispose (GObject *object)
+{
+  OffloadFetchQueue *self = (OffloadFetchQueue *)object;
+
+  /* A running run holds a reference on the queue through its task, so
+   * dispose never sees one. */
+  g_assert (self->run == NULL);
+
+  G_OBJECT_CLASS (offload_fetch_queue_parent_class)->dispose (object);
+}
+
+static void
+offload_fetch_queue_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  OffloadFetchQueue *self = OFFLOAD_FETCH_QUEUE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONCURRENCY:
+      g_value_set_uint (value, self->concurrency);
+      break;
+
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout);
+      break;
+
+    case PROP_MAX_BODY:
+      g_value_set_uint64 (value, self->max_body);
+      break;
+
+    case PROP_RUNNING:
+      g_value_set_boolean (value, self->run != NULL);
+      break;
+
+    case PROP_N_REQUESTS:
+      g_value_set_uint (value, self->n_requests);
+      break;
+
+    case PROP_N_FINISHED:
+      g_value_set_uint (value, self->n_finished);
+      break;
+
+    case PROP_N_FAILED:
+      g_value_set_uint (value, self->n_failed);
+      break;
+
+    case PROP_N_CANCELLED:
+      g_value_set_uint (value, self->n_cancelled);
+      break;
+
+    case PROP_BYTES_RECEIVED:
+      g_value_set_uint64 (value, self->bytes_received);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+offload_fetch_queue_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  OffloadFetchQueue *self = OFFLOAD_FETCH_QUEUE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONCURRENCY:
+      offload_fetch_queue_set_concurrency (self, g_value_get_uint (value));
+      break;
+
+    case PROP_TIMEOUT:
+      offload_fetch_queue_set_timeout (self, g_value_get_uint (value));
+      break;
+
+    case PROP_MAX_BODY:
+      offload_fetch_queue_set_max_body (self, g_value_get_uint64 (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+offload_fetch_queue_class_init (OffloadFetchQueueClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = offload_fetch_queue_dispose;
+  object_class->get_property = offload_fetch_queue_get_property;
+  object_class->set_property = offload_fetch_queue_set_property;
+
+  properties[PROP_CONCURRENCY] =
+    g_param_spec_uint ("concurrency", NULL, NULL,
+                       OFFLOAD_FETCH_CONCURRENCY_MIN, OFFLOAD_FETCH_CONCURRENCY_MAX,
+                       OFFLOAD_FETCH_CONCURRENCY_DEFAULT,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OffloadFetchQueue:timeout:
+   *
+   * The time limit of one request, in seconds, from connecting to the last
+   * byte; also the socket timeout. 0 means none.
+   */
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL,
+                       0, 24 * 3600, OFFLOAD_FETCH_TIMEOUT_DEFAULT,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_MAX_BODY] =
+    g_param_spec_uint64 ("max-body", NULL, NULL,
+                         1, G_MAXUINT64, OFFLOAD_FETCH_MAX_BODY_DEFAULT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_N_REQUESTS] =
+    g_param_spec_uint ("n-requests", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_N_FINISHED] =
+    g_param_spec_uint ("n-finished", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_N_FAILED] =
+    g_param_spec_uint ("n-failed", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_N_CANCELLED] =
+    g_param_spec_uint ("n-cancelled", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_BYTES_RECEIVED] =
+    g_param_spec_uint64 ("bytes-received", NULL, NULL, 0, G_MAXUINT64, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+offload_fetch_queue_init (OffloadFetchQueue *self)
+{
+  self->concurrency = OFFLOAD_FETCH_CONCURRENCY_DEFAULT;
+  self->timeout = OFFLOAD_FETCH_TIMEOUT_DEFAULT;
+  self->max_body = OFFLOAD_FETCH_MAX_BODY_DEFAULT;
+}
+
+/**
+ * offload_fetch_queue_new:
+ *
+ * Returns: (transfer full): a queue with the default settings
+ */
+OffloadFetchQueue *
+offload_fetch_queue_new (void)
+{
+  return g_object_new (OFFLOAD_TYPE_FETCH_QUEUE, NULL);
+}
+
+guint
+offload_fetch_queue_get_concurrency (OffloadFetchQueue *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_QUEUE (self), 0);
+
+  return self->concurrency;
+}
+
+/**
+ * offload_fetch_queue_set_concurrency:
+ * @self: a queue
+ * @concurrency: requests in flight at once, 1 to 64
+ *
+ * Takes effect from the next run.
+ */
+void
+offload_fetch_queue_set_concurrency (OffloadFetchQueue *self,
+                                     guint              concurrency)
+{
+  g_return_if_fail (OFFLOAD_IS_FETCH_QUEUE (self));
+
+  concurrency = CLAMP (concurrency, OFFLOAD_FETCH_CONCURRENCY_MIN, OFFLOAD_FETCH_CONCURRENCY_MAX);
+  if (self->concurrency != concurrency)
+    {
+      self->concurrency = concurrency;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONCURRENCY]);
+    }
+}
+
+guint
+offload_fetch_queue_get_timeout (OffloadFetchQueue *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_QUEUE (self), 0);
+
+  return self->timeout;
+}
+
+void
+offload_fetch_queue_set_timeout (OffloadFetchQueue *self,
+                                 guint              seconds)
+{
+  g_return_if_fail (OFFLOAD_IS_FETCH_QUEUE (self));
+
+  if (self->timeout != seconds)
+    {
+      self->timeout = seconds;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+    }
+}
+
+guint64
+offload_fetch_queue_get_max_body (OffloadFetchQueue *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_QUEUE (self), 0);
+
+  return self->max_body;
+}
+
+void
+offload_fetch_queue_set_max_body (OffloadFetchQueue *self,
+                                  guint64            max_body)
+{
+  g_return_if_fail (OFFLOAD_IS_FETCH_QUEUE (self));
+  g_return_if_fail (max_body > 0);
+
+  if (self->max_body != max_body)
+    {
+      self->max_body = max_body;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_BODY]);
+    }
+}
+
+gboolean
+offload_fetch_queue_get_running (OffloadFetchQueue *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_QUEUE (self), FALSE);
+
+  return self->run != NULL;
+}
+
+guint
+offload_fetch_queue_get_n_requests (OffloadFetchQueue *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_QUEUE (self), 0);
+
+  return self->n_requests;
+}
+
+guint
+offload_fetch_queue_get_n_finished (OffloadFetchQueue *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_QUEUE (self), 0);
+
+  return self->n_finished;
+}
+
+guint
+offload_fetch_queue_get_n_failed (OffloadFetchQueue *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_QUEUE (self), 0);
+
+  return self->n_failed;
+}
+
+guint
+offload_fetch_queue_get_n_cancelled (OffloadFetchQueue *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_QUEUE (self), 0);
+
+  return self->n_cancelled;
+}
+
+guint64
+offload_fetch_queue_get_bytes_received (OffloadFetchQueue *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_QUEUE (self), 0);
+
+  return self->bytes_received;
+}

@@ -1,0 +1,638 @@
+/* offload-fetch-request.c: one HTTP request, its progress and its result
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "offload-fetch-request-private.h"
+
+/* One owner per piece of state: the worker thread that runs the request
+ * writes only the small `shared` struct, under `lock`; everything else,
+ * and every notify, belongs to the main thread. The UI pulls the shared
+ * values with offload_fetch_request_update() at most once a frame, so
+ * a thousand requests or a gigabyte body never flood the main loop. */
+
+struct _OffloadFetchRequest
+{
+  GObject             parent_instance;
+
+  char               *url;
+  GCancellable       *cancellable;
+
+  GMutex              lock;
+  struct {
+    OffloadFetchState state;
+    guint64           received;
+    gint64            expected;
+    gint64            started;
+    gint64            first_byte;
+  } shared;
+
+  /* Main thread only. */
+  OffloadFetchState   state;
+  guint64             bytes_received;
+  gint64              bytes_expected;
+  gint64              queued;
+  gint64              started;
+  gint64              first_byte;
+  OffloadFetchResult *result;
+};
+
+enum {
+  PROP_0,
+  PROP_URL,
+  PROP_STATE,
+  PROP_STATUS,
+  PROP_BYTES_RECEIVED,
+  PROP_BYTES_EXPECTED,
+  PROP_FRACTION,
+  PROP_ERROR_MESSAGE,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (OffloadFetchRequest, offload_fetch_request, G_TYPE_OBJECT)
+G_DEFINE_QUARK (offload-fetch-error-quark, offload_fetch_error)
+G_DEFINE_ENUM_TYPE (OffloadFetchState, offload_fetch_state,
+                    G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_QUEUED, "queued"),
+                    G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_CONNECTING, "connecting"),
+                    G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_RECEIVING, "receiving"),
+                    G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_DONE, "done"),
+                    G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_FAILED, "failed"),
+                    G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_CANCELLED, "cancelled"))
+
+static GParamSpec *properties[N_PROPS];
+
+void
+offload_fetch_result_free (OffloadFetchResult *result)
+{
+  if (result == NULL)
+    return;
+
+  g_free (result->reason);
+  g_free (result->content_type);
+  g_free (result->headers);
+  g_free (result->preview);
+  g_free (result->thread_name);
+  g_clear_error (&result->error);
+  g_free (result);
+}
+
+static void
+offload_fetch_request_finalize (GObject *object)
+{
+  OffloadFetchRequest *self = (OffloadFetchRequest *)object;
+
+  g_clear_pointer (&self->url, g_free);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->result, offload_fetch_result_free);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (offload_fetch_request_parent_class)->finalize (object);
+}
+
+static void
+offload_fetch_request_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  OffloadFetchRequest *self = OFFLOAD_FETCH_REQUEST (object);
+
+  switch (prop_id)
+    {
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_STATUS:
+      g_value_set_uint (value, offload_fetch_request_get_status (self));
+      break;
+
+    case PROP_BYTES_RECEIVED:
+      g_value_set_uint64 (value, self->bytes_received);
+      break;
+
+    case PROP_BYTES_EXPECTED:
+      g_value_set_int64 (value, self->bytes_expected);
+      break;
+
+    case PROP_FRACTION:
+      g_value_set_double (value, offload_fetch_request_get_fraction (self));
+      break;
+
+    case PROP_ERROR_MESSAGE:
+      g_value_set_string (value, offload_fetch_request_get_error_message (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+offload_fetch_request_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  OffloadFetchRequest *self = OFFLOAD_FETCH_REQUEST (object);
+
+  switch (prop_id)
+    {
+    case PROP_URL:
+      self->url = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+offload_fetch_request_class_init (OffloadFetchRequestClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = offload_fetch_request_finalize;
+  object_class->get_property = offload_fetch_request_get_property;
+  object_class->set_property = offload_fetch_request_set_property;
+
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       OFFLOAD_TYPE_FETCH_STATE, OFFLOAD_FETCH_STATE_QUEUED,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_STATUS] =
+    g_param_spec_uint ("status", NULL, NULL,
+                       0, 999, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_BYTES_RECEIVED] =
+    g_param_spec_uint64 ("bytes-received", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_BYTES_EXPECTED] =
+    g_param_spec_int64 ("bytes-expected", NULL, NULL,
+                        -1, G_MAXINT64, -1,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * OffloadFetchRequest:fraction:
+   *
+   * How much of the body has arrived, 0 to 1, or -1 while the size is not
+   * known (a progress bar pulses then).
+   */
+  properties[PROP_FRACTION] =
+    g_param_spec_double ("fraction", NULL, NULL,
+                         -1, 1, -1,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_ERROR_MESSAGE] =
+    g_param_spec_string ("error-message", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+offload_fetch_request_init (OffloadFetchRequest *self)
+{
+  g_mutex_init (&self->lock);
+  self->bytes_expected = -1;
+  self->shared.expected = -1;
+}
+
+/**
+ * offload_fetch_request_new:
+ * @url: the URL, as the user typed it (it is checked when the request runs,
+ *   so a bad one becomes a failed request with its error, not a crash)
+ *
+ * Returns: (transfer full): a queued request
+ */
+OffloadFetchRequest *
+offload_fetch_request_new (const char *url)
+{
+  g_return_val_if_fail (url != NULL, NULL);
+
+  return g_object_new (OFFLOAD_TYPE_FETCH_REQUEST, "url", url, NULL);
+}
+
+const char *
+offload_fetch_request_get_url (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), NULL);
+
+  return self->url;
+}
+
+OffloadFetchState
+offload_fetch_request_get_state (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), OFFLOAD_FETCH_STATE_QUEUED);
+
+  return self->state;
+}
+
+gboolean
+offload_fetch_request_is_finished (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), FALSE);
+
+  return self->result != NULL;
+}
+
+guint
+offload_fetch_request_get_status (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), 0);
+
+  return self->result != NULL ? self->result->status : 0;
+}
+
+const char *
+offload_fetch_request_get_reason (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), NULL);
+
+  return self->result != NULL ? self->result->reason : NULL;
+}
+
+guint64
+offload_fetch_request_get_bytes_received (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), 0);
+
+  return self->bytes_received;
+}
+
+/**
+ * offload_fetch_request_get_bytes_expected:
+ * @self: a request
+ *
+ * Returns: the Content-Length, or -1 when the server did not say
+ */
+gint64
+offload_fetch_request_get_bytes_expected (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), -1);
+
+  return self->bytes_expected;
+}
+
+double
+offload_fetch_request_get_fraction (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), -1);
+
+  if (self->state == OFFLOAD_FETCH_STATE_DONE)
+    return 1.0;
+  if (self->bytes_expected <= 0)
+    return -1.0;
+
+  return CLAMP ((double) self->bytes_received / (double) self->bytes_expected, 0.0, 1.0);
+}
+
+const char *
+offload_fetch_request_get_content_type (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), NULL);
+
+  return self->result != NULL ? self->result->content_type : NULL;
+}
+
+/**
+ * offload_fetch_request_get_headers:
+ * @self: a request
+ *
+ * Returns: (nullable): the response headers, one "Name: value" a line
+ */
+const char *
+offload_fetch_request_get_headers (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), NULL);
+
+  return self->result != NULL ? self->result->headers : NULL;
+}
+
+/**
+ * offload_fetch_request_get_error:
+ * @self: a request
+ *
+ * Returns: (nullable) (transfer none): why it failed (an %OFFLOAD_FETCH_ERROR)
+ *   or %G_IO_ERROR_CANCELLED
+ */
+const GError *
+offload_fetch_request_get_error (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), NULL);
+
+  return self->result != NULL ? self->result->error : NULL;
+}
+
+const char *
+offload_fetch_request_get_error_message (OffloadFetchRequest *self)
+{
+  const GError *error = offload_fetch_request_get_error (self);
+
+  return error != NULL ? error->message : NULL;
+}
+
+const char *
+offload_fetch_request_get_preview (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), NULL);
+
+  return self->result != NULL ? self->result->preview : NULL;
+}
+
+OffloadPreviewKind
+offload_fetch_request_get_preview_kind (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), OFFLOAD_PREVIEW_NONE);
+
+  return self->result != NULL ? self->result->preview_kind : OFFLOAD_PREVIEW_NONE;
+}
+
+/**
+ * offload_fetch_request_get_preview_partial:
+ * @self: a request
+ *
+ * Returns: whether the preview shows only the start of the body
+ */
+gboolean
+offload_fetch_request_get_preview_partial (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), FALSE);
+
+  return self->result != NULL && self->result->preview_partial;
+}
+
+/* Timings are g_get_monotonic_time() values, 0 until they happen. */
+gint64
+offload_fetch_request_get_queued_time (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), 0);
+
+  return self->queued;
+}
+
+gint64
+offload_fetch_request_get_started_time (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), 0);
+
+  return self->started;
+}
+
+gint64
+offload_fetch_request_get_first_byte_time (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), 0);
+
+  return self->first_byte;
+}
+
+gint64
+offload_fetch_request_get_finished_time (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), 0);
+
+  return self->result != NULL ? self->result->finished : 0;
+}
+
+/**
+ * offload_fetch_request_get_elapsed:
+ * @self: a request
+ *
+ * Returns: seconds from start to finish (or to now while it runs), 0 before
+ *   it started
+ */
+double
+offload_fetch_request_get_elapsed (OffloadFetchRequest *self)
+{
+  gint64 end;
+
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), 0);
+
+  if (self->started == 0)
+    return 0;
+
+  end = self->result != NULL ? self->result->finished : g_get_monotonic_time ();
+  return (end - self->started) / (double) G_USEC_PER_SEC;
+}
+
+/**
+ * offload_fetch_request_get_thread_name:
+ * @self: a request
+ *
+ * Returns: (nullable): which thread ran it (for the timeline)
+ */
+const char *
+offload_fetch_request_get_thread_name (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), NULL);
+
+  return self->result != NULL ? self->result->thread_name : NULL;
+}
+
+/**
+ * offload_fetch_request_cancel:
+ * @self: a request
+ *
+ * Stops this request: its connection is closed and it ends as cancelled.
+ * Does nothing when it is not running.
+ */
+void
+offload_fetch_request_cancel (OffloadFetchRequest *self)
+{
+  g_return_if_fail (OFFLOAD_IS_FETCH_REQUEST (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+static void
+set_state (OffloadFetchRequest *self,
+           OffloadFetchState    state,
+           gboolean            *changed)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  *changed = TRUE;
+}
+
+/**
+ * offload_fetch_request_update:
+ * @self: a request
+ *
+ * Brings the properties up to date with the worker thread's progress and
+ * notifies what changed. Main thread only.
+ *
+ * Returns: whether anything changed
+ */
+gboolean
+offload_fetch_request_update (OffloadFetchRequest *self)
+{
+  OffloadFetchState state;
+  guint64 received;
+  gint64 expected;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), FALSE);
+
+  /* Once finished, the result is the truth. */
+  if (self->result != NULL)
+    return FALSE;
+
+  g_mutex_lock (&self->lock);
+  state = self->shared.state;
+  received = self->shared.received;
+  expected = self->shared.expected;
+  self->started = self->shared.started;
+  self->first_byte = self->shared.first_byte;
+  g_mutex_unlock (&self->lock);
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  set_state (self, state, &changed);
+
+  if (self->bytes_received != received || self->bytes_expected != expected)
+    {
+      if (self->bytes_received != received)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_RECEIVED]);
+      if (self->bytes_expected != expected)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_EXPECTED]);
+      self->bytes_received = received;
+      self->bytes_expected = expected;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+      changed = TRUE;
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  return changed;
+}
+
+/* Main thread: a fresh start for a run. Returns the request's cancellable. */
+GCancellable *
+offload_fetch_request_prepare (OffloadFetchRequest *self,
+                               gint64               queued_time)
+{
+  gboolean changed = FALSE;
+
+  g_assert (OFFLOAD_IS_FETCH_REQUEST (self));
+
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_pointer (&self->result, offload_fetch_result_free);
+
+  g_mutex_lock (&self->lock);
+  self->shared.state = OFFLOAD_FETCH_STATE_QUEUED;
+  self->shared.received = 0;
+  self->shared.expected = -1;
+  self->shared.started = 0;
+  self->shared.first_byte = 0;
+  g_mutex_unlock (&self->lock);
+
+  self->queued = queued_time;
+  self->started = 0;
+  self->first_byte = 0;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_state (self, OFFLOAD_FETCH_STATE_QUEUED, &changed);
+  self->bytes_received = 0;
+  self->bytes_expected = -1;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_RECEIVED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_EXPECTED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  return self->cancellable;
+}
+
+/* Any thread. */
+void
+offload_fetch_request_report_state (OffloadFetchRequest *self,
+                                    OffloadFetchState    state,
+                                    gint64               when)
+{
+  g_mutex_lock (&self->lock);
+  self->shared.state = state;
+  if (state == OFFLOAD_FETCH_STATE_CONNECTING)
+    self->shared.started = when;
+  else if (state == OFFLOAD_FETCH_STATE_RECEIVING)
+    self->shared.first_byte = when;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Any thread. */
+void
+offload_fetch_request_report_bytes (OffloadFetchRequest *self,
+                                    guint64              received,
+                                    gint64               expected)
+{
+  g_mutex_lock (&self->lock);
+  self->shared.received = received;
+  self->shared.expected = expected;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Main thread: the request is over; @result holds how it ended. */
+void
+offload_fetch_request_finish (OffloadFetchRequest *self,
+                              OffloadFetchResult  *result)
+{
+  OffloadFetchState state;
+  gboolean changed = FALSE;
+
+  g_assert (OFFLOAD_IS_FETCH_REQUEST (self));
+  g_assert (result != NULL);
+
+  if (result->error == NULL)
+    state = OFFLOAD_FETCH_STATE_DONE;
+  else if (g_error_matches (result->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    state = OFFLOAD_FETCH_STATE_CANCELLED;
+  else
+    state = OFFLOAD_FETCH_STATE_FAILED;
+
+  g_clear_pointer (&self->result, offload_fetch_result_free);
+  self->result = result;
+  self->started = result->started;
+  self->first_byte = result->first_byte;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->bytes_received != result->bytes_received)
+    {
+      self->bytes_received = result->bytes_received;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_RECEIVED]);
+    }
+  if (self->bytes_expected != result->bytes_expected)
+    {
+      self->bytes_expected = result->bytes_expected;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_EXPECTED]);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRACTION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+  set_state (self, state, &changed);
+  g_object_thaw_notify (G_OBJECT (self));
+}

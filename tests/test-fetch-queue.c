@@ -1,0 +1,548 @@
+/* test-fetch-queue.c: the fetch engine against servers on loopback
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "offload-body-preview.h"
+#include "offload-demo-server.h"
+#include "offload-fetch-queue.h"
+
+#define GUARD_SECONDS 60
+
+static OffloadDemoServer *server;
+
+static gboolean
+on_guard (gpointer user_data)
+{
+  g_error ("timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+on_poll (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Some conditions are pulled (progress), not signalled: wake up every
+ * 10 ms to look again. */
+static void
+wait_for (Condition   condition,
+          gpointer    data,
+          const char *what)
+{
+  guint guard = g_timeout_add_seconds (GUARD_SECONDS, on_guard, (gpointer) what);
+  guint poll = g_timeout_add (10, on_poll, NULL);
+
+  while (!condition (data))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (poll);
+  g_source_remove (guard);
+}
+
+static char *
+demo_url (const char *path)
+{
+  return g_strconcat (offload_demo_server_get_base_url (server), path, NULL);
+}
+
+static GListStore *
+make_requests (const char *first_url,
+               ...)
+{
+  GListStore *store = g_list_store_new (OFFLOAD_TYPE_FETCH_REQUEST);
+  va_list args;
+
+  va_start (args, first_url);
+  for (const char *url = first_url; url != NULL; url = va_arg (args, const char *))
+    {
+      g_autoptr(OffloadFetchRequest) request = offload_fetch_request_new (url);
+      g_list_store_append (store, request);
+    }
+  va_end (args);
+
+  return store;
+}
+
+static GListStore *
+make_repeated (const char *path,
+               guint       n)
+{
+  GListStore *store = g_list_store_new (OFFLOAD_TYPE_FETCH_REQUEST);
+  g_autofree char *url = demo_url (path);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OffloadFetchRequest) request = offload_fetch_request_new (url);
+      g_list_store_append (store, request);
+    }
+
+  return store;
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} RunResult;
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  RunResult *run = user_data;
+
+  run->ok = offload_fetch_queue_run_finish (OFFLOAD_FETCH_QUEUE (object), result, &run->error);
+  run->done = TRUE;
+}
+
+static gboolean
+run_done (gpointer data)
+{
+  return ((RunResult *) data)->done;
+}
+
+/* Runs @requests to the end and checks that the run itself succeeded. */
+static void
+run_all (OffloadFetchQueue *queue,
+         GListStore        *requests)
+{
+  RunResult run = { 0 };
+
+  offload_fetch_queue_run_async (queue, G_LIST_MODEL (requests), NULL, run_cb, &run);
+  g_assert_true (offload_fetch_queue_get_running (queue));
+  wait_for (run_done, &run, "the run to end");
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_false (offload_fetch_queue_get_running (queue));
+}
+
+static OffloadFetchRequest *
+nth (GListStore *store,
+     guint       i)
+{
+  OffloadFetchRequest *request = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+  /* The store keeps it alive. */
+  g_object_unref (request);
+  return request;
+}
+
+static void
+assert_failed_with (OffloadFetchRequest *request,
+                    OffloadFetchError    code)
+{
+  const GError *error = offload_fetch_request_get_error (request);
+
+  if (error == NULL || !g_error_matches (error, OFFLOAD_FETCH_ERROR, code))
+    g_error ("%s: expected error %d, got %s", offload_fetch_request_get_url (request), code,
+             error != NULL ? error->message : "success");
+  g_assert_cmpint (offload_fetch_request_get_state (request), ==, OFFLOAD_FETCH_STATE_FAILED);
+  g_assert_nonnull (offload_fetch_request_get_error_message (request));
+}
+
+static void
+test_success (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autofree char *json = demo_url ("/json/records?n=3");
+  g_autofree char *delay = demo_url ("/delay/10");
+  g_autofree char *bytes = demo_url ("/bytes/100000?duration_ms=0");
+  g_autoptr(GListStore) requests = make_requests (json, delay, bytes, NULL);
+  OffloadFetchRequest *request;
+
+  run_all (queue, requests);
+  g_assert_cmpuint (offload_fetch_queue_get_n_finished (queue), ==, 3);
+  g_assert_cmpuint (offload_fetch_queue_get_n_failed (queue), ==, 0);
+
+  request = nth (requests, 0);
+  g_assert_cmpint (offload_fetch_request_get_state (request), ==, OFFLOAD_FETCH_STATE_DONE);
+  g_assert_cmpuint (offload_fetch_request_get_status (request), ==, 200);
+  g_assert_cmpstr (offload_fetch_request_get_content_type (request), ==, "application/json");
+  g_assert_cmpint (offload_fetch_request_get_preview_kind (request), ==, OFFLOAD_PREVIEW_JSON);
+  g_assert_nonnull (strstr (offload_fetch_request_get_preview (request), "\n  {"));
+  g_assert_null (offload_fetch_request_get_error (request));
+  g_assert_cmpfloat (offload_fetch_request_get_fraction (request), ==, 1.0);
+  g_assert_nonnull (strstr (offload_fetch_request_get_headers (request), "Content-Type: "));
+  g_assert_cmpint (offload_fetch_request_get_started_time (request), >=,
+                   offload_fetch_request_get_queued_time (request));
+  g_assert_cmpint (offload_fetch_request_get_first_byte_time (request), >=,
+                   offload_fetch_request_get_started_time (request));
+  g_assert_cmpint (offload_fetch_request_get_finished_time (request), >=,
+                   offload_fetch_request_get_first_byte_time (request));
+  g_assert_true (g_str_has_prefix (offload_fetch_request_get_thread_name (request), "fetch-"));
+
+  request = nth (requests, 2);
+  g_assert_cmpuint (offload_fetch_request_get_bytes_received (request), ==, 100000);
+  g_assert_cmpint (offload_fetch_request_get_bytes_expected (request), ==, 100000);
+  g_assert_cmpint (offload_fetch_request_get_preview_kind (request), ==, OFFLOAD_PREVIEW_HEX);
+  g_assert_cmpuint (offload_fetch_queue_get_bytes_received (queue), >=, 100000);
+}
+
+static guint
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Bound, never listening, closed: connecting there is refused. */
+  g_socket_bind (socket, address, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+test_errors (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autofree char *refused = g_strdup_printf ("http://127.0.0.1:%u/", closed_port ());
+  g_autofree char *not_found = demo_url ("/status/404");
+  g_autofree char *unavailable = demo_url ("/status/503");
+  g_autofree char *reset = demo_url ("/reset");
+  g_autofree char *loop = demo_url ("/redirect-loop");
+  g_autofree char *redirect = demo_url ("/redirect/3");
+  g_autoptr(GListStore) requests =
+    make_requests ("not a url at all",
+                   "ftp://127.0.0.1/file",
+                   "http://does-not-exist.invalid/",
+                   refused, not_found, unavailable, reset, loop, redirect,
+                   "http:///no-host",
+                   NULL);
+  const GError *error;
+
+  run_all (queue, requests);
+  g_assert_cmpuint (offload_fetch_queue_get_n_finished (queue), ==, 10);
+  g_assert_cmpuint (offload_fetch_queue_get_n_failed (queue), ==, 9);
+
+  assert_failed_with (nth (requests, 0), OFFLOAD_FETCH_ERROR_INVALID_URL);
+  assert_failed_with (nth (requests, 1), OFFLOAD_FETCH_ERROR_UNSUPPORTED_SCHEME);
+  assert_failed_with (nth (requests, 2), OFFLOAD_FETCH_ERROR_HOST_NOT_FOUND);
+  assert_failed_with (nth (requests, 3), OFFLOAD_FETCH_ERROR_CONNECTION_REFUSED);
+  assert_failed_with (nth (requests, 4), OFFLOAD_FETCH_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (offload_fetch_request_get_status (nth (requests, 4)), ==, 404);
+  g_assert_nonnull (strstr (offload_fetch_request_get_error_message (nth (requests, 4)),
+                            "404 Not Found"));
+  assert_failed_with (nth (requests, 5), OFFLOAD_FETCH_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (offload_fetch_request_get_status (nth (requests, 5)), ==, 503);
+
+  /* A dropped connection mid-body: reset or truncated, as the socket tells. */
+  error = offload_fetch_request_get_error (nth (requests, 6));
+  g_assert_nonnull (error);
+  g_assert_true (g_error_matches (error, OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_CONNECTION_RESET)
+                 || g_error_matches (error, OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TRUNCATED));
+  g_assert_cmpuint (offload_fetch_request_get_bytes_received (nth (requests, 6)), <, 1048576);
+
+  assert_failed_with (nth (requests, 7), OFFLOAD_FETCH_ERROR_TOO_MANY_REDIRECTS);
+  g_assert_cmpint (offload_fetch_request_get_state (nth (requests, 8)), ==,
+                   OFFLOAD_FETCH_STATE_DONE);
+  assert_failed_with (nth (requests, 9), OFFLOAD_FETCH_ERROR_INVALID_URL);
+}
+
+static void
+test_body_cap (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autofree char *big = demo_url ("/bytes/100000000?duration_ms=0");
+  g_autoptr(GListStore) requests = make_requests (big, NULL);
+  OffloadFetchRequest *request;
+
+  offload_fetch_queue_set_max_body (queue, 1024 * 1024);
+  run_all (queue, requests);
+
+  request = nth (requests, 0);
+  assert_failed_with (request, OFFLOAD_FETCH_ERROR_TOO_LARGE);
+  /* It stopped reading right after the cap: memory stays bounded. */
+  g_assert_cmpuint (offload_fetch_request_get_bytes_received (request), >, 1024 * 1024);
+  g_assert_cmpuint (offload_fetch_request_get_bytes_received (request), <=,
+                    1024 * 1024 + 64 * 1024);
+  g_assert_true (offload_fetch_request_get_preview_partial (request));
+}
+
+static void
+test_timeouts (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autofree char *stall = demo_url ("/stall");
+  g_autofree char *slow = demo_url ("/bytes/1000000?duration_ms=8000");
+  g_autoptr(GListStore) requests = make_requests (stall, slow, NULL);
+  const GError *error;
+
+  offload_fetch_queue_set_timeout (queue, 1);
+  run_all (queue, requests);
+
+  /* A silent server: the socket timeout or the deadline, whichever first. */
+  error = offload_fetch_request_get_error (nth (requests, 0));
+  g_assert_nonnull (error);
+  g_assert_true (g_error_matches (error, OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TIMEOUT)
+                 || g_error_matches (error, OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_DEADLINE));
+
+  /* A server that keeps sending, slowly: only the deadline catches it. */
+  assert_failed_with (nth (requests, 1), OFFLOAD_FETCH_ERROR_DEADLINE);
+  g_assert_cmpuint (offload_fetch_request_get_bytes_received (nth (requests, 1)), <, 1000000);
+}
+
+static gboolean
+bytes_arriving (gpointer data)
+{
+  OffloadFetchQueue *queue = data;
+
+  offload_fetch_queue_update (queue);
+  return offload_fetch_queue_get_bytes_received (queue) > 0;
+}
+
+static gboolean
+server_idle (gpointer data)
+{
+  return offload_demo_server_get_in_flight (server) == 0;
+}
+
+static void
+test_cancel_mid_body (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *slow = demo_url ("/bytes/100000000?duration_ms=20000");
+  g_autofree char *queued = demo_url ("/delay/0");
+  g_autoptr(GListStore) requests = make_requests (slow, slow, queued, NULL);
+  RunResult run = { 0 };
+
+  wait_for (server_idle, NULL, "the server to be idle");
+
+  offload_fetch_queue_set_concurrency (queue, 2);
+  offload_fetch_queue_run_async (queue, G_LIST_MODEL (requests), cancellable, run_cb, &run);
+  wait_for (bytes_arriving, queue, "the body to start arriving");
+  g_assert_cmpint (offload_fetch_request_get_state (nth (requests, 0)), ==,
+                   OFFLOAD_FETCH_STATE_RECEIVING);
+
+  g_cancellable_cancel (cancellable);
+  wait_for (run_done, &run, "the cancelled run to end");
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&run.error);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      const GError *request_error = offload_fetch_request_get_error (nth (requests, i));
+
+      g_assert_nonnull (request_error);
+      if (!g_error_matches (request_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_error ("request %u: %s", i, request_error->message);
+      g_assert_cmpint (offload_fetch_request_get_state (nth (requests, i)), ==,
+                       OFFLOAD_FETCH_STATE_CANCELLED);
+    }
+  g_assert_cmpuint (offload_fetch_queue_get_n_cancelled (queue), ==, 3);
+  g_assert_cmpuint (offload_fetch_request_get_bytes_received (nth (requests, 0)), <, 100000000);
+
+  /* The connections were closed: the server sees nobody left. */
+  wait_for (server_idle, NULL, "the server to see the connections close");
+}
+
+static void
+test_cancel_one (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autofree char *stall = demo_url ("/stall");
+  g_autofree char *quick = demo_url ("/delay/0");
+  g_autoptr(GListStore) requests = make_requests (stall, quick, NULL);
+  RunResult run = { 0 };
+
+  offload_fetch_queue_run_async (queue, G_LIST_MODEL (requests), NULL, run_cb, &run);
+  offload_fetch_request_cancel (nth (requests, 0));
+  wait_for (run_done, &run, "the run to end");
+
+  /* Cancelling one request is not cancelling the run. */
+  g_assert_no_error (run.error);
+  g_assert_cmpint (offload_fetch_request_get_state (nth (requests, 0)), ==,
+                   OFFLOAD_FETCH_STATE_CANCELLED);
+  g_assert_cmpint (offload_fetch_request_get_state (nth (requests, 1)), ==,
+                   OFFLOAD_FETCH_STATE_DONE);
+}
+
+static void
+test_thousand (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autoptr(GListStore) requests = make_repeated ("/delay/0", 1000);
+
+  offload_fetch_queue_set_concurrency (queue, 16);
+  run_all (queue, requests);
+
+  g_assert_cmpuint (offload_fetch_queue_get_n_finished (queue), ==, 1000);
+  g_assert_cmpuint (offload_fetch_queue_get_n_failed (queue), ==, 0);
+  for (guint i = 0; i < 1000; i++)
+    g_assert_cmpint (offload_fetch_request_get_state (nth (requests, i)), ==,
+                     OFFLOAD_FETCH_STATE_DONE);
+}
+
+static void
+test_concurrency_reached (gconstpointer data)
+{
+  guint n = GPOINTER_TO_UINT (data);
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autoptr(GListStore) requests = make_repeated ("/delay/400", 2 * n);
+
+  wait_for (server_idle, NULL, "the server to be idle");
+  offload_demo_server_reset_peak (server);
+
+  offload_fetch_queue_set_concurrency (queue, n);
+  run_all (queue, requests);
+
+  /* Exactly N at once: never more, and really that many. */
+  g_assert_cmpuint (offload_fetch_queue_get_n_failed (queue), ==, 0);
+  g_assert_cmpuint (offload_demo_server_get_peak_in_flight (server), ==, n);
+}
+
+static void
+test_blocking_mode (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autoptr(GListStore) requests = make_repeated ("/delay/200", 3);
+  g_autoptr(GError) error = NULL;
+  const GError *skipped;
+
+  /* The budget is spent by the first request: the others are not run. */
+  g_assert_true (offload_fetch_queue_run_blocking (queue, G_LIST_MODEL (requests),
+                                                   100 * 1000, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (offload_fetch_request_get_state (nth (requests, 0)), ==,
+                   OFFLOAD_FETCH_STATE_DONE);
+  g_assert_cmpstr (offload_fetch_request_get_thread_name (nth (requests, 0)), ==, "main");
+  skipped = offload_fetch_request_get_error (nth (requests, 1));
+  g_assert_error (skipped, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_nonnull (strstr (skipped->message, "blocking mode"));
+  g_assert_cmpuint (offload_fetch_queue_get_n_cancelled (queue), ==, 2);
+  g_assert_cmpuint (offload_fetch_queue_get_n_finished (queue), ==, 3);
+}
+
+/* A TLS server with a self-signed certificate: never trusted. */
+static void
+test_tls_untrusted (void)
+{
+  g_autofree char *cert = g_test_build_filename (G_TEST_DIST, "data", "self-signed-cert.pem", NULL);
+  g_autofree char *key = g_test_build_filename (G_TEST_DIST, "data", "self-signed-key.pem", NULL);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(SoupServer) tls_server = NULL;
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autoptr(GListStore) requests = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+  g_autofree char *url = NULL;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking)");
+      return;
+    }
+
+  certificate = g_tls_certificate_new_from_files (cert, key, &error);
+  g_assert_no_error (error);
+  tls_server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_listen_local (tls_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
+                            &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (tls_server);
+  url = g_strdup_printf ("https://127.0.0.1:%d/", g_uri_get_port (uris->data));
+
+  requests = make_requests (url, NULL);
+  run_all (queue, requests);
+
+  assert_failed_with (nth (requests, 0), OFFLOAD_FETCH_ERROR_TLS);
+  g_assert_nonnull (strstr (offload_fetch_request_get_error_message (nth (requests, 0)),
+                            "certificate"));
+}
+
+static void
+test_preview (void)
+{
+  static const guint8 binary[] = { 0x00, 0x01, 0xff, 'A', 'B' };
+  static const char json[] = "{\"a\":[1,2],\"b\":\"x\"}";
+  static const char text[] = "hello, world\n";
+  /* "é" cut in half at the end of an incomplete preview is still text. */
+  static const char cut[] = "caf\xc3";
+  OffloadPreviewKind kind;
+  g_autofree char *pretty = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *partial = NULL;
+  g_autofree char *not_json = NULL;
+
+  pretty = offload_body_preview ((const guint8 *) json, strlen (json), TRUE,
+                                 "application/json", &kind);
+  g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_JSON);
+  g_assert_nonnull (strstr (pretty, "\n  \"a\" : [\n"));
+
+  plain = offload_body_preview ((const guint8 *) text, strlen (text), TRUE, "text/plain", &kind);
+  g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
+  g_assert_cmpstr (plain, ==, text);
+
+  hex = offload_body_preview (binary, sizeof binary, TRUE, NULL, &kind);
+  g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_HEX);
+  g_assert_true (g_str_has_prefix (hex, "00000000  00 01 ff 41 42"));
+  g_assert_nonnull (strstr (hex, "|...AB|"));
+
+  partial = offload_body_preview ((const guint8 *) cut, strlen (cut), FALSE, "text/plain", &kind);
+  g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
+  g_assert_cmpstr (partial, ==, "caf");
+
+  /* Broken JSON falls back to text, and says nothing false. */
+  not_json = offload_body_preview ((const guint8 *) "{oops", 5, TRUE, "application/json", &kind);
+  g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
+
+  g_assert_null (offload_body_preview (NULL, 0, TRUE, NULL, &kind));
+  g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_NONE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = offload_demo_server_new ();
+  if (!offload_demo_server_start (server, 0, &error))
+    g_error ("could not start the demo server: %s", error->message);
+
+  g_test_add_func ("/offload/fetch/preview", test_preview);
+  g_test_add_func ("/offload/fetch/success", test_success);
+  g_test_add_func ("/offload/fetch/errors", test_errors);
+  g_test_add_func ("/offload/fetch/body-cap", test_body_cap);
+  g_test_add_func ("/offload/fetch/timeouts", test_timeouts);
+  g_test_add_func ("/offload/fetch/tls-untrusted", test_tls_untrusted);
+  g_test_add_func ("/offload/fetch/cancel-mid-body", test_cancel_mid_body);
+  g_test_add_func ("/offload/fetch/cancel-one", test_cancel_one);
+  g_test_add_func ("/offload/fetch/thousand", test_thousand);
+  g_test_add_data_func ("/offload/fetch/concurrency/1", GUINT_TO_POINTER (1),
+                        test_concurrency_reached);
+  g_test_add_data_func ("/offload/fetch/concurrency/8", GUINT_TO_POINTER (8),
+                        test_concurrency_reached);
+  g_test_add_data_func ("/offload/fetch/concurrency/32", GUINT_TO_POINTER (32),
+                        test_concurrency_reached);
+  g_test_add_func ("/offload/fetch/blocking-mode", test_blocking_mode);
+
+  ret = g_test_run ();
+
+  offload_demo_server_stop (server);
+  g_clear_object (&server);
+
+  return ret;
+}
