@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "offload-cli.h"
+#include "offload-cli-commands.h"
 
 /* `offload NAME ...` runs NAME here without initialising GTK, so scripts,
  * tests and benchmarks need no display. Each feature adds its command to
@@ -23,6 +24,8 @@ typedef struct
 } OffloadCliCommand;
 
 static const OffloadCliCommand commands[] = {
+  { "fetch", N_("Fetch URLs in worker threads and report each result"), offload_cli_fetch },
+  { "demo-server", N_("Run the built-in demo server until interrupted"), offload_cli_demo_server },
   { NULL }
 };
 

@@ -1,0 +1,393 @@
+/* offload-cli-fetch.c: `offload fetch`
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "offload-cli.h"
+#include "offload-cli-commands.h"
+#include "offload-fetch-queue.h"
+
+/* The fetch engine without a display. A bad URL among the URLs is a failed
+ * request (its own line, with its error), not a usage error: scripts get
+ * one result per URL they gave. */
+
+#define PROGRESS_INTERVAL_MS 100
+
+typedef struct
+{
+  OffloadFetchQueue *queue;
+  GListStore        *requests;
+  GMainLoop         *loop;
+  GCancellable      *cancellable;
+  gboolean           cancelled;
+  gboolean           progress;
+  gint64             begin;
+  gint64             end;
+} Fetch;
+
+static gboolean
+read_url_file (const char  *path,
+               GPtrArray   *urls,
+               GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (g_strcmp0 (path, "-") == 0)
+    {
+      g_autoptr(GIOChannel) channel = g_io_channel_unix_new (STDIN_FILENO);
+
+      if (g_io_channel_read_to_end (channel, &contents, NULL, error) != G_IO_STATUS_NORMAL)
+        return FALSE;
+    }
+  else if (!g_file_get_contents (path, &contents, NULL, error))
+    return FALSE;
+
+  /* One URL a line; blank lines and # comments are skipped. */
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+
+      if (*line == '\0' || *line == '#')
+        continue;
+      g_ptr_array_add (urls, g_strdup (line));
+    }
+
+  return TRUE;
+}
+
+static void
+print_progress (Fetch    *fetch,
+                gboolean  final)
+{
+  g_autofree char *size = g_format_size (offload_fetch_queue_get_bytes_received (fetch->queue));
+
+  /* Back to the start of the line, then the line. */
+  g_printerr ("\r");
+  g_printerr (_("%u of %u done, %u failed, %s"),
+              offload_fetch_queue_get_n_finished (fetch->queue),
+              offload_fetch_queue_get_n_requests (fetch->queue),
+              offload_fetch_queue_get_n_failed (fetch->queue),
+              size);
+  g_printerr ("\033[K%s", final ? "\n" : "");
+}
+
+static gboolean
+on_progress_tick (gpointer user_data)
+{
+  Fetch *fetch = user_data;
+
+  offload_fetch_queue_update (fetch->queue);
+  print_progress (fetch, FALSE);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Fetch *fetch = user_data;
+
+  /* The first Ctrl+C cancels and waits for the requests to stop. */
+  g_cancellable_cancel (fetch->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!offload_fetch_queue_run_finish (OFFLOAD_FETCH_QUEUE (object), result, &error))
+    fetch->cancelled = TRUE;
+
+  fetch->end = g_get_monotonic_time ();
+  g_main_loop_quit (fetch->loop);
+}
+
+/* Whole milliseconds: JSON readers get exact numbers, not 0.35399999. */
+static gint64
+ms_since (gint64 begin,
+          gint64 when)
+{
+  return when > 0 ? (when - begin + 500) / 1000 : 0;
+}
+
+static void
+print_json (Fetch *fetch)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (fetch->requests));
+  guint64 total = 0;
+  guint ok = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (G_LIST_MODEL (fetch->requests), i);
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *line = NULL;
+      OffloadFetchState state = offload_fetch_request_get_state (request);
+      const char *content_type = offload_fetch_request_get_content_type (request);
+      const char *error = offload_fetch_request_get_error_message (request);
+      GEnumClass *states = g_type_class_ref (OFFLOAD_TYPE_FETCH_STATE);
+
+      ok += state == OFFLOAD_FETCH_STATE_DONE;
+      total += offload_fetch_request_get_bytes_received (request);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "url");
+      json_builder_add_string_value (builder, offload_fetch_request_get_url (request));
+      json_builder_set_member_name (builder, "ok");
+      json_builder_add_boolean_value (builder, state == OFFLOAD_FETCH_STATE_DONE);
+      json_builder_set_member_name (builder, "state");
+      json_builder_add_string_value (builder, g_enum_get_value (states, state)->value_nick);
+      json_builder_set_member_name (builder, "status");
+      if (offload_fetch_request_get_status (request) > 0)
+        json_builder_add_int_value (builder, offload_fetch_request_get_status (request));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "bytes");
+      json_builder_add_int_value (builder, (gint64) offload_fetch_request_get_bytes_received (request));
+      json_builder_set_member_name (builder, "content_type");
+      if (content_type != NULL)
+        json_builder_add_string_value (builder, content_type);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "started_ms");
+      json_builder_add_int_value (builder,
+                                  ms_since (fetch->begin, offload_fetch_request_get_started_time (request)));
+      json_builder_set_member_name (builder, "finished_ms");
+      json_builder_add_int_value (builder,
+                                  ms_since (fetch->begin, offload_fetch_request_get_finished_time (request)));
+      json_builder_set_member_name (builder, "error");
+      if (error != NULL)
+        json_builder_add_string_value (builder, error);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+
+      g_type_class_unref (states);
+
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      line = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", line);
+    }
+
+  {
+    g_autoptr(JsonBuilder) builder = json_builder_new ();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *line = NULL;
+
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "summary");
+    json_builder_add_boolean_value (builder, TRUE);
+    json_builder_set_member_name (builder, "requests");
+    json_builder_add_int_value (builder, n);
+    json_builder_set_member_name (builder, "succeeded");
+    json_builder_add_int_value (builder, ok);
+    json_builder_set_member_name (builder, "failed");
+    json_builder_add_int_value (builder, offload_fetch_queue_get_n_failed (fetch->queue));
+    json_builder_set_member_name (builder, "cancelled");
+    json_builder_add_int_value (builder, offload_fetch_queue_get_n_cancelled (fetch->queue));
+    json_builder_set_member_name (builder, "bytes");
+    json_builder_add_int_value (builder, (gint64) total);
+    json_builder_set_member_name (builder, "elapsed_ms");
+    json_builder_add_int_value (builder, ms_since (fetch->begin, fetch->end));
+    json_builder_set_member_name (builder, "concurrency");
+    json_builder_add_int_value (builder, offload_fetch_queue_get_concurrency (fetch->queue));
+    json_builder_end_object (builder);
+
+    root = json_builder_get_root (builder);
+    json_generator_set_root (generator, root);
+    line = json_generator_to_data (generator, NULL);
+    g_print ("%s\n", line);
+  }
+}
+
+static void
+print_table (Fetch *fetch)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (fetch->requests));
+  guint64 total = 0;
+  guint ok = 0;
+  g_autofree char *size = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (G_LIST_MODEL (fetch->requests), i);
+      OffloadFetchState state = offload_fetch_request_get_state (request);
+      g_autofree char *bytes = g_format_size (offload_fetch_request_get_bytes_received (request));
+      g_autofree char *status = NULL;
+      const char *error = offload_fetch_request_get_error_message (request);
+
+      ok += state == OFFLOAD_FETCH_STATE_DONE;
+      total += offload_fetch_request_get_bytes_received (request);
+
+      if (offload_fetch_request_get_status (request) > 0)
+        status = g_strdup_printf ("%u", offload_fetch_request_get_status (request));
+      else if (state == OFFLOAD_FETCH_STATE_CANCELLED)
+        status = g_strdup ("—");
+      else
+        status = g_strdup (_("ERR"));
+
+      g_print ("%-4s %8.3f s %10s  %s\n", status, offload_fetch_request_get_elapsed (request),
+               bytes, offload_fetch_request_get_url (request));
+      if (error != NULL)
+        g_print ("     %s\n", error);
+    }
+
+  size = g_format_size (total);
+  g_print (_("%u requests: %u succeeded, %u failed, %u cancelled; %s in %.2f s\n"),
+           n, ok, offload_fetch_queue_get_n_failed (fetch->queue),
+           offload_fetch_queue_get_n_cancelled (fetch->queue), size,
+           (fetch->end - fetch->begin) / 1e6);
+}
+
+int
+offload_cli_fetch (int    argc,
+                   char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(OffloadFetchQueue) queue = NULL;
+  g_autoptr(GListStore) requests = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autofree char *input = NULL;
+  g_autofree char *max_body_text = NULL;
+  g_auto(GStrv) positional = NULL;
+  int concurrency = OFFLOAD_FETCH_CONCURRENCY_DEFAULT;
+  int timeout = OFFLOAD_FETCH_TIMEOUT_DEFAULT;
+  guint64 max_body = OFFLOAD_FETCH_MAX_BODY_DEFAULT;
+  gboolean json = FALSE;
+  guint progress_id = 0;
+  guint sigint_id, sigterm_id;
+  Fetch fetch = { 0 };
+  const GOptionEntry entries[] = {
+    { "concurrency", 'c', 0, G_OPTION_ARG_INT, &concurrency,
+      N_("Requests in flight at once, 1 to 64 (default 8)"), N_("N") },
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
+      N_("Time limit of each request in seconds, 0 for none (default 30)"), N_("SECONDS") },
+    { "max-body", 0, 0, G_OPTION_ARG_STRING, &max_body_text,
+      N_("Stop reading a body after this many bytes (default 64 MiB)"), N_("BYTES") },
+    { "input", 'i', 0, G_OPTION_ARG_FILENAME, &input,
+      N_("Read URLs from FILE, one a line (- for standard input)"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      N_("Print one JSON object per request and a summary (JSON Lines)"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &positional, NULL, N_("URL…") },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Fetch URLs in worker threads, several at once.\n"
+                                  "Exit status: 0 when every request succeeded, 1 when any "
+                                  "failed, 2 on a usage error."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("offload fetch: %s\n", error->message);
+      return OFFLOAD_EXIT_USAGE;
+    }
+
+  if (concurrency < OFFLOAD_FETCH_CONCURRENCY_MIN || concurrency > OFFLOAD_FETCH_CONCURRENCY_MAX)
+    {
+      g_printerr (_("offload fetch: --concurrency must be between %d and %d\n"),
+                  OFFLOAD_FETCH_CONCURRENCY_MIN, OFFLOAD_FETCH_CONCURRENCY_MAX);
+      return OFFLOAD_EXIT_USAGE;
+    }
+  if (timeout < 0)
+    {
+      g_printerr (_("offload fetch: --timeout cannot be negative\n"));
+      return OFFLOAD_EXIT_USAGE;
+    }
+  if (max_body_text != NULL
+      && (!g_ascii_string_to_unsigned (max_body_text, 10, 1, G_MAXUINT64, &max_body, &error)))
+    {
+      g_printerr (_("offload fetch: --max-body: %s\n"), error->message);
+      return OFFLOAD_EXIT_USAGE;
+    }
+
+  for (guint i = 0; positional != NULL && positional[i] != NULL; i++)
+    g_ptr_array_add (urls, g_strdup (positional[i]));
+  if (input != NULL && !read_url_file (input, urls, &error))
+    {
+      g_printerr (_("offload fetch: cannot read the URL list: %s\n"), error->message);
+      return OFFLOAD_EXIT_USAGE;
+    }
+  if (urls->len == 0)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+      g_printerr (_("offload fetch: no URL given\n\n%s"), help);
+      return OFFLOAD_EXIT_USAGE;
+    }
+
+  queue = offload_fetch_queue_new ();
+  offload_fetch_queue_set_concurrency (queue, (guint) concurrency);
+  offload_fetch_queue_set_timeout (queue, (guint) timeout);
+  offload_fetch_queue_set_max_body (queue, max_body);
+
+  requests = g_list_store_new (OFFLOAD_TYPE_FETCH_REQUEST);
+  for (guint i = 0; i < urls->len; i++)
+    {
+      g_autoptr(OffloadFetchRequest) request = offload_fetch_request_new (urls->pdata[i]);
+      g_list_store_append (requests, request);
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  cancellable = g_cancellable_new ();
+  fetch.queue = queue;
+  fetch.requests = requests;
+  fetch.loop = loop;
+  fetch.cancellable = cancellable;
+  fetch.progress = isatty (STDERR_FILENO);
+
+  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &fetch);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &fetch);
+  if (fetch.progress)
+    progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, on_progress_tick, &fetch);
+
+  fetch.begin = g_get_monotonic_time ();
+  offload_fetch_queue_run_async (queue, G_LIST_MODEL (requests), cancellable, run_cb, &fetch);
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  if (progress_id != 0)
+    {
+      g_source_remove (progress_id);
+      print_progress (&fetch, TRUE);
+    }
+
+  if (json)
+    print_json (&fetch);
+  else
+    print_table (&fetch);
+
+  if (fetch.cancelled)
+    g_printerr (_("offload fetch: cancelled\n"));
+
+  return offload_fetch_queue_get_n_finished (queue) == urls->len
+         && offload_fetch_queue_get_n_failed (queue) == 0
+         && offload_fetch_queue_get_n_cancelled (queue) == 0
+         ? OFFLOAD_EXIT_OK : OFFLOAD_EXIT_FAILED;
+}

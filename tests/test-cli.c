@@ -1,0 +1,244 @@
+/* test-cli.c: the headless commands, as a script would run them
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <unistd.h>
+
+static const char *offload_binary;
+static GSubprocess *demo_server;
+static char *base_url;
+
+/* Runs `offload ARGS...`, returns the exit status; stdout and stderr out. */
+static int
+run_offload (char       **out,
+             char       **err,
+             const char  *first_arg,
+             ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  g_ptr_array_add (args, (gpointer) offload_binary);
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  process = g_subprocess_newv ((const char * const *) args->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+
+  return g_subprocess_get_exit_status (process);
+}
+
+static char *
+url (const char *path)
+{
+  return g_strconcat (base_url, path, NULL);
+}
+
+static void
+test_version_and_help (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *help = NULL;
+
+  g_assert_cmpint (run_offload (&out, &err, "--version", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "Offload " PACKAGE_VERSION "\n");
+
+  g_assert_cmpint (run_offload (&help, NULL, "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (help, "fetch"));
+  g_assert_nonnull (strstr (help, "demo-server"));
+}
+
+static void
+test_fetch_json (void)
+{
+  g_autofree char *ok = url ("/delay/10");
+  g_autofree char *missing = url ("/status/404");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  /* A bad URL among the URLs is a failed request, not a usage error. */
+  g_assert_cmpint (run_offload (&out, &err, "fetch", "--json", ok, missing, "ftp://x/y", NULL),
+                   ==, 1);
+  lines = g_strsplit (g_strchomp (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+
+  json_parser_load_from_data (parser, lines[0], -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "url"), ==, ok);
+  g_assert_true (json_object_get_boolean_member (object, "ok"));
+  g_assert_cmpint (json_object_get_int_member (object, "status"), ==, 200);
+  g_assert_cmpint (json_object_get_int_member (object, "bytes"), >, 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "content_type"), ==, "application/json");
+  g_assert_cmpint (json_object_get_int_member (object, "finished_ms"), >=,
+                   json_object_get_int_member (object, "started_ms"));
+  g_assert_true (json_object_get_null_member (object, "error"));
+
+  json_parser_load_from_data (parser, lines[1], -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_false (json_object_get_boolean_member (object, "ok"));
+  g_assert_cmpint (json_object_get_int_member (object, "status"), ==, 404);
+  g_assert_nonnull (strstr (json_object_get_string_member (object, "error"), "404"));
+
+  json_parser_load_from_data (parser, lines[2], -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_false (json_object_get_boolean_member (object, "ok"));
+  g_assert_true (json_object_get_null_member (object, "status"));
+  g_assert_nonnull (strstr (json_object_get_string_member (object, "error"), "http and https"));
+
+  json_parser_load_from_data (parser, lines[3], -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_get_boolean_member (object, "summary"));
+  g_assert_cmpint (json_object_get_int_member (object, "requests"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (object, "succeeded"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (object, "failed"), ==, 2);
+}
+
+static void
+test_fetch_table (void)
+{
+  g_autofree char *ok = url ("/json/records?n=5");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_offload (&out, &err, "fetch", "--concurrency", "2", ok, ok, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "200 "));
+  g_assert_nonnull (strstr (out, "2 requests: 2 succeeded, 0 failed, 0 cancelled"));
+  /* Not a terminal: no progress line. */
+  g_assert_cmpstr (err, ==, "");
+}
+
+static void
+test_fetch_input_file (void)
+{
+  g_autofree char *ok = url ("/delay/0");
+  g_autofree char *contents = g_strdup_printf ("# a list\n%s\n\n  %s  \n", ok, ok);
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  fd = g_file_open_tmp ("offload-urls-XXXXXX.txt", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_offload (&out, NULL, "fetch", "--input", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "2 requests: 2 succeeded"));
+
+  g_unlink (path);
+}
+
+static void
+test_fetch_max_body (void)
+{
+  g_autofree char *big = url ("/bytes/500000?duration_ms=0");
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_offload (&out, NULL, "fetch", "--max-body", "10000", big, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "larger than"));
+}
+
+static void
+test_usage_errors (void)
+{
+  g_autofree char *ok = url ("/delay/0");
+  g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL, *e5 = NULL;
+
+  g_assert_cmpint (run_offload (NULL, &e1, "fetch", NULL), ==, 2);
+  g_assert_nonnull (strstr (e1, "no URL"));
+  g_assert_cmpint (run_offload (NULL, &e2, "fetch", "--concurrency", "0", ok, NULL), ==, 2);
+  g_assert_cmpint (run_offload (NULL, &e3, "fetch", "--input", "/nonexistent/urls.txt", NULL), ==, 2);
+  g_assert_nonnull (strstr (e3, "cannot read"));
+  g_assert_cmpint (run_offload (NULL, &e4, "fetch", "--max-body", "lots", ok, NULL), ==, 2);
+  g_assert_cmpint (run_offload (NULL, &e5, "fetch", "--no-such-option", ok, NULL), ==, 2);
+}
+
+static void
+start_demo_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+
+  demo_server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                  &error, offload_binary, "demo-server", NULL);
+  g_assert_no_error (error);
+
+  /* The first line is the base URL alone. */
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (demo_server));
+  base_url = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (base_url);
+  g_assert_true (g_str_has_prefix (base_url, "http://127.0.0.1:"));
+}
+
+static void
+stop_demo_server (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* SIGTERM is a clean stop: exit status 0. */
+  g_subprocess_send_signal (demo_server, SIGTERM);
+  g_subprocess_wait (demo_server, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (demo_server));
+  g_assert_cmpint (g_subprocess_get_exit_status (demo_server), ==, 0);
+  g_clear_object (&demo_server);
+  g_clear_pointer (&base_url, g_free);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  offload_binary = g_getenv ("OFFLOAD_BINARY");
+  g_assert_nonnull (offload_binary);
+  g_setenv ("LANGUAGE", "C", TRUE);
+
+  start_demo_server ();
+
+  g_test_add_func ("/offload/cli/version-and-help", test_version_and_help);
+  g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
+  g_test_add_func ("/offload/cli/fetch-table", test_fetch_table);
+  g_test_add_func ("/offload/cli/fetch-input-file", test_fetch_input_file);
+  g_test_add_func ("/offload/cli/fetch-max-body", test_fetch_max_body);
+  g_test_add_func ("/offload/cli/usage-errors", test_usage_errors);
+
+  ret = g_test_run ();
+
+  stop_demo_server ();
+
+  return ret;
+}
