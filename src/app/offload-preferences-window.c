@@ -22,6 +22,7 @@ struct _OffloadPreferencesWindow
   AdwComboRow          *style_row;
   GtkSwitch            *hud_switch;
   GtkSpinButton        *freeze_spin;
+  GtkSpinButton        *max_body_spin;
 };
 
 G_DEFINE_FINAL_TYPE (OffloadPreferencesWindow, offload_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -62,6 +63,25 @@ index_to_color_scheme (const GValue       *value,
   return g_variant_new_string (color_schemes[index]);
 }
 
+#define MIB (G_GUINT64_CONSTANT (1024) * 1024)
+
+static gboolean
+bytes_to_mib (GValue   *value,
+              GVariant *variant,
+              gpointer  user_data)
+{
+  g_value_set_double (value, (double) (g_variant_get_uint64 (variant) / MIB));
+  return TRUE;
+}
+
+static GVariant *
+mib_to_bytes (const GValue       *value,
+              const GVariantType *expected_type,
+              gpointer            user_data)
+{
+  return g_variant_new_uint64 ((guint64) g_value_get_double (value) * MIB);
+}
+
 static void
 offload_preferences_window_dispose (GObject *object)
 {
@@ -86,6 +106,7 @@ offload_preferences_window_class_init (OffloadPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OffloadPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, OffloadPreferencesWindow, hud_switch);
   gtk_widget_class_bind_template_child (widget_class, OffloadPreferencesWindow, freeze_spin);
+  gtk_widget_class_bind_template_child (widget_class, OffloadPreferencesWindow, max_body_spin);
 }
 
 static void
@@ -116,6 +137,9 @@ offload_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "hud-visible", self->hud_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "freeze-seconds", gtk_spin_button_get_adjustment (self->freeze_spin),
                    "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "max-body",
+                                gtk_spin_button_get_adjustment (self->max_body_spin), "value",
+                                G_SETTINGS_BIND_DEFAULT, bytes_to_mib, mib_to_bytes, NULL, NULL);
 
   return self;
 }

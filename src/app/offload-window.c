@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "offload-fetch-page.h"
 #include "offload-hud.h"
 #include "offload-window.h"
 
@@ -236,6 +237,7 @@ offload_window_class_init (OffloadWindowClass *klass)
 
   window_class->close_request = offload_window_close_request;
 
+  g_type_ensure (OFFLOAD_TYPE_FETCH_PAGE);
   g_type_ensure (OFFLOAD_TYPE_HUD);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/offload-window.ui");

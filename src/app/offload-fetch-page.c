@@ -1,0 +1,1085 @@
+/* offload-fetch-page.c: the Fetch page
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "offload-demo-server.h"
+#include "offload-fetch-page.h"
+#include "offload-fetch-row.h"
+
+/* The page edits the URL list (kept in GSettings), runs it through an
+ * OffloadFetchQueue and shows each request as it goes. The main thread
+ * only draws and reports: the requests run in the queue's worker threads,
+ * and their progress is pulled once a frame by a tick callback while a run
+ * is on. The blocking mode is the one deliberate exception.
+ *
+ * URLs that start with "demo:" go to the built-in demo server, started
+ * on first use in its own thread, so the default list works offline (and
+ * keeps working while the blocking mode freezes this thread). */
+
+#define DEMO_PREFIX       "demo:"
+#define BLOCKING_BUDGET   (4500 * G_GINT64_CONSTANT (1000))
+#define MAX_IMPORT_BYTES  (16 * 1024 * 1024)
+
+struct _OffloadFetchPage
+{
+  GtkWidget            parent_instance;
+
+  GSettings           *settings;
+  GtkStringList       *urls;
+  gboolean             saving_urls;
+  char               **undo_urls;
+
+  OffloadFetchQueue   *queue;
+  OffloadDemoServer   *demo_server;
+  GListStore          *requests;
+  GtkSingleSelection  *selection;
+  GCancellable        *cancellable;
+  guint                tick_id;
+  gboolean             running;
+  gint64               run_started;
+  gint64               run_ended;
+  gint64               cancel_requested;
+  gboolean             blocking_run;
+  gboolean             run_cancelled;
+
+  OffloadFetchRequest *shown;
+  gulong               shown_notify_id;
+
+  /* Template children */
+  GtkWidget           *paned;
+  GtkEntry            *url_entry;
+  GtkStack            *url_stack;
+  GtkListBox          *url_list;
+  GtkSpinButton       *concurrency_spin;
+  GtkSpinButton       *timeout_spin;
+  GtkSwitch           *blocking_switch;
+  GtkSwitch           *long_switch;
+  GtkStack            *button_stack;
+  GtkLabel            *overall_label;
+  GtkProgressBar      *overall_progress;
+  GtkStack            *results_stack;
+  GtkListView         *results_view;
+  GtkStack            *details_stack;
+  GtkLabel            *details_url;
+  GtkLabel            *details_summary;
+  GtkLabel            *details_timings;
+  GtkLabel            *details_error;
+  GtkLabel            *details_headers;
+  GtkExpander         *headers_expander;
+  GtkLabel            *preview_title;
+  GtkTextView         *preview_view;
+};
+
+G_DEFINE_FINAL_TYPE (OffloadFetchPage, offload_fetch_page, GTK_TYPE_WIDGET)
+
+static void
+show_toast (OffloadFetchPage *self,
+            AdwToast         *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+static void
+show_message (OffloadFetchPage *self,
+              const char       *message)
+{
+  show_toast (self, adw_toast_new (message));
+}
+
+/* ---- The URL list ---------------------------------------------------- */
+
+static void
+save_urls (OffloadFetchPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  for (guint i = 0; i < n; i++)
+    g_strv_builder_add (builder, gtk_string_list_get_string (self->urls, i));
+  strv = g_strv_builder_end (builder);
+
+  self->saving_urls = TRUE;
+  g_settings_set_strv (self->settings, "urls", (const char * const *) strv);
+  self->saving_urls = FALSE;
+}
+
+static void
+load_urls (OffloadFetchPage *self)
+{
+  g_auto(GStrv) strv = g_settings_get_strv (self->settings, "urls");
+
+  gtk_string_list_splice (self->urls, 0, g_list_model_get_n_items (G_LIST_MODEL (self->urls)),
+                          (const char * const *) strv);
+}
+
+static void
+on_urls_setting_changed (OffloadFetchPage *self)
+{
+  if (!self->saving_urls)
+    load_urls (self);
+}
+
+static void
+on_urls_changed (OffloadFetchPage *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->urls)) == 0;
+
+  gtk_stack_set_visible_child_name (self->url_stack, empty ? "empty" : "list");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "fetch.clear", !empty);
+}
+
+static void
+on_remove_clicked (GtkButton        *button,
+                   OffloadFetchPage *self)
+{
+  GtkStringObject *item = g_object_get_data (G_OBJECT (button), "offload-url");
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkStringObject) other = g_list_model_get_item (G_LIST_MODEL (self->urls), i);
+
+      if (other == item)
+        {
+          gtk_string_list_remove (self->urls, i);
+          save_urls (self);
+          return;
+        }
+    }
+}
+
+static GtkWidget *
+create_url_row (gpointer item,
+                gpointer user_data)
+{
+  OffloadFetchPage *self = user_data;
+  const char *url = gtk_string_object_get_string (item);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (url);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
+  g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), url);
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_widget_set_margin_top (box, 3);
+  gtk_widget_set_margin_bottom (box, 3);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_tooltip_text (label, url);
+
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, _("Remove"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+  g_object_set_data_full (G_OBJECT (remove), "offload-url", g_object_ref (item), g_object_unref);
+  g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_clicked), self, 0);
+
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), remove);
+
+  return box;
+}
+
+/**
+ * offload_fetch_page_add_urls:
+ * @self: the page
+ * @text: one URL, or many separated by spaces or lines (a paste, a file);
+ *   lines starting with # are comments
+ *
+ * Adds them at the end of the list, and saves the list.
+ */
+void
+offload_fetch_page_add_urls (OffloadFetchPage *self,
+                             const char       *text)
+{
+  g_auto(GStrv) lines = NULL;
+  guint added = 0;
+
+  g_return_if_fail (OFFLOAD_IS_FETCH_PAGE (self));
+  g_return_if_fail (text != NULL);
+
+  lines = g_strsplit_set (text, "\r\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) words = NULL;
+      char *line = g_strstrip (lines[i]);
+
+      if (*line == '#')
+        continue;
+
+      words = g_strsplit_set (line, " \t", -1);
+      for (guint j = 0; words[j] != NULL; j++)
+        {
+          if (*words[j] == '\0')
+            continue;
+          gtk_string_list_append (self->urls, words[j]);
+          added++;
+        }
+    }
+
+  if (added > 0)
+    save_urls (self);
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->url_entry));
+
+  if (*text == '\0')
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->url_entry));
+      return;
+    }
+
+  offload_fetch_page_add_urls (self, text);
+  gtk_editable_set_text (GTK_EDITABLE (self->url_entry), "");
+}
+
+static void
+paste_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(OffloadFetchPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  g_autofree char *message = NULL;
+
+  text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  if (text == NULL)
+    {
+      message = g_strdup_printf (_("Nothing to paste: %s"),
+                                 error != NULL ? error->message : _("the clipboard holds no text"));
+      show_message (self, message);
+      return;
+    }
+
+  offload_fetch_page_add_urls (self, text);
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u URL", "Added %u URLs",
+                                          g_list_model_get_n_items (G_LIST_MODEL (self->urls)) - before),
+                             g_list_model_get_n_items (G_LIST_MODEL (self->urls)) - before);
+  show_message (self, message);
+}
+
+static void
+paste_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, paste_cb,
+                                 g_object_ref (widget));
+}
+
+static void
+import_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(OffloadFetchPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *name = g_file_get_basename (G_FILE (object));
+  gsize length = 0;
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+
+  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error))
+    {
+      message = g_strdup_printf (_("Could not read “%s”: %s"), name, error->message);
+      show_message (self, message);
+      return;
+    }
+
+  if (length > MAX_IMPORT_BYTES || !g_utf8_validate (contents, (gssize) length, NULL)
+      || memchr (contents, '\0', length) != NULL)
+    {
+      message = g_strdup_printf (_("“%s” is not a text file of URLs, one a line"), name);
+      show_message (self, message);
+      return;
+    }
+
+  offload_fetch_page_add_urls (self, contents);
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u URL from “%s”",
+                                          "Imported %u URLs from “%s”",
+                                          g_list_model_get_n_items (G_LIST_MODEL (self->urls)) - before),
+                             g_list_model_get_n_items (G_LIST_MODEL (self->urls)) - before, name);
+  show_message (self, message);
+}
+
+static void
+import_file (OffloadFetchPage *self,
+             GFile            *file)
+{
+  /* Read in the background: a file on a slow mount must not freeze us. */
+  g_file_load_contents_async (file, NULL, import_loaded_cb, g_object_ref (self));
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+import_chosen_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(OffloadFetchPage) self = user_data;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (object), result, &error);
+  if (file != NULL)
+    import_file (self, file);
+  else if (!g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED))
+    show_message (self, error->message);
+}
+#else
+static void
+import_response_cb (GtkNativeDialog  *dialog,
+                    int               response,
+                    OffloadFetchPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        import_file (self, file);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+#endif
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (widget));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Text files"));
+  gtk_file_filter_add_mime_type (filter, "text/plain");
+
+  /* Through the file chooser portal inside the sandbox. */
+#if GTK_CHECK_VERSION (4, 10, 0)
+  {
+    g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+    g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+
+    g_list_store_append (filters, filter);
+    gtk_file_dialog_set_title (dialog, _("Import URLs"));
+    gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+    gtk_file_dialog_open (dialog, window, NULL, import_chosen_cb, g_object_ref (self));
+  }
+#else
+  {
+    GtkFileChooserNative *dialog;
+
+    dialog = gtk_file_chooser_native_new (_("Import URLs"), window, GTK_FILE_CHOOSER_ACTION_OPEN,
+                                          _("_Import"), _("_Cancel"));
+    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+    g_signal_connect (dialog, "response", G_CALLBACK (import_response_cb), g_object_ref (self));
+    gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+  }
+#endif
+}
+
+static void
+restore_demo_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+
+  g_settings_reset (self->settings, "urls");
+}
+
+static void
+undo_clear_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+
+  if (self->undo_urls == NULL)
+    return;
+
+  g_settings_set_strv (self->settings, "urls", (const char * const *) self->undo_urls);
+  g_clear_pointer (&self->undo_urls, g_strfreev);
+}
+
+static void
+clear_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (n == 0)
+    return;
+
+  g_strfreev (self->undo_urls);
+  self->undo_urls = g_settings_get_strv (self->settings, "urls");
+  g_settings_set_strv (self->settings, "urls", NULL);
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Removed %u URL", "Removed %u URLs", n), n);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "fetch.undo-clear");
+  show_toast (self, toast);
+}
+
+/* ---- Progress and results -------------------------------------------- */
+
+static void
+update_overall (OffloadFetchPage *self)
+{
+  OffloadFetchQueue *queue = self->queue;
+  guint n = offload_fetch_queue_get_n_requests (queue);
+  guint finished = offload_fetch_queue_get_n_finished (queue);
+  guint failed = offload_fetch_queue_get_n_failed (queue);
+  guint cancelled = offload_fetch_queue_get_n_cancelled (queue);
+  g_autofree char *size = g_format_size (offload_fetch_queue_get_bytes_received (queue));
+  g_autofree char *text = NULL;
+  gint64 end = self->run_ended != 0 ? self->run_ended : g_get_monotonic_time ();
+  double seconds = self->run_started != 0 ? (end - self->run_started) / 1e6 : 0;
+
+  if (self->run_started == 0)
+    return;
+
+  if (offload_fetch_queue_get_running (queue) && self->cancel_requested != 0)
+    text = g_strdup_printf (_("Cancelling… %u of %u done"), finished, n);
+  else if (offload_fetch_queue_get_running (queue))
+    /* Translators: e.g. "13 of 20 done, 2 failed · 1.2 MB · 3.4 s" */
+    text = g_strdup_printf (_("%u of %u done, %u failed · %s · %.1f s"),
+                            finished, n, failed, size, seconds);
+  else if (self->run_cancelled)
+    text = g_strdup_printf (_("Cancelled after %.1f s: %u of %u done, %u failed, %u cancelled; "
+                              "stopping took %.0f ms"),
+                            seconds, finished - cancelled, n, failed, cancelled,
+                            (self->run_ended - self->cancel_requested) / 1000.0);
+  else if (self->blocking_run)
+    text = g_strdup_printf (_("%u requests on the main thread: %u succeeded, %u failed, "
+                              "%u not run · %s in %.1f s, all of it frozen"),
+                            n, finished - failed - cancelled, failed, cancelled, size, seconds);
+  else
+    text = g_strdup_printf (_("%u requests: %u succeeded, %u failed · %s in %.1f s"),
+                            n, finished - failed - cancelled, failed, size, seconds);
+
+  gtk_label_set_label (self->overall_label, text);
+  gtk_progress_bar_set_fraction (self->overall_progress, n > 0 ? (double) finished / n : 0);
+}
+
+static void
+update_details (OffloadFetchPage *self)
+{
+  OffloadFetchRequest *request = self->shown;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->preview_view);
+  OffloadFetchState state;
+  g_autofree char *summary = NULL;
+  g_autofree char *timings = NULL;
+  g_autofree char *received = NULL;
+  const char *preview;
+  const char *error;
+  const char *headers;
+  gint64 queued, started, first_byte, finished;
+
+  if (request == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->details_stack, "none");
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->details_stack, "details");
+
+  state = offload_fetch_request_get_state (request);
+  gtk_label_set_label (self->details_url, offload_fetch_request_get_url (request));
+
+  received = g_format_size (offload_fetch_request_get_bytes_received (request));
+  if (offload_fetch_request_get_status (request) > 0)
+    summary = g_strdup_printf (_("%s · HTTP %u %s · %s · %s"),
+                               offload_fetch_state_label (state),
+                               offload_fetch_request_get_status (request),
+                               offload_fetch_request_get_reason (request) != NULL
+                               ? offload_fetch_request_get_reason (request) : "",
+                               offload_fetch_request_get_content_type (request) != NULL
+                               ? offload_fetch_request_get_content_type (request)
+                               : _("no content type"),
+                               received);
+  else
+    summary = g_strdup (offload_fetch_state_label (state));
+  gtk_label_set_label (self->details_summary, summary);
+
+  queued = offload_fetch_request_get_queued_time (request);
+  started = offload_fetch_request_get_started_time (request);
+  first_byte = offload_fetch_request_get_first_byte_time (request);
+  finished = offload_fetch_request_get_finished_time (request);
+  if (started > 0)
+    timings = g_strdup_printf (_("Waited %.0f ms in the queue · first byte after %.0f ms · "
+                                 "finished after %.0f ms · on thread %s"),
+                               (started - queued) / 1000.0,
+                               first_byte > 0 ? (first_byte - started) / 1000.0 : 0.0,
+                               finished > 0 ? (finished - started) / 1000.0 : 0.0,
+                               offload_fetch_request_get_thread_name (request) != NULL
+                               ? offload_fetch_request_get_thread_name (request) : "—");
+  gtk_label_set_label (self->details_timings, timings != NULL ? timings : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->details_timings), timings != NULL);
+
+  error = offload_fetch_request_get_error_message (request);
+  gtk_label_set_label (self->details_error, error != NULL ? error : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->details_error), error != NULL);
+
+  headers = offload_fetch_request_get_headers (request);
+  gtk_label_set_label (self->details_headers, headers != NULL ? headers : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->headers_expander), headers != NULL);
+
+  preview = offload_fetch_request_get_preview (request);
+  if (preview == NULL)
+    gtk_label_set_label (self->preview_title,
+                         offload_fetch_request_is_finished (request)
+                         ? _("No body") : _("The body appears here when the request ends"));
+  else
+    {
+      const char *kind;
+
+      switch (offload_fetch_request_get_preview_kind (request))
+        {
+        case OFFLOAD_PREVIEW_JSON:
+          kind = _("Body (JSON, formatted)");
+          break;
+        case OFFLOAD_PREVIEW_HEX:
+          kind = _("Body (binary, first 16 KiB in hex)");
+          break;
+        case OFFLOAD_PREVIEW_TEXT:
+        case OFFLOAD_PREVIEW_NONE:
+        default:
+          kind = _("Body (text)");
+          break;
+        }
+
+      if (offload_fetch_request_get_preview_partial (request))
+        {
+          g_autofree char *title = g_strdup_printf (_("%s: only the start was kept"), kind);
+          gtk_label_set_label (self->preview_title, title);
+        }
+      else
+        gtk_label_set_label (self->preview_title, kind);
+    }
+  gtk_text_buffer_set_text (buffer, preview != NULL ? preview : "", -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->preview_view), preview != NULL);
+}
+
+static void
+on_shown_state_changed (OffloadFetchPage *self)
+{
+  update_details (self);
+}
+
+static void
+on_selection_changed (OffloadFetchPage *self)
+{
+  OffloadFetchRequest *request = gtk_single_selection_get_selected_item (self->selection);
+
+  if (self->shown == request)
+    return;
+
+  g_clear_signal_handler (&self->shown_notify_id, self->shown);
+  g_set_object (&self->shown, request);
+  if (request != NULL)
+    self->shown_notify_id = g_signal_connect_object (request, "notify::state",
+                                                     G_CALLBACK (on_shown_state_changed),
+                                                     self, G_CONNECT_SWAPPED);
+  update_details (self);
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, offload_fetch_row_new ());
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  offload_fetch_row_set_request (OFFLOAD_FETCH_ROW (gtk_list_item_get_child (item)),
+                                 gtk_list_item_get_item (item));
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  offload_fetch_row_set_request (OFFLOAD_FETCH_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+/* ---- Running --------------------------------------------------------- */
+
+static void
+set_running (OffloadFetchPage *self,
+             gboolean          running)
+{
+  self->running = running;
+  gtk_stack_set_visible_child_name (self->button_stack, running ? "cancel" : "start");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "fetch.start", !running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "fetch.cancel", running);
+}
+
+static gboolean
+progress_tick (GtkWidget     *widget,
+               GdkFrameClock *frame_clock,
+               gpointer       user_data)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+
+  /* Pull, once a frame: the workers never push into the main loop. */
+  offload_fetch_queue_update (self->queue);
+  update_overall (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_ticking (OffloadFetchPage *self)
+{
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+}
+
+static void
+announce_end (OffloadFetchPage *self)
+{
+  OffloadFetchQueue *queue = self->queue;
+  guint n = offload_fetch_queue_get_n_requests (queue);
+  guint failed = offload_fetch_queue_get_n_failed (queue);
+  guint cancelled = offload_fetch_queue_get_n_cancelled (queue);
+  guint succeeded = offload_fetch_queue_get_n_finished (queue) - failed - cancelled;
+  g_autofree char *title = NULL;
+
+  if (cancelled > 0)
+    /* Translators: a toast when a run ends */
+    title = g_strdup_printf (_("%u requests: %u succeeded, %u failed, %u cancelled"),
+                             n, succeeded, failed, cancelled);
+  else
+    /* Translators: a toast when a run ends */
+    title = g_strdup_printf (_("%u requests: %u succeeded, %u failed"), n, succeeded, failed);
+
+  show_message (self, title);
+}
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(OffloadFetchPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The window closed while the run was stopping. */
+  if (self->queue == NULL)
+    return;
+
+  self->run_cancelled = !offload_fetch_queue_run_finish (OFFLOAD_FETCH_QUEUE (object), result, &error);
+  self->run_ended = g_get_monotonic_time ();
+  stop_ticking (self);
+  g_clear_object (&self->cancellable);
+
+  update_overall (self);
+  set_running (self, FALSE);
+  announce_end (self);
+}
+
+static gboolean
+ensure_demo_server (OffloadFetchPage  *self,
+                    GError           **error)
+{
+  if (self->demo_server != NULL)
+    return TRUE;
+
+  self->demo_server = offload_demo_server_new ();
+  if (!offload_demo_server_start (self->demo_server, 0, error))
+    {
+      g_clear_object (&self->demo_server);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GListStore *
+make_requests (OffloadFetchPage  *self,
+               GError           **error)
+{
+  g_autoptr(GListStore) store = g_list_store_new (OFFLOAD_TYPE_FETCH_REQUEST);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *url = gtk_string_list_get_string (self->urls, i);
+      g_autoptr(OffloadFetchRequest) request = NULL;
+      g_autofree char *expanded = NULL;
+
+      if (g_str_has_prefix (url, DEMO_PREFIX))
+        {
+          const char *path = url + strlen (DEMO_PREFIX);
+
+          if (!ensure_demo_server (self, error))
+            return NULL;
+          expanded = g_strconcat (offload_demo_server_get_base_url (self->demo_server),
+                                  *path == '/' ? "" : "/", path, NULL);
+        }
+
+      request = offload_fetch_request_new (expanded != NULL ? expanded : url);
+      g_list_store_append (store, request);
+    }
+
+  return g_steal_pointer (&store);
+}
+
+static gboolean
+run_blocking_idle (gpointer user_data)
+{
+  OffloadFetchPage *self = user_data;
+  gint64 budget = gtk_switch_get_active (self->long_switch) ? 0 : BLOCKING_BUDGET;
+
+  /* Deliberately on the main thread: the labelled contrast mode. */
+  offload_fetch_queue_run_blocking (self->queue, G_LIST_MODEL (self->requests), budget,
+                                    NULL, NULL);
+  self->run_ended = g_get_monotonic_time ();
+
+  update_overall (self);
+  set_running (self, FALSE);
+  announce_end (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+schedule_blocking_run (GtkWidget     *widget,
+                       GdkFrameClock *frame_clock,
+                       gpointer       user_data)
+{
+  /* After this frame is drawn, so the "frozen" label is on screen while
+   * the main thread is busy. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, run_blocking_idle, g_object_ref (widget),
+                   g_object_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+  g_autoptr(GListStore) requests = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->running || !gtk_widget_get_mapped (widget))
+    return;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->urls)) == 0)
+    {
+      show_message (self, _("Add a URL to fetch first"));
+      gtk_widget_grab_focus (GTK_WIDGET (self->url_entry));
+      return;
+    }
+
+  requests = make_requests (self, &error);
+  if (requests == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The demo server could not start: %s"),
+                                                  error->message);
+      show_message (self, message);
+      return;
+    }
+
+  g_set_object (&self->requests, requests);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (requests));
+  gtk_stack_set_visible_child_name (self->results_stack, "results");
+
+  offload_fetch_queue_set_concurrency (self->queue, g_settings_get_uint (self->settings, "concurrency"));
+  offload_fetch_queue_set_timeout (self->queue, g_settings_get_uint (self->settings, "timeout"));
+  offload_fetch_queue_set_max_body (self->queue, g_settings_get_uint64 (self->settings, "max-body"));
+
+  self->run_started = g_get_monotonic_time ();
+  self->run_ended = 0;
+  self->cancel_requested = 0;
+  self->run_cancelled = FALSE;
+  self->blocking_run = gtk_switch_get_active (self->blocking_switch);
+  set_running (self, TRUE);
+
+  if (self->blocking_run)
+    {
+      gtk_widget_action_set_enabled (widget, "fetch.cancel", FALSE);
+      gtk_label_set_label (self->overall_label,
+                           _("Running on the main thread: the window does not respond "
+                             "until it ends…"));
+      gtk_widget_add_tick_callback (widget, schedule_blocking_run, NULL, NULL);
+      return;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  offload_fetch_queue_run_async (self->queue, G_LIST_MODEL (requests), self->cancellable,
+                                 run_cb, g_object_ref (self));
+  self->tick_id = gtk_widget_add_tick_callback (widget, progress_tick, NULL, NULL);
+  update_overall (self);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  /* "Cancelling…" stays until every request has really stopped. */
+  self->cancel_requested = g_get_monotonic_time ();
+  g_cancellable_cancel (self->cancellable);
+  update_overall (self);
+}
+
+/* ---- Life cycle ------------------------------------------------------ */
+
+static void
+offload_fetch_page_dispose (GObject *object)
+{
+  OffloadFetchPage *self = (OffloadFetchPage *)object;
+
+  /* Closing the window stops the requests: nothing runs on unseen. */
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  stop_ticking (self);
+
+  g_clear_signal_handler (&self->shown_notify_id, self->shown);
+  g_clear_object (&self->shown);
+  g_clear_object (&self->queue);
+  if (self->demo_server != NULL)
+    offload_demo_server_stop (self->demo_server);
+  g_clear_object (&self->demo_server);
+  g_clear_object (&self->requests);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->urls);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->undo_urls, g_strfreev);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), OFFLOAD_TYPE_FETCH_PAGE);
+
+  G_OBJECT_CLASS (offload_fetch_page_parent_class)->dispose (object);
+}
+
+static void
+offload_fetch_page_class_init (OffloadFetchPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = offload_fetch_page_dispose;
+
+  g_type_ensure (OFFLOAD_TYPE_FETCH_ROW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/offload-fetch-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, paned);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, url_entry);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, url_stack);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, url_list);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, concurrency_spin);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, timeout_spin);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, blocking_switch);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, long_switch);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, button_stack);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, overall_label);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, overall_progress);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, results_view);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_stack);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_url);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_summary);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_timings);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_error);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_headers);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, headers_expander);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, preview_title);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, preview_view);
+
+  gtk_widget_class_install_action (widget_class, "fetch.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "fetch.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "fetch.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "fetch.paste", NULL, paste_action);
+  gtk_widget_class_install_action (widget_class, "fetch.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "fetch.restore-demo", NULL, restore_demo_action);
+  gtk_widget_class_install_action (widget_class, "fetch.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "fetch.undo-clear", NULL, undo_clear_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+add_shortcuts (OffloadFetchPage *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  /* Managed by the window, so they work wherever the focus is on this page
+   * (the actions ignore them while another page is shown). */
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>Return|<Control>KP_Enter"),
+                                                          gtk_named_action_new ("fetch.start")));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("fetch.cancel")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+static void
+offload_fetch_page_init (OffloadFetchPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  add_shortcuts (self);
+
+  self->settings = g_settings_new (APP_ID);
+  self->queue = offload_fetch_queue_new ();
+  g_signal_connect_object (self->queue, "notify::n-finished", G_CALLBACK (update_overall),
+                           self, G_CONNECT_SWAPPED);
+
+  /* The URL list mirrors its setting both ways. */
+  self->urls = gtk_string_list_new (NULL);
+  g_signal_connect_object (self->urls, "items-changed", G_CALLBACK (on_urls_changed),
+                           self, G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->url_list, G_LIST_MODEL (self->urls), create_url_row, self, NULL);
+  g_signal_connect_object (self->settings, "changed::urls", G_CALLBACK (on_urls_setting_changed),
+                           self, G_CONNECT_SWAPPED);
+  load_urls (self);
+  on_urls_changed (self);
+
+  g_settings_bind (self->settings, "concurrency",
+                   gtk_spin_button_get_adjustment (self->concurrency_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "timeout",
+                   gtk_spin_button_get_adjustment (self->timeout_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "fetch-blocking", self->blocking_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "blocking-allow-long", self->long_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  g_signal_connect_object (self->url_entry, "activate", G_CALLBACK (add_action),
+                           self, G_CONNECT_SWAPPED);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), NULL);
+  gtk_list_view_set_factory (self->results_view, factory);
+
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
+  gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (self->selection));
+
+  set_running (self, FALSE);
+  update_details (self);
+}
+
+GtkWidget *
+offload_fetch_page_new (void)
+{
+  return g_object_new (OFFLOAD_TYPE_FETCH_PAGE, NULL);
+}
+
+/**
+ * offload_fetch_page_get_queue:
+ * @self: the page
+ *
+ * Returns: (transfer none): the queue that runs the requests
+ */
+OffloadFetchQueue *
+offload_fetch_page_get_queue (OffloadFetchPage *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_PAGE (self), NULL);
+
+  return self->queue;
+}
+
+/**
+ * offload_fetch_page_get_requests:
+ * @self: the page
+ *
+ * Returns: (transfer none) (nullable): the requests of the last run
+ */
+GListModel *
+offload_fetch_page_get_requests (OffloadFetchPage *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_PAGE (self), NULL);
+
+  return self->requests != NULL ? G_LIST_MODEL (self->requests) : NULL;
+}
+
+/**
+ * offload_fetch_page_get_urls:
+ * @self: the page
+ *
+ * Returns: (transfer none): the URL list, a #GtkStringList
+ */
+GListModel *
+offload_fetch_page_get_urls (OffloadFetchPage *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->urls);
+}
+
+/**
+ * offload_fetch_page_get_demo_server:
+ * @self: the page
+ *
+ * Returns: (transfer none) (nullable): the built-in demo server, once a
+ *   "demo:" URL has started it
+ */
+OffloadDemoServer *
+offload_fetch_page_get_demo_server (OffloadFetchPage *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_PAGE (self), NULL);
+
+  return self->demo_server;
+}

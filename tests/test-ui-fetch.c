@@ -1,0 +1,345 @@
+/* test-ui-fetch.c: the Fetch page of the real window, under Xvfb
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "offload-application.h"
+#include "offload-fetch-page.h"
+#include "offload-fetch-row.h"
+#include "offload-window.h"
+
+#define GUARD_SECONDS 90
+
+static OffloadApplication *app;
+
+static gboolean
+on_guard (gpointer user_data)
+{
+  g_error ("timed out waiting for %s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+on_poll (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Some conditions are pulled (progress), not signalled: wake up every
+ * 10 ms to look again. */
+static void
+wait_for (Condition   condition,
+          gpointer    data,
+          const char *what)
+{
+  guint guard = g_timeout_add_seconds (GUARD_SECONDS, on_guard, (gpointer) what);
+  guint poll = g_timeout_add (10, on_poll, NULL);
+
+  while (!condition (data))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (poll);
+  g_source_remove (guard);
+}
+
+/* Template ids are not unique across templates, so the type must match. */
+static GtkWidget *
+find_by_id (GtkWidget  *root,
+            const char *id,
+            GType       type)
+{
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0
+      && g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_id (child, id, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+collect_by_type (GtkWidget *root,
+                 GType      type,
+                 GPtrArray *found)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    g_ptr_array_add (found, root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_by_type (child, type, found);
+}
+
+/* A label that shows exactly @text somewhere under @root (a toast, say). */
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *text)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_by_type (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_get_mapped (labels->pdata[i])
+        && g_strcmp0 (gtk_label_get_label (labels->pdata[i]), text) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static OffloadWindow *
+get_window (void)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_true (OFFLOAD_IS_WINDOW (window));
+  return OFFLOAD_WINDOW (window);
+}
+
+static OffloadFetchPage *
+get_page (void)
+{
+  GtkWidget *page = find_by_id (GTK_WIDGET (get_window ()), "fetch_page", OFFLOAD_TYPE_FETCH_PAGE);
+
+  g_assert_nonnull (page);
+  return OFFLOAD_FETCH_PAGE (page);
+}
+
+static const char *
+label_text (OffloadFetchPage *page,
+            const char       *id)
+{
+  GtkWidget *label = find_by_id (GTK_WIDGET (page), id, GTK_TYPE_LABEL);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
+static gboolean
+run_over (gpointer data)
+{
+  OffloadFetchPage *page = data;
+  OffloadFetchQueue *queue = offload_fetch_page_get_queue (page);
+
+  GtkWidget *buttons = find_by_id (GTK_WIDGET (page), "button_stack", GTK_TYPE_STACK);
+
+  /* Over for the user too: Start is back in place of Cancel. */
+  return !offload_fetch_queue_get_running (queue)
+         && offload_fetch_queue_get_n_requests (queue) > 0
+         && offload_fetch_queue_get_n_finished (queue) == offload_fetch_queue_get_n_requests (queue)
+         && g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (buttons)), "start") == 0;
+}
+
+static gboolean
+toast_shown (gpointer data)
+{
+  return shows_label (GTK_WIDGET (get_window ()), data);
+}
+
+static void
+test_demo_preset (void)
+{
+  OffloadFetchPage *page = get_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GListModel *requests;
+  guint done = 0, failed = 0, shown_errors = 0;
+
+  /* The demo preset, offline; the stalling endpoint ends at the time limit. */
+  g_settings_reset (settings, "urls");
+  g_settings_set_uint (settings, "timeout", 6);
+  g_settings_set_uint (settings, "concurrency", 8);
+  g_assert_cmpuint (g_list_model_get_n_items (offload_fetch_page_get_urls (page)), ==, 15);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  g_assert_true (offload_fetch_queue_get_running (offload_fetch_page_get_queue (page)));
+  wait_for (run_over, page, "the demo run to end");
+
+  requests = offload_fetch_page_get_requests (page);
+  g_assert_cmpuint (g_list_model_get_n_items (requests), ==, 15);
+  for (guint i = 0; i < 15; i++)
+    {
+      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (requests, i);
+      OffloadFetchState state = offload_fetch_request_get_state (request);
+
+      done += state == OFFLOAD_FETCH_STATE_DONE;
+      failed += state == OFFLOAD_FETCH_STATE_FAILED;
+      if (state == OFFLOAD_FETCH_STATE_FAILED)
+        g_assert_nonnull (offload_fetch_request_get_error_message (request));
+    }
+  g_assert_cmpuint (done, ==, 9);
+  g_assert_cmpuint (failed, ==, 6);
+
+  /* What the user reads: the overall line, the rows, the toast. */
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
+                                   "15 requests: 9 succeeded, 6 failed · "));
+  wait_for (toast_shown, (gpointer) "15 requests: 9 succeeded, 6 failed", "the toast");
+
+  collect_by_type (GTK_WIDGET (page), OFFLOAD_TYPE_FETCH_ROW, rows);
+  g_assert_cmpuint (rows->len, >, 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      OffloadFetchRow *row = rows->pdata[i];
+      OffloadFetchRequest *request = offload_fetch_row_get_request (row);
+      GtkWidget *error_label = find_by_id (GTK_WIDGET (row), "error_label", GTK_TYPE_LABEL);
+
+      if (request == NULL)
+        continue;
+      if (offload_fetch_request_get_state (request) == OFFLOAD_FETCH_STATE_FAILED)
+        {
+          g_assert_true (gtk_widget_get_visible (error_label));
+          g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (error_label)), ==,
+                           offload_fetch_request_get_error_message (request));
+          shown_errors++;
+        }
+      else
+        g_assert_false (gtk_widget_get_visible (error_label));
+    }
+  g_assert_cmpuint (shown_errors, >, 0);
+
+  /* The demo server is idle afterwards. */
+  g_assert_cmpuint (offload_demo_server_get_in_flight (offload_fetch_page_get_demo_server (page)),
+                    ==, 0);
+}
+
+static gboolean
+something_receiving (gpointer data)
+{
+  OffloadFetchPage *page = data;
+  GListModel *requests = offload_fetch_page_get_requests (page);
+
+  for (guint i = 0; requests != NULL && i < g_list_model_get_n_items (requests); i++)
+    {
+      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (requests, i);
+
+      if (offload_fetch_request_get_state (request) == OFFLOAD_FETCH_STATE_RECEIVING)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+demo_server_idle (gpointer data)
+{
+  return offload_demo_server_get_in_flight (data) == 0;
+}
+
+static void
+test_cancel (void)
+{
+  OffloadFetchPage *page = get_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const char *slow[] = {
+    "demo:/bytes/100000000?duration_ms=30000",
+    "demo:/bytes/100000000?duration_ms=30000",
+    "demo:/stall",
+    "demo:/delay/0",
+    NULL
+  };
+  GListModel *requests;
+
+  g_settings_set_strv (settings, "urls", slow);
+  g_settings_set_uint (settings, "timeout", 60);
+  g_settings_set_uint (settings, "concurrency", 3);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  wait_for (something_receiving, page, "a body to start arriving");
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.cancel", NULL);
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelling…"));
+  wait_for (run_over, page, "the run to stop");
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelled after "));
+
+  /* Nothing is left running: every request ended, the server sees no one. */
+  requests = offload_fetch_page_get_requests (page);
+  for (guint i = 0; i < g_list_model_get_n_items (requests); i++)
+    {
+      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (requests, i);
+
+      g_assert_true (offload_fetch_request_is_finished (request));
+    }
+  g_assert_cmpuint (offload_fetch_queue_get_n_cancelled (offload_fetch_page_get_queue (page)), >=, 3);
+  wait_for (demo_server_idle, offload_fetch_page_get_demo_server (page),
+            "the demo server to see every connection closed");
+}
+
+static void
+test_edit_urls (void)
+{
+  OffloadFetchPage *page = get_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GListModel *urls = offload_fetch_page_get_urls (page);
+  GtkWidget *url_stack = find_by_id (GTK_WIDGET (page), "url_stack", GTK_TYPE_STACK);
+  g_auto(GStrv) saved = NULL;
+
+  g_settings_reset (settings, "urls");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (url_stack)), ==, "list");
+
+  /* Remove all: the empty state, and Undo brings them back. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.clear", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (url_stack)), ==, "empty");
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.undo-clear", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 15);
+
+  /* Pasting several lines at once adds one URL a line, comments skipped. */
+  offload_fetch_page_add_urls (page, "https://a.example/1\n# a comment\n\nhttps://b.example/2\r\n");
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 17);
+  saved = g_settings_get_strv (settings, "urls");
+  g_assert_cmpuint (g_strv_length (saved), ==, 17);
+  g_assert_cmpstr (saved[16], ==, "https://b.example/2");
+
+  g_settings_reset (settings, "urls");
+}
+
+static gboolean
+no_windows (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  app = offload_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("could not register the application: %s", error->message);
+  g_application_activate (G_APPLICATION (app));
+
+  g_test_add_func ("/offload/ui/fetch/edit-urls", test_edit_urls);
+  g_test_add_func ("/offload/ui/fetch/demo-preset", test_demo_preset);
+  g_test_add_func ("/offload/ui/fetch/cancel", test_cancel);
+
+  ret = g_test_run ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  wait_for (no_windows, NULL, "the window to close");
+  g_clear_object (&app);
+
+  return ret;
+}
