@@ -954,10 +954,12 @@ server_thread_main (gpointer data)
   if (error != NULL)
     g_prefix_error (&error, "Could not listen on 127.0.0.1:%u: ", self->requested_port);
 
+  /* `reported` is also an atomic, so ThreadSanitizer (which cannot see
+   * GLib's futex-based GMutex) sees the hand-off of the two fields. */
   g_mutex_lock (&self->lock);
   self->listening_port = port;
   self->start_error = g_steal_pointer (&error);
-  self->reported = TRUE;
+  g_atomic_int_set (&self->reported, TRUE);
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);
 
@@ -1109,7 +1111,7 @@ offload_demo_server_start (OffloadDemoServer  *self,
   self->loop = g_main_loop_new (self->context, FALSE);
   self->requested_port = port;
   self->listening_port = 0;
-  self->reported = FALSE;
+  g_atomic_int_set (&self->reported, FALSE);
   g_atomic_int_set (&self->in_flight, 0);
   g_atomic_int_set (&self->peak_in_flight, 0);
   atomic_store (&self->requests_served, 0);
@@ -1123,7 +1125,7 @@ offload_demo_server_start (OffloadDemoServer  *self,
     }
 
   g_mutex_lock (&self->lock);
-  while (!self->reported)
+  while (!g_atomic_int_get (&self->reported))
     g_cond_wait (&self->cond, &self->lock);
   g_mutex_unlock (&self->lock);
 

@@ -37,7 +37,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadFetchResult, offload_fetch_result_free)
 /* Main thread: before a run. */
 GCancellable *offload_fetch_request_prepare        (OffloadFetchRequest *self,
                                                     gint64               queued_time);
-/* Worker threads: progress, under the request's lock. */
+/* Worker threads: progress, stored atomically. */
 void          offload_fetch_request_report_state   (OffloadFetchRequest *self,
                                                     OffloadFetchState    state,
                                                     gint64               when);
