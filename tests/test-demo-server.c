@@ -659,7 +659,7 @@ test_peak_in_flight (Fixture       *f,
   guint n = GPOINTER_TO_UINT (data);
   g_autofree DelayClient *clients = g_new0 (DelayClient, n);
   g_autofree GThread **threads = g_new0 (GThread *, n);
-  g_autofree char *expected = g_strdup ("{\"delay_ms\": 300}");
+  g_autofree char *expected = g_strdup ("{\"delay_ms\": 2000}");
   GMutex lock;
   GCond cond;
   gboolean go = FALSE;
@@ -673,7 +673,7 @@ test_peak_in_flight (Fixture       *f,
     {
       clients[i] = (DelayClient) {
         .session = f->session,
-        .url = make_url (f, "/delay/300"),
+        .url = make_url (f, "/delay/2000"),
         .lock = &lock,
         .cond = &cond,
         .go = &go,

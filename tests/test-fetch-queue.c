@@ -395,7 +395,9 @@ test_concurrency_reached (gconstpointer data)
 {
   guint n = GPOINTER_TO_UINT (data);
   g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
-  g_autoptr(GListStore) requests = make_repeated ("/delay/400", 2 * n);
+  /* 2 s each, so that all N are surely in flight together even on a slow
+   * (sanitized, loaded) machine; twice N, so that "never more" is tested. */
+  g_autoptr(GListStore) requests = make_repeated ("/delay/2000", 2 * n);
 
   wait_for (server_idle, NULL, "the server to be idle");
   offload_demo_server_reset_peak (server);

@@ -97,9 +97,12 @@ deadline_new (GCancellable *cancellable,
 {
   Deadline *deadline = g_new0 (Deadline, 1);
 
+  /* Stored atomically: the watchdog thread reads them, under a GMutex
+   * that ThreadSanitizer cannot see. */
   g_atomic_ref_count_init (&deadline->ref_count);
-  deadline->cancellable = g_object_ref (cancellable);
-  deadline->due = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  g_atomic_pointer_set (&deadline->cancellable, g_object_ref (cancellable));
+  __atomic_store_n (&deadline->due, g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC,
+                    __ATOMIC_RELEASE);
 
   return deadline;
 }
@@ -164,7 +167,8 @@ watchdog_check (gpointer data)
     {
       Deadline *deadline = g_ptr_array_index (watchdog->active, i);
 
-      if (now >= deadline->due && !g_atomic_int_get (&deadline->fired))
+      if (now >= __atomic_load_n (&deadline->due, __ATOMIC_ACQUIRE)
+          && !g_atomic_int_get (&deadline->fired))
         {
           g_atomic_int_set (&deadline->fired, TRUE);
           g_ptr_array_add (overdue, deadline_ref (deadline));
@@ -174,7 +178,11 @@ watchdog_check (gpointer data)
 
   /* Outside the lock: cancelling runs libsoup's handlers. */
   for (guint i = 0; i < overdue->len; i++)
-    g_cancellable_cancel (((Deadline *) g_ptr_array_index (overdue, i))->cancellable);
+    {
+      Deadline *deadline = g_ptr_array_index (overdue, i);
+
+      g_cancellable_cancel (g_atomic_pointer_get (&deadline->cancellable));
+    }
 
   return G_SOURCE_CONTINUE;
 }
