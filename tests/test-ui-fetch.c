@@ -308,6 +308,72 @@ test_edit_urls (void)
 }
 
 static gboolean
+long_task_label_shown (gpointer data)
+{
+  GtkWidget *label = find_by_id (GTK_WIDGET (get_window ()), "long_tasks_label", GTK_TYPE_LABEL);
+
+  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), "0") != 0;
+}
+
+/* The contrast: the same kind of work on the main thread freezes the
+ * window, and the meter says so. */
+static void
+test_blocking (void)
+{
+  OffloadFetchPage *page = get_page ();
+  OffloadWindow *window = get_window ();
+  OffloadLatencyProbe *probe = offload_window_get_probe (window);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const char *urls[] = { "demo:/delay/300", "demo:/delay/300", NULL };
+
+  g_settings_set_strv (settings, "urls", urls);
+  g_settings_set_boolean (settings, "fetch-blocking", TRUE);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "reset-hud", NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
+                                   "Running on the main thread"));
+  wait_for (run_over, page, "the blocking run to end");
+
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
+                                   "2 requests on the main thread: 2 succeeded, 0 failed"));
+  wait_for (long_task_label_shown, NULL, "the meter to show the freeze");
+  g_assert_cmpint (offload_latency_probe_get_longest_task (probe), >=, 600000);
+
+  g_settings_set_boolean (settings, "fetch-blocking", FALSE);
+}
+
+/* Cancelling the selected request stops it alone. */
+static void
+test_cancel_selected (void)
+{
+  OffloadFetchPage *page = get_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *view = find_by_id (GTK_WIDGET (page), "results_view", GTK_TYPE_LIST_VIEW);
+  const char *urls[] = { "demo:/stall", "demo:/delay/0", NULL };
+  GListModel *requests;
+  g_autoptr(OffloadFetchRequest) stalled = NULL;
+  g_autoptr(OffloadFetchRequest) quick = NULL;
+
+  g_settings_set_strv (settings, "urls", urls);
+  g_settings_set_uint (settings, "timeout", 60);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 0);
+  g_assert_true (gtk_widget_get_visible (find_by_id (GTK_WIDGET (page), "details_cancel",
+                                                     GTK_TYPE_BUTTON)));
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.cancel-selected", NULL);
+  wait_for (run_over, page, "the run to end");
+
+  requests = offload_fetch_page_get_requests (page);
+  stalled = g_list_model_get_item (requests, 0);
+  quick = g_list_model_get_item (requests, 1);
+  g_assert_cmpint (offload_fetch_request_get_state (stalled), ==, OFFLOAD_FETCH_STATE_CANCELLED);
+  g_assert_cmpint (offload_fetch_request_get_state (quick), ==, OFFLOAD_FETCH_STATE_DONE);
+  wait_for (toast_shown, (gpointer) "2 requests: 1 succeeded, 0 failed, 1 cancelled", "the toast");
+}
+
+static gboolean
 no_windows (gpointer data)
 {
   return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
@@ -334,6 +400,8 @@ main (int   argc,
   g_test_add_func ("/offload/ui/fetch/edit-urls", test_edit_urls);
   g_test_add_func ("/offload/ui/fetch/demo-preset", test_demo_preset);
   g_test_add_func ("/offload/ui/fetch/cancel", test_cancel);
+  g_test_add_func ("/offload/ui/fetch/cancel-selected", test_cancel_selected);
+  g_test_add_func ("/offload/ui/fetch/blocking", test_blocking);
 
   ret = g_test_run ();
 

@@ -69,6 +69,7 @@ struct _OffloadFetchPage
   GtkListView         *results_view;
   GtkStack            *details_stack;
   GtkLabel            *details_url;
+  GtkWidget           *details_cancel;
   GtkLabel            *details_summary;
   GtkLabel            *details_timings;
   GtkLabel            *details_error;
@@ -486,7 +487,7 @@ update_overall (OffloadFetchPage *self)
                             (self->run_ended - self->cancel_requested) / 1000.0);
   else if (self->blocking_run)
     text = g_strdup_printf (_("%u requests on the main thread: %u succeeded, %u failed, "
-                              "%u not run · %s in %.1f s, all of it frozen"),
+                              "%u stopped by the time limit · %s in %.1f s, all of it frozen"),
                             n, finished - failed - cancelled, failed, cancelled, size, seconds);
   else
     text = g_strdup_printf (_("%u requests: %u succeeded, %u failed · %s in %.1f s"),
@@ -519,6 +520,8 @@ update_details (OffloadFetchPage *self)
 
   state = offload_fetch_request_get_state (request);
   gtk_label_set_label (self->details_url, offload_fetch_request_get_url (request));
+  gtk_widget_set_visible (self->details_cancel,
+                          !offload_fetch_request_is_finished (request) && !self->blocking_run);
 
   received = g_format_size (offload_fetch_request_get_bytes_received (request));
   if (offload_fetch_request_get_status (request) > 0)
@@ -688,7 +691,12 @@ announce_end (OffloadFetchPage *self)
   guint succeeded = offload_fetch_queue_get_n_finished (queue) - failed - cancelled;
   g_autofree char *title = NULL;
 
-  if (cancelled > 0)
+  if (cancelled > 0 && self->blocking_run)
+    /* Translators: a toast when a blocking run ends at its time limit */
+    title = g_strdup_printf (_("%u requests on the main thread: %u succeeded, %u failed, "
+                               "%u stopped by the time limit"),
+                             n, succeeded, failed, cancelled);
+  else if (cancelled > 0)
     /* Translators: a toast when a run ends */
     title = g_strdup_printf (_("%u requests: %u succeeded, %u failed, %u cancelled"),
                              n, succeeded, failed, cancelled);
@@ -859,6 +867,18 @@ start_action (GtkWidget  *widget,
 }
 
 static void
+cancel_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+
+  /* Only this one: its connection closes, the run goes on. */
+  if (self->shown != NULL)
+    offload_fetch_request_cancel (self->shown);
+}
+
+static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -930,6 +950,7 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, results_view);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_stack);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_url);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_cancel);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_summary);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_timings);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_error);
@@ -940,6 +961,8 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "fetch.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "fetch.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "fetch.cancel-selected", NULL,
+                                   cancel_selected_action);
   gtk_widget_class_install_action (widget_class, "fetch.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "fetch.paste", NULL, paste_action);
   gtk_widget_class_install_action (widget_class, "fetch.import", NULL, import_action);

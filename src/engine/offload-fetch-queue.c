@@ -38,7 +38,7 @@
  *   the UI pulls progress with offload_fetch_queue_update() once a frame.
  */
 
-#define READ_CHUNK (64 * 1024)
+#define READ_CHUNK (256 * 1024)
 
 typedef struct _Run Run;
 
@@ -93,7 +93,7 @@ typedef struct
 
 static Deadline *
 deadline_new (GCancellable *cancellable,
-              guint         seconds)
+              gint64        timeout_us)
 {
   Deadline *deadline = g_new0 (Deadline, 1);
 
@@ -101,8 +101,7 @@ deadline_new (GCancellable *cancellable,
    * that ThreadSanitizer cannot see. */
   g_atomic_ref_count_init (&deadline->ref_count);
   g_atomic_pointer_set (&deadline->cancellable, g_object_ref (cancellable));
-  __atomic_store_n (&deadline->due, g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC,
-                    __ATOMIC_RELEASE);
+  __atomic_store_n (&deadline->due, g_get_monotonic_time () + timeout_us, __ATOMIC_RELEASE);
 
   return deadline;
 }
@@ -261,6 +260,7 @@ typedef struct
   Watchdog            *watchdog;
   guint64              max_body;
   guint                timeout;
+  gint64               budget_us;      /* blocking mode: what is left of it */
   guint                generation;
 
   /* Hand-offs between the main thread and the worker, as atomics so that
@@ -486,9 +486,12 @@ fetch_one (Job  *job,
       goto out;
     }
 
-  if (job->watchdog != NULL && job->timeout > 0)
+  if (job->watchdog != NULL && (job->timeout > 0 || job->budget_us > 0))
     {
-      deadline = deadline_new (job->cancellable, job->timeout);
+      gint64 limit = job->timeout > 0 ? (gint64) job->timeout * G_USEC_PER_SEC : G_MAXINT64;
+
+      deadline = deadline_new (job->cancellable,
+                               job->budget_us > 0 ? MIN (limit, job->budget_us) : limit);
       watchdog_add (job->watchdog, deadline);
     }
 
@@ -585,7 +588,14 @@ out:
     {
       gboolean fired = deadline != NULL && g_atomic_int_get (&deadline->fired);
 
-      result->error = describe_error (error, uri, fired, job->timeout);
+      if (fired && job->budget_us > 0
+          && (job->timeout == 0 || job->budget_us < (gint64) job->timeout * G_USEC_PER_SEC))
+        result->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             _("Stopped at the blocking mode’s time limit, below "
+                                               "the 5 s after which GNOME reports the app as not "
+                                               "responding"));
+      else
+        result->error = describe_error (error, uri, fired, job->timeout);
     }
   else
     result->error = g_steal_pointer (&error);
@@ -930,7 +940,12 @@ offload_fetch_queue_run_blocking (OffloadFetchQueue  *self,
       if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
         g_cancellable_cancel (job.cancellable);
 
-      if (budget_us > 0 && g_get_monotonic_time () - begin >= budget_us)
+      /* The budget is a deadline too, kept by the watchdog thread, so one
+       * slow request cannot stretch the freeze past it. */
+      if (budget_us > 0)
+        job.budget_us = budget_us - (g_get_monotonic_time () - begin);
+
+      if (budget_us > 0 && job.budget_us <= 0)
         {
           outcome = g_new0 (OffloadFetchResult, 1);
           outcome->bytes_expected = -1;
