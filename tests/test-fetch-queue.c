@@ -12,42 +12,9 @@
 #include "offload-body-preview.h"
 #include "offload-demo-server.h"
 #include "offload-fetch-queue.h"
-
-#define GUARD_SECONDS 60
+#include "offload-test-utils.h"
 
 static OffloadDemoServer *server;
-
-static gboolean
-on_guard (gpointer user_data)
-{
-  g_error ("timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-on_poll (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Some conditions are pulled (progress), not signalled: wake up every
- * 10 ms to look again. */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  guint guard = g_timeout_add_seconds (GUARD_SECONDS, on_guard, (gpointer) what);
-  guint poll = g_timeout_add (10, on_poll, NULL);
-
-  while (!condition (data))
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (poll);
-  g_source_remove (guard);
-}
 
 static char *
 demo_url (const char *path)
@@ -122,7 +89,7 @@ run_all (OffloadFetchQueue *queue,
 
   offload_fetch_queue_run_async (queue, G_LIST_MODEL (requests), NULL, run_cb, &run);
   g_assert_true (offload_fetch_queue_get_running (queue));
-  wait_for (run_done, &run, "the run to end");
+  offload_test_wait_for (run_done, &run, "the run to end");
   g_assert_no_error (run.error);
   g_assert_true (run.ok);
   g_assert_false (offload_fetch_queue_get_running (queue));
@@ -323,16 +290,16 @@ test_cancel_mid_body (void)
   g_autoptr(GListStore) requests = make_requests (slow, slow, queued, NULL);
   RunResult run = { 0 };
 
-  wait_for (server_idle, NULL, "the server to be idle");
+  offload_test_wait_for (server_idle, NULL, "the server to be idle");
 
   offload_fetch_queue_set_concurrency (queue, 2);
   offload_fetch_queue_run_async (queue, G_LIST_MODEL (requests), cancellable, run_cb, &run);
-  wait_for (bytes_arriving, queue, "the body to start arriving");
+  offload_test_wait_for (bytes_arriving, queue, "the body to start arriving");
   g_assert_cmpint (offload_fetch_request_get_state (nth (requests, 0)), ==,
                    OFFLOAD_FETCH_STATE_RECEIVING);
 
   g_cancellable_cancel (cancellable);
-  wait_for (run_done, &run, "the cancelled run to end");
+  offload_test_wait_for (run_done, &run, "the cancelled run to end");
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&run.error);
 
@@ -350,7 +317,7 @@ test_cancel_mid_body (void)
   g_assert_cmpuint (offload_fetch_request_get_bytes_received (nth (requests, 0)), <, 100000000);
 
   /* The connections were closed: the server sees nobody left. */
-  wait_for (server_idle, NULL, "the server to see the connections close");
+  offload_test_wait_for (server_idle, NULL, "the server to see the connections close");
 }
 
 static void
@@ -364,7 +331,7 @@ test_cancel_one (void)
 
   offload_fetch_queue_run_async (queue, G_LIST_MODEL (requests), NULL, run_cb, &run);
   offload_fetch_request_cancel (nth (requests, 0));
-  wait_for (run_done, &run, "the run to end");
+  offload_test_wait_for (run_done, &run, "the run to end");
 
   /* Cancelling one request is not cancelling the run. */
   g_assert_no_error (run.error);
@@ -399,7 +366,7 @@ test_concurrency_reached (gconstpointer data)
    * (sanitized, loaded) machine; twice N, so that "never more" is tested. */
   g_autoptr(GListStore) requests = make_repeated ("/delay/2000", 2 * n);
 
-  wait_for (server_idle, NULL, "the server to be idle");
+  offload_test_wait_for (server_idle, NULL, "the server to be idle");
   offload_demo_server_reset_peak (server);
 
   offload_fetch_queue_set_concurrency (queue, n);

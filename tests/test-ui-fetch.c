@@ -7,113 +7,20 @@
 
 #include "config.h"
 
-#include "offload-application.h"
 #include "offload-fetch-page.h"
 #include "offload-fetch-row.h"
-#include "offload-window.h"
-
-#define GUARD_SECONDS 90
-
-static OffloadApplication *app;
-
-static gboolean
-on_guard (gpointer user_data)
-{
-  g_error ("timed out waiting for %s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-on_poll (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Some conditions are pulled (progress), not signalled: wake up every
- * 10 ms to look again. */
-static void
-wait_for (Condition   condition,
-          gpointer    data,
-          const char *what)
-{
-  guint guard = g_timeout_add_seconds (GUARD_SECONDS, on_guard, (gpointer) what);
-  guint poll = g_timeout_add (10, on_poll, NULL);
-
-  while (!condition (data))
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (poll);
-  g_source_remove (guard);
-}
-
-/* Template ids are not unique across templates, so the type must match. */
-static GtkWidget *
-find_by_id (GtkWidget  *root,
-            const char *id,
-            GType       type)
-{
-  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0
-      && g_type_is_a (G_OBJECT_TYPE (root), type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_id (child, id, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static void
-collect_by_type (GtkWidget *root,
-                 GType      type,
-                 GPtrArray *found)
-{
-  if (g_type_is_a (G_OBJECT_TYPE (root), type))
-    g_ptr_array_add (found, root);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_by_type (child, type, found);
-}
-
-/* A label that shows exactly @text somewhere under @root (a toast, say). */
-static gboolean
-shows_label (GtkWidget  *root,
-             const char *text)
-{
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
-
-  collect_by_type (root, GTK_TYPE_LABEL, labels);
-  for (guint i = 0; i < labels->len; i++)
-    if (gtk_widget_get_mapped (labels->pdata[i])
-        && g_strcmp0 (gtk_label_get_label (labels->pdata[i]), text) == 0)
-      return TRUE;
-
-  return FALSE;
-}
+#include "offload-test-ui.h"
 
 static OffloadWindow *
 get_window (void)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  g_assert_true (OFFLOAD_IS_WINDOW (window));
-  return OFFLOAD_WINDOW (window);
+  return offload_test_ui_window ();
 }
 
 static OffloadFetchPage *
 get_page (void)
 {
-  GtkWidget *page = find_by_id (GTK_WIDGET (get_window ()), "fetch_page", OFFLOAD_TYPE_FETCH_PAGE);
+  GtkWidget *page = offload_test_find (GTK_WIDGET (get_window ()), "fetch_page", OFFLOAD_TYPE_FETCH_PAGE);
 
   g_assert_nonnull (page);
   return OFFLOAD_FETCH_PAGE (page);
@@ -123,10 +30,7 @@ static const char *
 label_text (OffloadFetchPage *page,
             const char       *id)
 {
-  GtkWidget *label = find_by_id (GTK_WIDGET (page), id, GTK_TYPE_LABEL);
-
-  g_assert_nonnull (label);
-  return gtk_label_get_label (GTK_LABEL (label));
+  return offload_test_label_text (GTK_WIDGET (page), id);
 }
 
 static gboolean
@@ -135,7 +39,7 @@ run_over (gpointer data)
   OffloadFetchPage *page = data;
   OffloadFetchQueue *queue = offload_fetch_page_get_queue (page);
 
-  GtkWidget *buttons = find_by_id (GTK_WIDGET (page), "button_stack", GTK_TYPE_STACK);
+  GtkWidget *buttons = offload_test_find (GTK_WIDGET (page), "button_stack", GTK_TYPE_STACK);
 
   /* Over for the user too: Start is back in place of Cancel. */
   return !offload_fetch_queue_get_running (queue)
@@ -147,7 +51,7 @@ run_over (gpointer data)
 static gboolean
 toast_shown (gpointer data)
 {
-  return shows_label (GTK_WIDGET (get_window ()), data);
+  return offload_test_shows_label (GTK_WIDGET (get_window ()), data);
 }
 
 static void
@@ -155,7 +59,7 @@ test_demo_preset (void)
 {
   OffloadFetchPage *page = get_page ();
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = NULL;
   GListModel *requests;
   guint done = 0, failed = 0, shown_errors = 0;
 
@@ -167,7 +71,7 @@ test_demo_preset (void)
 
   gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
   g_assert_true (offload_fetch_queue_get_running (offload_fetch_page_get_queue (page)));
-  wait_for (run_over, page, "the demo run to end");
+  offload_test_wait_for (run_over, page, "the demo run to end");
 
   requests = offload_fetch_page_get_requests (page);
   g_assert_cmpuint (g_list_model_get_n_items (requests), ==, 15);
@@ -187,15 +91,15 @@ test_demo_preset (void)
   /* What the user reads: the overall line, the rows, the toast. */
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
                                    "15 requests: 9 succeeded, 6 failed · "));
-  wait_for (toast_shown, (gpointer) "15 requests: 9 succeeded, 6 failed", "the toast");
+  offload_test_wait_for (toast_shown, (gpointer) "15 requests: 9 succeeded, 6 failed", "the toast");
 
-  collect_by_type (GTK_WIDGET (page), OFFLOAD_TYPE_FETCH_ROW, rows);
+  rows = offload_test_find_all (GTK_WIDGET (page), OFFLOAD_TYPE_FETCH_ROW);
   g_assert_cmpuint (rows->len, >, 0);
   for (guint i = 0; i < rows->len; i++)
     {
       OffloadFetchRow *row = rows->pdata[i];
       OffloadFetchRequest *request = offload_fetch_row_get_request (row);
-      GtkWidget *error_label = find_by_id (GTK_WIDGET (row), "error_label", GTK_TYPE_LABEL);
+      GtkWidget *error_label = offload_test_find (GTK_WIDGET (row), "error_label", GTK_TYPE_LABEL);
 
       if (request == NULL)
         continue;
@@ -258,11 +162,11 @@ test_cancel (void)
   g_settings_set_uint (settings, "concurrency", 3);
 
   gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
-  wait_for (something_receiving, page, "a body to start arriving");
+  offload_test_wait_for (something_receiving, page, "a body to start arriving");
 
   gtk_widget_activate_action (GTK_WIDGET (page), "fetch.cancel", NULL);
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelling…"));
-  wait_for (run_over, page, "the run to stop");
+  offload_test_wait_for (run_over, page, "the run to stop");
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelled after "));
 
   /* Nothing is left running: every request ended, the server sees no one. */
@@ -274,7 +178,7 @@ test_cancel (void)
       g_assert_true (offload_fetch_request_is_finished (request));
     }
   g_assert_cmpuint (offload_fetch_queue_get_n_cancelled (offload_fetch_page_get_queue (page)), >=, 3);
-  wait_for (demo_server_idle, offload_fetch_page_get_demo_server (page),
+  offload_test_wait_for (demo_server_idle, offload_fetch_page_get_demo_server (page),
             "the demo server to see every connection closed");
 }
 
@@ -284,7 +188,7 @@ test_edit_urls (void)
   OffloadFetchPage *page = get_page ();
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   GListModel *urls = offload_fetch_page_get_urls (page);
-  GtkWidget *url_stack = find_by_id (GTK_WIDGET (page), "url_stack", GTK_TYPE_STACK);
+  GtkWidget *url_stack = offload_test_find (GTK_WIDGET (page), "url_stack", GTK_TYPE_STACK);
   g_auto(GStrv) saved = NULL;
 
   g_settings_reset (settings, "urls");
@@ -310,7 +214,7 @@ test_edit_urls (void)
 static gboolean
 long_task_label_shown (gpointer data)
 {
-  GtkWidget *label = find_by_id (GTK_WIDGET (get_window ()), "long_tasks_label", GTK_TYPE_LABEL);
+  GtkWidget *label = offload_test_find (GTK_WIDGET (get_window ()), "long_tasks_label", GTK_TYPE_LABEL);
 
   return g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), "0") != 0;
 }
@@ -333,11 +237,11 @@ test_blocking (void)
   gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
                                    "Running on the main thread"));
-  wait_for (run_over, page, "the blocking run to end");
+  offload_test_wait_for (run_over, page, "the blocking run to end");
 
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
                                    "2 requests on the main thread: 2 succeeded, 0 failed"));
-  wait_for (long_task_label_shown, NULL, "the meter to show the freeze");
+  offload_test_wait_for (long_task_label_shown, NULL, "the meter to show the freeze");
   g_assert_cmpint (offload_latency_probe_get_longest_task (probe), >=, 600000);
 
   g_settings_set_boolean (settings, "fetch-blocking", FALSE);
@@ -349,7 +253,7 @@ test_cancel_selected (void)
 {
   OffloadFetchPage *page = get_page ();
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  GtkWidget *view = find_by_id (GTK_WIDGET (page), "results_view", GTK_TYPE_LIST_VIEW);
+  GtkWidget *view = offload_test_find (GTK_WIDGET (page), "results_view", GTK_TYPE_LIST_VIEW);
   const char *urls[] = { "demo:/stall", "demo:/delay/0", NULL };
   GListModel *requests;
   g_autoptr(OffloadFetchRequest) stalled = NULL;
@@ -360,42 +264,24 @@ test_cancel_selected (void)
 
   gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 0);
-  g_assert_true (gtk_widget_get_visible (find_by_id (GTK_WIDGET (page), "details_cancel",
+  g_assert_true (gtk_widget_get_visible (offload_test_find (GTK_WIDGET (page), "details_cancel",
                                                      GTK_TYPE_BUTTON)));
   gtk_widget_activate_action (GTK_WIDGET (page), "fetch.cancel-selected", NULL);
-  wait_for (run_over, page, "the run to end");
+  offload_test_wait_for (run_over, page, "the run to end");
 
   requests = offload_fetch_page_get_requests (page);
   stalled = g_list_model_get_item (requests, 0);
   quick = g_list_model_get_item (requests, 1);
   g_assert_cmpint (offload_fetch_request_get_state (stalled), ==, OFFLOAD_FETCH_STATE_CANCELLED);
   g_assert_cmpint (offload_fetch_request_get_state (quick), ==, OFFLOAD_FETCH_STATE_DONE);
-  wait_for (toast_shown, (gpointer) "2 requests: 1 succeeded, 0 failed, 1 cancelled", "the toast");
-}
-
-static gboolean
-no_windows (gpointer data)
-{
-  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+  offload_test_wait_for (toast_shown, (gpointer) "2 requests: 1 succeeded, 0 failed, 1 cancelled", "the toast");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int ret;
-
-  g_setenv ("LANGUAGE", "C", TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-
-  app = offload_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  if (!g_application_register (G_APPLICATION (app), NULL, &error))
-    g_error ("could not register the application: %s", error->message);
-  g_application_activate (G_APPLICATION (app));
+  offload_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/offload/ui/fetch/edit-urls", test_edit_urls);
   g_test_add_func ("/offload/ui/fetch/demo-preset", test_demo_preset);
@@ -403,11 +289,5 @@ main (int   argc,
   g_test_add_func ("/offload/ui/fetch/cancel-selected", test_cancel_selected);
   g_test_add_func ("/offload/ui/fetch/blocking", test_blocking);
 
-  ret = g_test_run ();
-
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  wait_for (no_windows, NULL, "the window to close");
-  g_clear_object (&app);
-
-  return ret;
+  return offload_test_ui_run ();
 }

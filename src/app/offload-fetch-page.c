@@ -909,6 +909,9 @@ offload_fetch_page_dispose (GObject *object)
 
   g_clear_signal_handler (&self->shown_notify_id, self->shown);
   g_clear_object (&self->shown);
+  /* A cancelled run still ends later and notifies: not to us any more. */
+  if (self->queue != NULL)
+    g_signal_handlers_disconnect_by_data (self->queue, self);
   g_clear_object (&self->queue);
   if (self->demo_server != NULL)
     offload_demo_server_stop (self->demo_server);

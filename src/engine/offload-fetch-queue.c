@@ -423,7 +423,6 @@ describe_error (const GError *error,
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED)
-      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED)
       || error->domain == SOUP_SESSION_ERROR)
     return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_CONNECTION_RESET,
                         _("The connection to %s was closed before the response was "

@@ -1,0 +1,177 @@
+/* offload-test-ui.c: the real window, for UI tests under Xvfb
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "offload-test-ui.h"
+
+static OffloadApplication *app;
+
+/**
+ * offload_test_ui_init:
+ * @argc: main's
+ * @argv: main's
+ *
+ * g_test_init(), then the real application with its window, in English,
+ * with settings in memory. Add the tests after this, then call
+ * offload_test_ui_run().
+ */
+void
+offload_test_ui_init (int    *argc,
+                      char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The strings the tests read are the English ones. */
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  g_test_init (argc, argv, NULL);
+
+  app = offload_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("could not register the application: %s", error->message);
+  g_application_activate (G_APPLICATION (app));
+}
+
+static gboolean
+no_windows (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
+/**
+ * offload_test_ui_run:
+ *
+ * Runs the tests, then quits the application the way a user does.
+ *
+ * Returns: g_test_run()'s result
+ */
+int
+offload_test_ui_run (void)
+{
+  int ret = g_test_run ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  offload_test_wait_for (no_windows, NULL, "the window to close");
+  g_clear_object (&app);
+
+  return ret;
+}
+
+OffloadWindow *
+offload_test_ui_window (void)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_nonnull (window);
+  g_assert_true (OFFLOAD_IS_WINDOW (window));
+  return OFFLOAD_WINDOW (window);
+}
+
+/**
+ * offload_test_find:
+ * @root: where to look
+ * @id: a template id
+ * @type: the widget's type
+ *
+ * Template ids are not unique across templates (libadwaita's widgets have
+ * their own "stack"), so the type must match too.
+ *
+ * Returns: (transfer none) (nullable): the widget
+ */
+GtkWidget *
+offload_test_find (GtkWidget  *root,
+                   const char *id,
+                   GType       type)
+{
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0
+      && g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = offload_test_find (child, id, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+collect (GtkWidget *root,
+         GType      type,
+         GPtrArray *found)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    g_ptr_array_add (found, root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+/**
+ * offload_test_find_all:
+ * @root: where to look
+ * @type: a widget type
+ *
+ * Returns: (transfer container): every widget of @type under @root
+ */
+GPtrArray *
+offload_test_find_all (GtkWidget *root,
+                       GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect (root, type, found);
+  return found;
+}
+
+/**
+ * offload_test_label_text:
+ * @root: where to look
+ * @id: a label's template id
+ *
+ * Returns: what the label shows
+ */
+const char *
+offload_test_label_text (GtkWidget  *root,
+                         const char *id)
+{
+  GtkWidget *label = offload_test_find (root, id, GTK_TYPE_LABEL);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
+/**
+ * offload_test_shows_label:
+ * @root: where to look
+ * @text: exactly what a label must show
+ *
+ * Returns: whether a mapped label under @root shows @text (a toast, say)
+ */
+gboolean
+offload_test_shows_label (GtkWidget  *root,
+                          const char *text)
+{
+  g_autoptr(GPtrArray) labels = offload_test_find_all (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (gtk_widget_get_mapped (labels->pdata[i])
+        && g_strcmp0 (gtk_label_get_label (labels->pdata[i]), text) == 0)
+      return TRUE;
+
+  return FALSE;
+}
