@@ -1,0 +1,245 @@
+/* offload-number.c: CSV cells as pandas reads them, numbers parsed exactly
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "offload-number.h"
+
+/* Every number must come out exactly as strtod() in the C locale gives it,
+ * and most must come out fast. Clinger's fast path: when the significant
+ * digits fit in 53 bits and the power of ten is at most 22, both are exact
+ * doubles and one multiplication or division rounds correctly. Everything
+ * else (long mantissas, large exponents, denormals) goes to g_ascii_strtod(),
+ * which is strtod_l() with the C locale on glibc. The grammar is ours, so
+ * that what strtod would also take (hex floats, "nan(...)") is text, as it
+ * is for pandas. */
+
+#define MAX_FAST_DIGITS 19
+#define MAX_EXACT_MANTISSA (G_GUINT64_CONSTANT (1) << 53)
+
+static const double powers_of_ten[] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* pandas' default na_values (read_csv: keep_default_na). */
+static const char * const na_strings[] = {
+  "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+  "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+};
+
+static inline gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t';
+}
+
+static gboolean
+equal_ascii_nocase (const char *text,
+                    gsize       length,
+                    const char *word)
+{
+  return strlen (word) == length && g_ascii_strncasecmp (text, word, length) == 0;
+}
+
+/**
+ * offload_cell_is_na:
+ * @text: (array length=length): the cell's bytes, unquoted
+ * @length: how many
+ *
+ * Returns: whether pandas reads the cell as missing by default
+ */
+gboolean
+offload_cell_is_na (const char *text,
+                    gsize       length)
+{
+  if (length > 8)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (na_strings); i++)
+    if (strlen (na_strings[i]) == length && memcmp (text, na_strings[i], length) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/**
+ * offload_number_parse:
+ * @text: (array length=length): the bytes, not necessarily NUL-terminated
+ * @length: how many
+ * @value: (out): the number
+ *
+ * Parses a decimal number: optional blanks, an optional sign, digits with
+ * an optional fraction, an optional exponent, optional blanks; or inf,
+ * infinity (any case, with a sign). The value is exactly what strtod() in
+ * the C locale gives for the same text. A finite number too large for a
+ * double is not a number (pandas reads it as text); one too small is 0.
+ *
+ * Returns: whether the whole text is such a number
+ */
+gboolean
+offload_number_parse (const char *text,
+                      gsize       length,
+                      double     *value)
+{
+  const char *p = text;
+  const char *end = text + length;
+  const char *number_start;
+  gboolean negative = FALSE;
+  guint64 mantissa = 0;
+  guint significant = 0;
+  gint64 exponent = 0;
+  gboolean any_digit = FALSE;
+  gboolean truncated = FALSE;
+
+  g_return_val_if_fail (text != NULL || length == 0, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  while (p < end && is_blank (*p))
+    p++;
+  while (end > p && is_blank (end[-1]))
+    end--;
+  if (p == end)
+    return FALSE;
+
+  number_start = p;
+  if (*p == '+' || *p == '-')
+    negative = *p++ == '-';
+
+  if (p < end && (*p == 'i' || *p == 'I'))
+    {
+      if (equal_ascii_nocase (p, end - p, "inf") || equal_ascii_nocase (p, end - p, "infinity"))
+        {
+          *value = negative ? -INFINITY : INFINITY;
+          return TRUE;
+        }
+      return FALSE;
+    }
+
+  /* Integer part. */
+  while (p < end && g_ascii_isdigit (*p))
+    {
+      any_digit = TRUE;
+      if (mantissa == 0 && *p == '0')
+        ;                                   /* leading zeros are not significant */
+      else if (significant < MAX_FAST_DIGITS)
+        {
+          mantissa = mantissa * 10 + (guint64) (*p - '0');
+          significant++;
+        }
+      else
+        {
+          exponent++;
+          truncated = TRUE;
+        }
+      p++;
+    }
+
+  /* Fraction. */
+  if (p < end && *p == '.')
+    {
+      p++;
+      while (p < end && g_ascii_isdigit (*p))
+        {
+          any_digit = TRUE;
+          if (mantissa == 0 && *p == '0')
+            exponent--;
+          else if (significant < MAX_FAST_DIGITS)
+            {
+              mantissa = mantissa * 10 + (guint64) (*p - '0');
+              significant++;
+              exponent--;
+            }
+          else
+            truncated = TRUE;
+          p++;
+        }
+    }
+
+  if (!any_digit)
+    return FALSE;
+
+  /* Exponent. */
+  if (p < end && (*p == 'e' || *p == 'E'))
+    {
+      gboolean exponent_negative = FALSE;
+      gint64 written = 0;
+      gboolean exponent_digit = FALSE;
+
+      p++;
+      if (p < end && (*p == '+' || *p == '-'))
+        exponent_negative = *p++ == '-';
+      while (p < end && g_ascii_isdigit (*p))
+        {
+          exponent_digit = TRUE;
+          if (written < G_GINT64_CONSTANT (1000000000))
+            written = written * 10 + (*p - '0');
+          p++;
+        }
+      if (!exponent_digit)
+        return FALSE;
+      exponent += exponent_negative ? -written : written;
+    }
+
+  if (p != end)
+    return FALSE;
+
+  if (!truncated && mantissa <= MAX_EXACT_MANTISSA
+      && exponent >= -22 && exponent <= 22)
+    {
+      double result = (double) mantissa;
+
+      if (exponent >= 0)
+        result *= powers_of_ten[exponent];
+      else
+        result /= powers_of_ten[-exponent];
+      *value = negative ? -result : result;
+      return TRUE;
+    }
+
+  /* The slow path: strtod itself, on a NUL-terminated copy of the text
+   * that the grammar above accepted. */
+  {
+    gsize n = (gsize) (end - number_start);
+    char small[64];
+    g_autofree char *large = NULL;
+    char *copy = n < sizeof small ? small : (large = g_malloc (n + 1));
+
+    memcpy (copy, number_start, n);
+    copy[n] = '\0';
+    *value = g_ascii_strtod (copy, NULL);
+
+    /* Too large for a double: pandas reads such a cell as text, not as
+     * infinity (underflow to zero, on the other hand, is a number). */
+    return !isinf (*value);
+  }
+}
+
+/**
+ * offload_cell_classify:
+ * @text: (array length=length): the cell's bytes, unquoted
+ * @length: how many
+ * @value: (out): the number, for %OFFLOAD_CELL_NUMBER
+ *
+ * Returns: what pandas makes of the cell
+ */
+OffloadCellKind
+offload_cell_classify (const char *text,
+                       gsize       length,
+                       double     *value)
+{
+  if (offload_cell_is_na (text, length))
+    return OFFLOAD_CELL_MISSING;
+
+  if (offload_number_parse (text, length, value))
+    return OFFLOAD_CELL_NUMBER;
+
+  return OFFLOAD_CELL_TEXT;
+}
