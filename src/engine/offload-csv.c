@@ -1,0 +1,342 @@
+/* offload-csv.c: RFC 4180 records from any byte range of a file
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "offload-csv.h"
+
+/* A push parser: bytes go in as they are read, in pieces of any size, and
+ * fields and records come out through callbacks, so a worker needs memory
+ * for one field at most, whatever the size of the file.
+ *
+ * Commas separate fields; records end with LF or CRLF. A field that starts
+ * with a quote runs to the matching quote and may hold commas, newlines and
+ * doubled quotes. Blank lines are skipped, as pandas skips them. Leniency
+ * where files break the rules: text after a closing quote is kept, a quote
+ * inside an unquoted field is an ordinary character.
+ *
+ * Splitting a file: in RFC 4180 quotes come in pairs except around the one
+ * field being read, so whether a byte lies inside quotes is the parity of
+ * the quotes before it. A chunk [start, end) owns the records that begin
+ * in it; offload_csv_count_quotes() over the earlier chunks gives its
+ * starting parity, and offload_csv_find_record_start() its first record.
+ * The first record of the file starts after the byte order mark, if any,
+ * and belongs to the chunk that holds that position. The chunk's reader
+ * then reads on past its end to finish its last record
+ * (offload_csv_parser_in_record(), and feed with stop_after_record). */
+
+typedef enum {
+  STATE_FIELD_START,
+  STATE_UNQUOTED,
+  STATE_QUOTED,
+  STATE_QUOTE_IN_QUOTED,   /* a quote inside quotes: doubled, or the end */
+  STATE_AFTER_QUOTE,       /* after the closing quote */
+} State;
+
+struct _OffloadCsvParser
+{
+  OffloadCsvFieldFunc   field_func;
+  OffloadCsvRecordFunc  record_func;
+  gpointer              user_data;
+
+  State                 state;
+  GByteArray           *field;
+  gboolean              quoted;
+  guint                 column;
+  guint64               records;
+};
+
+/**
+ * offload_csv_parser_new:
+ * @field_func: called for every field
+ * @record_func: (nullable): called at the end of every record
+ * @user_data: for both
+ *
+ * Returns: (transfer full): a parser at the start of a record
+ */
+OffloadCsvParser *
+offload_csv_parser_new (OffloadCsvFieldFunc  field_func,
+                        OffloadCsvRecordFunc record_func,
+                        gpointer             user_data)
+{
+  OffloadCsvParser *self;
+
+  g_return_val_if_fail (field_func != NULL, NULL);
+
+  self = g_new0 (OffloadCsvParser, 1);
+  self->field_func = field_func;
+  self->record_func = record_func;
+  self->user_data = user_data;
+  self->state = STATE_FIELD_START;
+  self->field = g_byte_array_new ();
+
+  return self;
+}
+
+void
+offload_csv_parser_free (OffloadCsvParser *self)
+{
+  if (self == NULL)
+    return;
+
+  g_byte_array_unref (self->field);
+  g_free (self);
+}
+
+static void
+end_field (OffloadCsvParser *self)
+{
+  self->field_func (self->column, (const char *) self->field->data, self->field->len,
+                    self->quoted, self->user_data);
+  self->column++;
+  g_byte_array_set_size (self->field, 0);
+  self->quoted = FALSE;
+  self->state = STATE_FIELD_START;
+}
+
+/* At a newline outside quotes. */
+static void
+end_record (OffloadCsvParser *self)
+{
+  /* The CR of a CRLF belongs to the line end, not to the field. */
+  if (!self->quoted && self->field->len > 0 && self->field->data[self->field->len - 1] == '\r')
+    g_byte_array_set_size (self->field, self->field->len - 1);
+
+  /* A blank line is no record. */
+  if (self->column == 0 && self->field->len == 0 && !self->quoted)
+    {
+      self->state = STATE_FIELD_START;
+      return;
+    }
+
+  end_field (self);
+  self->records++;
+  if (self->record_func != NULL)
+    self->record_func (self->column, self->user_data);
+  self->column = 0;
+}
+
+/**
+ * offload_csv_parser_feed:
+ * @self: a parser
+ * @data: (array length=length): the next bytes
+ * @length: how many
+ * @stop_after_record: return at the end of the current line (a record or
+ *   a blank line): how a chunk's reader finishes the record it is in
+ *
+ * Returns: how many bytes were used: @length, or with @stop_after_record
+ *   the bytes up to and including the newline that ended the line
+ */
+gsize
+offload_csv_parser_feed (OffloadCsvParser *self,
+                         const char       *data,
+                         gsize             length,
+                         gboolean          stop_after_record)
+{
+  const char *p = data;
+  const char *end = data + length;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (data != NULL || length == 0, 0);
+
+  while (p < end)
+    {
+      switch (self->state)
+        {
+        case STATE_FIELD_START:
+          if (*p == '"')
+            {
+              self->quoted = TRUE;
+              self->state = STATE_QUOTED;
+              p++;
+              continue;
+            }
+          self->state = STATE_UNQUOTED;
+          G_GNUC_FALLTHROUGH;
+
+        case STATE_UNQUOTED:
+          {
+            /* The common case, a run of plain bytes, in one append. */
+            const char *run = p;
+
+            while (p < end && *p != ',' && *p != '\n')
+              p++;
+            g_byte_array_append (self->field, (const guint8 *) run, (guint) (p - run));
+            if (p == end)
+              break;
+            if (*p++ == ',')
+              end_field (self);
+            else
+              {
+                end_record (self);
+                if (stop_after_record)
+                  return (gsize) (p - data);
+              }
+          }
+          break;
+
+        case STATE_QUOTED:
+          {
+            const char *run = p;
+            const char *quote = memchr (p, '"', (gsize) (end - p));
+
+            p = quote != NULL ? quote : end;
+            g_byte_array_append (self->field, (const guint8 *) run, (guint) (p - run));
+            if (p < end)
+              {
+                self->state = STATE_QUOTE_IN_QUOTED;
+                p++;
+              }
+          }
+          break;
+
+        case STATE_QUOTE_IN_QUOTED:
+          if (*p == '"')
+            {
+              g_byte_array_append (self->field, (const guint8 *) "\"", 1);
+              self->state = STATE_QUOTED;
+              p++;
+              break;
+            }
+          self->state = STATE_AFTER_QUOTE;
+          G_GNUC_FALLTHROUGH;
+
+        case STATE_AFTER_QUOTE:
+          if (*p == ',')
+            end_field (self);
+          else if (*p == '\n')
+            {
+              end_record (self);
+              p++;
+              if (stop_after_record)
+                return (gsize) (p - data);
+              break;
+            }
+          else if (*p != '\r')
+            g_byte_array_append (self->field, (const guint8 *) p, 1);
+          p++;
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+    }
+
+  return length;
+}
+
+/**
+ * offload_csv_parser_finish:
+ * @self: a parser
+ *
+ * Ends the last record when the data did not end with a newline.
+ */
+void
+offload_csv_parser_finish (OffloadCsvParser *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->column > 0 || self->field->len > 0 || self->quoted)
+    end_record (self);
+  self->state = STATE_FIELD_START;
+}
+
+/**
+ * offload_csv_parser_in_record:
+ * @self: a parser
+ *
+ * Returns: whether a record has begun and not ended yet: a chunk's reader
+ *   then reads on past the chunk's end to finish it
+ */
+gboolean
+offload_csv_parser_in_record (OffloadCsvParser *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->state != STATE_FIELD_START || self->column > 0 || self->field->len > 0;
+}
+
+guint64
+offload_csv_parser_get_records (OffloadCsvParser *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->records;
+}
+
+/**
+ * offload_csv_count_quotes:
+ * @data: (array length=length): bytes
+ * @length: how many
+ *
+ * Returns: how many quote characters they hold
+ */
+guint64
+offload_csv_count_quotes (const char *data,
+                          gsize       length)
+{
+  const char *p = data;
+  const char *end = data + length;
+  guint64 count = 0;
+
+  while (p < end && (p = memchr (p, '"', (gsize) (end - p))) != NULL)
+    {
+      count++;
+      p++;
+    }
+
+  return count;
+}
+
+/**
+ * offload_csv_find_record_start:
+ * @data: (array length=length): bytes from one byte before a chunk's start
+ * @length: how many
+ * @in_quotes: whether the first byte lies inside quotes (an odd number of
+ *   quotes before it in the file)
+ * @offset: (out): where the first record that begins after the first byte
+ *   starts, relative to @data
+ *
+ * Returns: whether a record starts in @data
+ */
+gboolean
+offload_csv_find_record_start (const char *data,
+                               gsize       length,
+                               gboolean    in_quotes,
+                               gsize      *offset)
+{
+  g_return_val_if_fail (offset != NULL, FALSE);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (data[i] == '"')
+        in_quotes = !in_quotes;
+      else if (data[i] == '\n' && !in_quotes)
+        {
+          *offset = i + 1;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * offload_csv_skip_bom:
+ * @data: (array length=length): the start of a file
+ * @length: how many bytes
+ *
+ * Returns: 3 when the file starts with a UTF-8 byte order mark, else 0
+ */
+gsize
+offload_csv_skip_bom (const char *data,
+                      gsize       length)
+{
+  return length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}

@@ -1,0 +1,300 @@
+/* test-csv.c: records are the same however the file is cut
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "offload-csv.h"
+#include "offload-sample-data.h"
+
+/* Records as strings: fields joined by '|', quoted ones marked with '^'. */
+typedef struct
+{
+  GPtrArray *records;
+  GString   *current;
+} Collector;
+
+static void
+on_field (guint       column,
+          const char *data,
+          gsize       length,
+          gboolean    quoted,
+          gpointer    user_data)
+{
+  Collector *collector = user_data;
+
+  if (column > 0)
+    g_string_append_c (collector->current, '|');
+  if (quoted)
+    g_string_append_c (collector->current, '^');
+  g_string_append_len (collector->current, data, (gssize) length);
+}
+
+static void
+on_record (guint    n_fields,
+           gpointer user_data)
+{
+  Collector *collector = user_data;
+
+  g_ptr_array_add (collector->records, g_string_free (collector->current, FALSE));
+  collector->current = g_string_new (NULL);
+}
+
+static GPtrArray *
+collector_finish (Collector *collector)
+{
+  g_string_free (collector->current, TRUE);
+  return collector->records;
+}
+
+static void
+collector_init (Collector *collector)
+{
+  collector->records = g_ptr_array_new_with_free_func (g_free);
+  collector->current = g_string_new (NULL);
+}
+
+/* The whole file in one piece, or in pieces of @piece bytes. */
+static GPtrArray *
+parse_all (const char *data,
+           gsize       length,
+           gsize       piece)
+{
+  Collector collector;
+  g_autoptr(OffloadCsvParser) parser = NULL;
+  gsize offset;
+
+  collector_init (&collector);
+  parser = offload_csv_parser_new (on_field, on_record, &collector);
+  offset = offload_csv_skip_bom (data, length);
+  while (offset < length)
+    {
+      gsize n = MIN (piece, length - offset);
+
+      g_assert_cmpuint (offload_csv_parser_feed (parser, data + offset, n, FALSE), ==, n);
+      offset += n;
+    }
+  offload_csv_parser_finish (parser);
+
+  return collector_finish (&collector);
+}
+
+/* What a worker does with the chunk [start, end): find its first record,
+ * read to the end of the chunk, then on to the end of the record it is in. */
+static void
+parse_chunk (const char *data,
+             gsize       length,
+             gsize       start,
+             gsize       end,
+             Collector  *collector)
+{
+  g_autoptr(OffloadCsvParser) parser = offload_csv_parser_new (on_field, on_record, collector);
+  gsize bom = offload_csv_skip_bom (data, length);
+  gsize first;
+
+  /* The first record starts after the byte order mark, and belongs to the
+   * chunk that holds that position. */
+  if (start <= bom)
+    first = bom;
+  else
+    {
+      gboolean in_quotes = offload_csv_count_quotes (data, start - 1) % 2 == 1;
+      gsize offset;
+
+      if (!offload_csv_find_record_start (data + start - 1, length - (start - 1), in_quotes, &offset))
+        return;
+      first = start - 1 + offset;
+    }
+
+  if (first >= end)
+    return;
+
+  offload_csv_parser_feed (parser, data + first, end - first, FALSE);
+  if (offload_csv_parser_in_record (parser))
+    {
+      gsize used = offload_csv_parser_feed (parser, data + end, length - end, TRUE);
+
+      if (used == length - end)
+        offload_csv_parser_finish (parser);
+    }
+}
+
+static GPtrArray *
+parse_chunks (const char  *data,
+              gsize        length,
+              const gsize *cuts,
+              guint        n_cuts)
+{
+  Collector collector;
+  gsize start = 0;
+
+  collector_init (&collector);
+  for (guint i = 0; i <= n_cuts; i++)
+    {
+      gsize end = i < n_cuts ? cuts[i] : length;
+
+      parse_chunk (data, length, start, end, &collector);
+      start = end;
+    }
+
+  return collector_finish (&collector);
+}
+
+static void
+assert_same_records (GPtrArray *expected,
+                     GPtrArray *got,
+                     const char *how)
+{
+  if (expected->len != got->len)
+    g_error ("%s: %u records instead of %u", how, got->len, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    if (g_strcmp0 (expected->pdata[i], got->pdata[i]) != 0)
+      g_error ("%s: record %u is “%s”, not “%s”", how, i,
+               (char *) got->pdata[i], (char *) expected->pdata[i]);
+}
+
+static const char fixture[] =
+  "\xEF\xBB\xBF" "id,name,comment,value\r\n"
+  "1,plain,\"with, a comma\",1.5\r\n"
+  "2,\"quoted \"\"twice\"\"\",\"line one\nline two\",-3\r\n"
+  "\r\n"
+  "3,,\"\",\n"
+  "4,caf\xC3\xA9,\"\xE6\x97\xA5\xE6\x9C\xAC, \"\"\n\"\" ok\",NA\n"
+  "\n"
+  "5,last,no newline at the end,7e3";
+
+static void
+test_fixture (void)
+{
+  g_autoptr(GPtrArray) records = parse_all (fixture, sizeof fixture - 1, G_MAXSIZE);
+  static const char * const expected[] = {
+    "id|name|comment|value",
+    "1|plain|^with, a comma|1.5",
+    "2|^quoted \"twice\"|^line one\nline two|-3",
+    "3||^|",
+    "4|caf\xC3\xA9|^\xE6\x97\xA5\xE6\x9C\xAC, \"\n\" ok|NA",
+    "5|last|no newline at the end|7e3",
+  };
+
+  g_assert_cmpuint (records->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (records->pdata[i], ==, expected[i]);
+}
+
+static void
+test_any_piece_size (void)
+{
+  gsize length = sizeof fixture - 1;
+  g_autoptr(GPtrArray) whole = parse_all (fixture, length, G_MAXSIZE);
+
+  for (gsize piece = 1; piece < length; piece++)
+    {
+      g_autoptr(GPtrArray) pieces = parse_all (fixture, length, piece);
+      g_autofree char *how = g_strdup_printf ("pieces of %" G_GSIZE_FORMAT, piece);
+
+      assert_same_records (whole, pieces, how);
+    }
+}
+
+/* Every place a chunk boundary can fall: in quotes, between CR and LF,
+ * inside a multi-byte character, on a blank line. */
+static void
+test_every_boundary (void)
+{
+  gsize length = sizeof fixture - 1;
+  g_autoptr(GPtrArray) whole = parse_all (fixture, length, G_MAXSIZE);
+
+  for (gsize cut = 1; cut < length; cut++)
+    for (gsize cut2 = cut; cut2 < length; cut2 += 3)
+      {
+        gsize cuts[] = { cut, cut2 };
+        g_autoptr(GPtrArray) chunked = parse_chunks (fixture, length, cuts, G_N_ELEMENTS (cuts));
+        g_autofree char *how = g_strdup_printf ("cuts at %" G_GSIZE_FORMAT " and %" G_GSIZE_FORMAT,
+                                                cut, cut2);
+
+        assert_same_records (whole, chunked, how);
+      }
+}
+
+/* The sample dataset: quoted commas, quotes and newlines in every few rows. */
+static void
+test_sample_data_chunks (void)
+{
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (99);
+  g_autoptr(GPtrArray) whole = NULL;
+
+  offload_sample_data_append_header (csv);
+  for (guint64 row = 0; row < 3000; row++)
+    offload_sample_data_append_row (csv, row, OFFLOAD_SAMPLE_DATA_DEFAULT_SEED);
+
+  whole = parse_all (csv->str, csv->len, G_MAXSIZE);
+  g_assert_cmpuint (whole->len, ==, 3001);
+
+  for (guint trial = 0; trial < 200; trial++)
+    {
+      gsize cuts[7];
+      g_autoptr(GPtrArray) chunked = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (cuts); i++)
+        cuts[i] = (gsize) g_rand_int_range (rand, 1, (gint32) csv->len);
+      /* In order; equal cuts make empty chunks, which must be harmless. */
+      for (guint i = 1; i < G_N_ELEMENTS (cuts); i++)
+        for (guint j = i; j > 0 && cuts[j - 1] > cuts[j]; j--)
+          {
+            gsize t = cuts[j];
+            cuts[j] = cuts[j - 1];
+            cuts[j - 1] = t;
+          }
+
+      chunked = parse_chunks (csv->str, csv->len, cuts, G_N_ELEMENTS (cuts));
+      assert_same_records (whole, chunked, "random cuts of the sample data");
+    }
+}
+
+static void
+test_long_field (void)
+{
+  g_autoptr(GString) csv = g_string_new ("a,b\n\"");
+  g_autoptr(GPtrArray) records = NULL;
+
+  /* A field of several megabytes, with newlines in it. */
+  for (guint i = 0; i < 200000; i++)
+    g_string_append (csv, "0123456789,\n\"\"");
+  g_string_append (csv, "\",2\n");
+
+  records = parse_all (csv->str, csv->len, 65536);
+  g_assert_cmpuint (records->len, ==, 2);
+  /* Each repetition is 13 characters once the doubled quote is undone. */
+  g_assert_cmpuint (strlen (records->pdata[1]), ==, 1 + 200000 * 13 + 2);
+}
+
+static void
+test_count_quotes (void)
+{
+  g_assert_cmpuint (offload_csv_count_quotes ("", 0), ==, 0);
+  g_assert_cmpuint (offload_csv_count_quotes ("a\"b\"\"c", 6), ==, 3);
+  g_assert_cmpuint (offload_csv_skip_bom ("\xEF\xBB\xBFx", 4), ==, 3);
+  g_assert_cmpuint (offload_csv_skip_bom ("abc", 3), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/offload/csv/fixture", test_fixture);
+  g_test_add_func ("/offload/csv/any-piece-size", test_any_piece_size);
+  g_test_add_func ("/offload/csv/every-boundary", test_every_boundary);
+  g_test_add_func ("/offload/csv/sample-data-chunks", test_sample_data_chunks);
+  g_test_add_func ("/offload/csv/long-field", test_long_field);
+  g_test_add_func ("/offload/csv/count-quotes", test_count_quotes);
+
+  return g_test_run ();
+}
