@@ -1,0 +1,319 @@
+/* offload-column-stats.c: statistics that merge across chunks, exactly
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "offload-column-stats.h"
+
+/* The results must not depend on how the file was cut into chunks, nor on
+ * how many workers read it: everything here is either exact (counts,
+ * minimum, maximum, quantiles) or merged with the pairwise update of Chan,
+ * Golub and LeVeque, whose rounding is as good as one pass's. */
+
+void
+offload_moments_init (OffloadMoments *self)
+{
+  g_return_if_fail (self != NULL);
+
+  memset (self, 0, sizeof *self);
+  self->min = INFINITY;
+  self->max = -INFINITY;
+}
+
+void
+offload_moments_add (OffloadMoments *self,
+                     double          value)
+{
+  g_return_if_fail (self != NULL);
+
+  self->count++;
+  self->min = MIN (self->min, value);
+  self->max = MAX (self->max, value);
+
+  if (isinf (value))
+    {
+      if (value > 0)
+        self->positive_infinite++;
+      else
+        self->negative_infinite++;
+      return;
+    }
+
+  /* Welford. */
+  {
+    double delta = value - self->mean;
+
+    self->finite++;
+    self->mean += delta / (double) self->finite;
+    self->m2 += delta * (value - self->mean);
+  }
+}
+
+void
+offload_moments_merge (OffloadMoments       *self,
+                       const OffloadMoments *other)
+{
+  guint64 n;
+  double delta;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (other != NULL);
+
+  self->count += other->count;
+  self->positive_infinite += other->positive_infinite;
+  self->negative_infinite += other->negative_infinite;
+  self->min = MIN (self->min, other->min);
+  self->max = MAX (self->max, other->max);
+
+  if (other->finite == 0)
+    return;
+  if (self->finite == 0)
+    {
+      self->finite = other->finite;
+      self->mean = other->mean;
+      self->m2 = other->m2;
+      return;
+    }
+
+  n = self->finite + other->finite;
+  delta = other->mean - self->mean;
+  self->mean += delta * ((double) other->finite / (double) n);
+  self->m2 += other->m2
+              + delta * delta * ((double) self->finite * (double) other->finite / (double) n);
+  self->finite = n;
+}
+
+/**
+ * offload_moments_get_mean:
+ * @self: moments
+ *
+ * Returns: the mean as pandas gives it: NaN without numbers, ±inf with
+ *   infinities of one sign, NaN with both
+ */
+double
+offload_moments_get_mean (const OffloadMoments *self)
+{
+  g_return_val_if_fail (self != NULL, NAN);
+
+  if (self->count == 0)
+    return NAN;
+  if (self->positive_infinite > 0 && self->negative_infinite > 0)
+    return NAN;
+  if (self->positive_infinite > 0)
+    return INFINITY;
+  if (self->negative_infinite > 0)
+    return -INFINITY;
+
+  return self->mean;
+}
+
+/**
+ * offload_moments_get_std:
+ * @self: moments
+ *
+ * Returns: the sample standard deviation (ddof 1), NaN with fewer than two
+ *   numbers or with any infinity, as pandas gives it
+ */
+double
+offload_moments_get_std (const OffloadMoments *self)
+{
+  g_return_val_if_fail (self != NULL, NAN);
+
+  if (self->count < 2 || self->positive_infinite > 0 || self->negative_infinite > 0)
+    return NAN;
+
+  return sqrt (self->m2 / (double) (self->finite - 1));
+}
+
+/**
+ * offload_order_key:
+ * @value: a number, not NaN
+ *
+ * Returns: a key whose unsigned order is the order of the numbers
+ *   (-0.0 sorts just before 0.0)
+ */
+guint64
+offload_order_key (double value)
+{
+  guint64 bits;
+
+  memcpy (&bits, &value, sizeof bits);
+  return (bits >> 63) ? ~bits : bits | (G_GUINT64_CONSTANT (1) << 63);
+}
+
+double
+offload_order_key_value (guint64 key)
+{
+  guint64 bits = (key >> 63) ? key & ~(G_GUINT64_CONSTANT (1) << 63) : ~key;
+  double value;
+
+  memcpy (&value, &bits, sizeof value);
+  return value;
+}
+
+/**
+ * offload_key_histogram_new:
+ * @prefix: the top bits the counted keys share (the rest are 0)
+ * @prefix_bits: how many, 0 for all keys
+ * @bits: how many further bits make a bucket, 1 to 20
+ *
+ * Returns: (transfer full): an empty histogram
+ */
+OffloadKeyHistogram *
+offload_key_histogram_new (guint64 prefix,
+                           guint   prefix_bits,
+                           guint   bits)
+{
+  OffloadKeyHistogram *self;
+
+  g_return_val_if_fail (bits >= 1 && bits <= 20, NULL);
+  g_return_val_if_fail (prefix_bits + bits <= 64, NULL);
+
+  self = g_new0 (OffloadKeyHistogram, 1);
+  self->prefix = prefix;
+  self->prefix_bits = prefix_bits;
+  self->bits = bits;
+  self->counts = g_new0 (guint64, (gsize) 1 << bits);
+
+  return self;
+}
+
+void
+offload_key_histogram_free (OffloadKeyHistogram *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->counts);
+  g_free (self);
+}
+
+/**
+ * offload_key_histogram_add:
+ * @self: a histogram
+ * @key: an order key
+ *
+ * Returns: whether the key has the histogram's prefix (and was counted)
+ */
+gboolean
+offload_key_histogram_add (OffloadKeyHistogram *self,
+                           guint64              key)
+{
+  guint shift;
+
+  if (self->prefix_bits > 0 && (key >> (64 - self->prefix_bits)) != (self->prefix >> (64 - self->prefix_bits)))
+    return FALSE;
+
+  shift = 64 - self->prefix_bits - self->bits;
+  self->counts[(key >> shift) & (((guint64) 1 << self->bits) - 1)]++;
+  self->total++;
+
+  return TRUE;
+}
+
+void
+offload_key_histogram_merge (OffloadKeyHistogram       *self,
+                             const OffloadKeyHistogram *other)
+{
+  g_return_if_fail (self != NULL && other != NULL);
+  g_return_if_fail (self->bits == other->bits && self->prefix_bits == other->prefix_bits
+                    && self->prefix == other->prefix);
+
+  for (gsize i = 0; i < ((gsize) 1 << self->bits); i++)
+    self->counts[i] += other->counts[i];
+  self->total += other->total;
+}
+
+/**
+ * offload_key_histogram_find:
+ * @self: a histogram
+ * @rank: 0 for the smallest key counted
+ * @rank_in_bucket: (out): the rank among the keys of the bucket found
+ * @bucket_count: (out) (optional): how many keys the bucket holds
+ *
+ * Returns: the prefix (top prefix_bits + bits bits, the rest 0) of the
+ *   bucket that holds the key of @rank
+ */
+guint64
+offload_key_histogram_find (const OffloadKeyHistogram *self,
+                            guint64                    rank,
+                            guint64                   *rank_in_bucket,
+                            guint64                   *bucket_count)
+{
+  guint shift = 64 - self->prefix_bits - self->bits;
+  guint64 seen = 0;
+
+  g_return_val_if_fail (rank < self->total, 0);
+
+  for (gsize i = 0; i < ((gsize) 1 << self->bits); i++)
+    {
+      if (rank < seen + self->counts[i])
+        {
+          *rank_in_bucket = rank - seen;
+          if (bucket_count != NULL)
+            *bucket_count = self->counts[i];
+          return self->prefix | ((guint64) i << shift);
+        }
+      seen += self->counts[i];
+    }
+
+  g_assert_not_reached ();
+  return 0;
+}
+
+/**
+ * offload_quantile_ranks:
+ * @n: how many values, at least 1
+ * @q: the quantile, 0 to 1
+ * @low: (out): the 0-based rank below
+ * @high: (out): the rank above (the same at the ends)
+ * @fraction: (out): how far between them
+ *
+ * pandas' (numpy's "linear") definition: position (n - 1) q.
+ */
+void
+offload_quantile_ranks (guint64  n,
+                        double   q,
+                        guint64 *low,
+                        guint64 *high,
+                        double  *fraction)
+{
+  double position;
+
+  g_return_if_fail (n > 0);
+  g_return_if_fail (q >= 0 && q <= 1);
+
+  position = (double) (n - 1) * q;
+  *low = (guint64) floor (position);
+  *high = MIN (*low + 1, n - 1);
+  *fraction = position - (double) *low;
+}
+
+/**
+ * offload_quantile_lerp:
+ *
+ * numpy's interpolation, which is exact at both ends and monotone.
+ *
+ * Returns: the value between @low_value and @high_value at @fraction
+ */
+double
+offload_quantile_lerp (double low_value,
+                       double high_value,
+                       double fraction)
+{
+  double difference = high_value - low_value;
+
+  /* Equal ends (two infinities among them) are the answer, not inf - inf. */
+  if (fraction == 0 || low_value == high_value)
+    return low_value;
+  if (fraction >= 0.5)
+    return high_value - difference * (1 - fraction);
+  return low_value + difference * fraction;
+}

@@ -1,0 +1,308 @@
+/* test-column-stats.c: chunked statistics against plain formulas
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "offload-column-stats.h"
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Values like a CSV column's: spread, clustered, repeated, signed. */
+static double *
+make_values (GRand *rand,
+             guint  n)
+{
+  double *values = g_new (double, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      switch (g_rand_int_range (rand, 0, 4))
+        {
+        case 0:
+          values[i] = g_rand_double_range (rand, -1000, 1000);
+          break;
+        case 1:
+          values[i] = 50 + 10 * sqrt (-2 * log (g_rand_double_range (rand, 1e-12, 1)))
+                      * cos (2 * G_PI * g_rand_double (rand));
+          break;
+        case 2:
+          values[i] = g_rand_int_range (rand, 0, 100);
+          break;
+        default:
+          values[i] = g_rand_double (rand) * 1e-6;
+          break;
+        }
+    }
+
+  return values;
+}
+
+static int
+compare_guint (const void *a,
+               const void *b)
+{
+  guint x = *(const guint *) a;
+  guint y = *(const guint *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Random cut points, in order: chunks of any size, empty ones included. */
+static guint *
+make_cuts (GRand *rand,
+           guint  n,
+           guint  n_chunks)
+{
+  guint *cuts = g_new (guint, n_chunks + 1);
+
+  cuts[0] = 0;
+  cuts[n_chunks] = n;
+  for (guint i = 1; i < n_chunks; i++)
+    cuts[i] = g_rand_int_range (rand, 0, (gint32) n + 1);
+  qsort (cuts, n_chunks + 1, sizeof cuts[0], compare_guint);
+  return cuts;
+}
+
+static void
+test_moments (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (31);
+
+  for (guint trial = 0; trial < 50; trial++)
+    {
+      guint n = g_rand_int_range (rand, 2, 20000);
+      guint n_chunks = g_rand_int_range (rand, 1, 9);
+      g_autofree double *values = make_values (rand, n);
+      g_autofree guint *cuts = make_cuts (rand, n, n_chunks);
+      OffloadMoments total;
+      double sum = 0, mean, squares = 0, min = INFINITY, max = -INFINITY;
+
+      /* Plain two-pass formulas. */
+      for (guint i = 0; i < n; i++)
+        {
+          sum += values[i];
+          min = MIN (min, values[i]);
+          max = MAX (max, values[i]);
+        }
+      mean = sum / n;
+      for (guint i = 0; i < n; i++)
+        squares += (values[i] - mean) * (values[i] - mean);
+
+      /* Per chunk, then merged, as the worker pool does. */
+      offload_moments_init (&total);
+      for (guint c = 0; c < n_chunks; c++)
+        {
+          OffloadMoments chunk;
+
+          offload_moments_init (&chunk);
+          for (guint i = cuts[c]; i < cuts[c + 1]; i++)
+            offload_moments_add (&chunk, values[i]);
+          offload_moments_merge (&total, &chunk);
+        }
+
+      g_assert_cmpuint (total.count, ==, n);
+      g_assert_cmpfloat (total.min, ==, min);
+      g_assert_cmpfloat (total.max, ==, max);
+      g_assert_cmpfloat_with_epsilon (offload_moments_get_mean (&total), mean,
+                                      1e-12 * MAX (1, fabs (mean)));
+      g_assert_cmpfloat_with_epsilon (offload_moments_get_std (&total), sqrt (squares / (n - 1)),
+                                      1e-9 * sqrt (squares / (n - 1)));
+    }
+}
+
+static void
+test_moments_special (void)
+{
+  OffloadMoments m, other;
+
+  offload_moments_init (&m);
+  g_assert_true (isnan (offload_moments_get_mean (&m)));
+  g_assert_true (isnan (offload_moments_get_std (&m)));
+
+  offload_moments_add (&m, 4);
+  g_assert_cmpfloat (offload_moments_get_mean (&m), ==, 4);
+  g_assert_true (isnan (offload_moments_get_std (&m)));   /* ddof 1 */
+
+  offload_moments_add (&m, INFINITY);
+  g_assert_true (isinf (offload_moments_get_mean (&m)));
+  g_assert_true (isnan (offload_moments_get_std (&m)));
+  g_assert_true (isinf (m.max));
+  g_assert_cmpfloat (m.min, ==, 4);
+
+  offload_moments_init (&other);
+  offload_moments_add (&other, -INFINITY);
+  offload_moments_merge (&m, &other);
+  g_assert_true (isnan (offload_moments_get_mean (&m)));
+  g_assert_cmpuint (m.count, ==, 3);
+}
+
+static void
+test_order_key (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (8);
+  double specials[] = { -INFINITY, -1e308, -1, -4.9e-324, -0.0, 0.0, 4.9e-324, 1, 1e308, INFINITY };
+
+  for (guint i = 0; i + 1 < G_N_ELEMENTS (specials); i++)
+    g_assert_cmpuint (offload_order_key (specials[i]), <, offload_order_key (specials[i + 1]));
+
+  for (guint i = 0; i < 100000; i++)
+    {
+      double a = (g_rand_double (rand) - 0.5) * pow (2, g_rand_int_range (rand, -1070, 1020));
+      double b = (g_rand_double (rand) - 0.5) * pow (2, g_rand_int_range (rand, -1070, 1020));
+
+      g_assert_cmpfloat (offload_order_key_value (offload_order_key (a)), ==, a);
+      if (a < b)
+        g_assert_cmpuint (offload_order_key (a), <, offload_order_key (b));
+      else if (a > b)
+        g_assert_cmpuint (offload_order_key (a), >, offload_order_key (b));
+    }
+}
+
+/* The value of rank @rank among the chunks' values, found the way the
+ * worker pool finds it: count by buckets, then read again only the bucket
+ * that holds the rank, split finer while it holds more than @limit. */
+static double
+chunked_rank (const double *values,
+              const guint  *cuts,
+              guint         n_chunks,
+              guint64       rank,
+              guint         bits,
+              guint64       limit,
+              guint        *passes)
+{
+  guint64 prefix = 0;
+  guint prefix_bits = 0;
+
+  for (;;)
+    {
+      g_autoptr(OffloadKeyHistogram) merged = offload_key_histogram_new (prefix, prefix_bits, bits);
+      guint64 rank_in_bucket, bucket_count;
+
+      /* A pass: every chunk counts its values into its own histogram. */
+      (*passes)++;
+      for (guint c = 0; c < n_chunks; c++)
+        {
+          g_autoptr(OffloadKeyHistogram) chunk = offload_key_histogram_new (prefix, prefix_bits, bits);
+
+          for (guint i = cuts[c]; i < cuts[c + 1]; i++)
+            offload_key_histogram_add (chunk, offload_order_key (values[i]));
+          offload_key_histogram_merge (merged, chunk);
+        }
+
+      prefix = offload_key_histogram_find (merged, rank, &rank_in_bucket, &bucket_count);
+      prefix_bits += bits;
+      rank = rank_in_bucket;
+
+      if (bucket_count <= limit || prefix_bits == 64)
+        {
+          g_autoptr(GArray) collected = g_array_new (FALSE, FALSE, sizeof (double));
+          guint shift = 64 - prefix_bits;
+
+          /* The last pass: the bucket's values themselves, few enough. */
+          (*passes)++;
+          for (guint c = 0; c < n_chunks; c++)
+            for (guint i = cuts[c]; i < cuts[c + 1]; i++)
+              {
+                guint64 key = offload_order_key (values[i]);
+
+                if (prefix_bits == 64 ? key == prefix : (key >> shift) == (prefix >> shift))
+                  g_array_append_val (collected, values[i]);
+              }
+          g_assert_cmpuint (collected->len, ==, bucket_count);
+          g_array_sort (collected, compare_doubles);
+          return g_array_index (collected, double, rank);
+        }
+
+      bits = MIN (bits, 64 - prefix_bits);
+    }
+}
+
+static void
+test_exact_quantiles (void)
+{
+  static const double quantiles[] = { 0, 0.25, 0.5, 0.75, 1 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2718);
+
+  for (guint trial = 0; trial < 30; trial++)
+    {
+      guint n = g_rand_int_range (rand, 1, 30000);
+      guint n_chunks = g_rand_int_range (rand, 1, 7);
+      g_autofree double *values = make_values (rand, n);
+      g_autofree double *sorted = g_memdup2 (values, n * sizeof (double));
+      g_autofree guint *cuts = make_cuts (rand, n, n_chunks);
+      /* Small limits force buckets to be split again: several passes. */
+      guint64 limit = g_rand_boolean (rand) ? 16 : 100000;
+      guint bits = g_rand_int_range (rand, 4, 13);
+
+      qsort (sorted, n, sizeof (double), compare_doubles);
+
+      for (guint q = 0; q < G_N_ELEMENTS (quantiles); q++)
+        {
+          guint64 low, high;
+          double fraction, expected, got;
+          guint passes = 0;
+
+          offload_quantile_ranks (n, quantiles[q], &low, &high, &fraction);
+          expected = offload_quantile_lerp (sorted[low], sorted[high], fraction);
+          got = offload_quantile_lerp (chunked_rank (values, cuts, n_chunks, low, bits, limit, &passes),
+                                       chunked_rank (values, cuts, n_chunks, high, bits, limit, &passes),
+                                       fraction);
+
+          /* Exact: the same two values, the same interpolation. */
+          g_assert_cmpfloat (got, ==, expected);
+        }
+    }
+}
+
+static void
+test_quantile_ranks (void)
+{
+  guint64 low, high;
+  double fraction;
+
+  /* pandas: [1, 2, 3, 4].quantile(0.25) is 1.75. */
+  offload_quantile_ranks (4, 0.25, &low, &high, &fraction);
+  g_assert_cmpuint (low, ==, 0);
+  g_assert_cmpuint (high, ==, 1);
+  g_assert_cmpfloat (offload_quantile_lerp (1, 2, fraction), ==, 1.75);
+
+  offload_quantile_ranks (1, 0.5, &low, &high, &fraction);
+  g_assert_cmpuint (low, ==, 0);
+  g_assert_cmpuint (high, ==, 0);
+
+  offload_quantile_ranks (5, 1, &low, &high, &fraction);
+  g_assert_cmpuint (low, ==, 4);
+  g_assert_cmpuint (high, ==, 4);
+
+  g_assert_cmpfloat (offload_quantile_lerp (INFINITY, INFINITY, 0.5), ==, INFINITY);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/offload/column-stats/moments", test_moments);
+  g_test_add_func ("/offload/column-stats/moments-special", test_moments_special);
+  g_test_add_func ("/offload/column-stats/order-key", test_order_key);
+  g_test_add_func ("/offload/column-stats/quantile-ranks", test_quantile_ranks);
+  g_test_add_func ("/offload/column-stats/exact-quantiles", test_exact_quantiles);
+
+  return g_test_run ();
+}
