@@ -17,6 +17,7 @@ typedef struct
 {
   GPtrArray *records;
   GString   *current;
+  gboolean   irregular;
 } Collector;
 
 static void
@@ -57,6 +58,7 @@ collector_init (Collector *collector)
 {
   collector->records = g_ptr_array_new_with_free_func (g_free);
   collector->current = g_string_new (NULL);
+  collector->irregular = FALSE;
 }
 
 /* The whole file in one piece, or in pieces of @piece bytes. */
@@ -122,13 +124,35 @@ parse_chunk (const char *data,
       if (used == length - end)
         offload_csv_parser_finish (parser);
     }
+  collector->irregular |= offload_csv_parser_is_irregular (parser);
 }
+
+static GPtrArray *
+parse_chunks_irregular (const char  *data,
+                        gsize        length,
+                        const gsize *cuts,
+                        guint        n_cuts,
+                        gboolean    *irregular);
 
 static GPtrArray *
 parse_chunks (const char  *data,
               gsize        length,
               const gsize *cuts,
               guint        n_cuts)
+{
+  gboolean irregular;
+  GPtrArray *records = parse_chunks_irregular (data, length, cuts, n_cuts, &irregular);
+
+  g_assert_false (irregular);
+  return records;
+}
+
+static GPtrArray *
+parse_chunks_irregular (const char  *data,
+                        gsize        length,
+                        const gsize *cuts,
+                        guint        n_cuts,
+                        gboolean    *irregular)
 {
   Collector collector;
   gsize start = 0;
@@ -142,6 +166,7 @@ parse_chunks (const char  *data,
       start = end;
     }
 
+  *irregular = collector.irregular;
   return collector_finish (&collector);
 }
 
@@ -274,6 +299,94 @@ test_long_field (void)
   g_assert_cmpuint (strlen (records->pdata[1]), ==, 1 + 200000 * 13 + 2);
 }
 
+/* Line ends as pandas reads them: LF, CRLF and lone CR; lines of only
+ * blanks skipped. At every cut, the same records. */
+static const char line_ends[] =
+  "a,b\r1,2\r\n \t \n3,\"x\ry\"\r\r\n4,5\n\t\r6,7\r";
+
+static void
+test_line_ends (void)
+{
+  gsize length = sizeof line_ends - 1;
+  g_autoptr(GPtrArray) whole = parse_all (line_ends, length, G_MAXSIZE);
+  static const char * const expected[] = { "a|b", "1|2", "3|^x\ry", "4|5", "6|7" };
+
+  g_assert_cmpuint (whole->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (whole->pdata[i], ==, expected[i]);
+
+  for (gsize piece = 1; piece < length; piece++)
+    {
+      g_autoptr(GPtrArray) pieces = parse_all (line_ends, length, piece);
+      assert_same_records (whole, pieces, "line ends, in pieces");
+    }
+  for (gsize cut = 1; cut < length; cut++)
+    for (gsize cut2 = cut; cut2 < length; cut2++)
+      {
+        gsize cuts[] = { cut, cut2 };
+        g_autoptr(GPtrArray) chunked = parse_chunks (line_ends, length, cuts, 2);
+        g_autofree char *how = g_strdup_printf ("line ends cut at %" G_GSIZE_FORMAT " and %"
+                                                G_GSIZE_FORMAT, cut, cut2);
+        assert_same_records (whole, chunked, how);
+      }
+}
+
+/* A stray quote (an inch mark) breaks quote parity: a chunked read may
+ * differ from a whole read, but then a chunk always says so. */
+static void
+test_stray_quote (void)
+{
+  static const char data[] = "id,name\n1,5\" screen\n2,b\n3,\"c,\nd\"\n4,e\n";
+  gsize length = sizeof data - 1;
+  g_autoptr(GPtrArray) whole = parse_all (data, length, G_MAXSIZE);
+
+  g_assert_cmpuint (whole->len, ==, 5);
+  g_assert_cmpstr (whole->pdata[1], ==, "1|5\" screen");
+
+  for (gsize cut = 1; cut < length; cut++)
+    {
+      gboolean irregular = FALSE;
+      g_autoptr(GPtrArray) chunked = parse_chunks_irregular (data, length, &cut, 1, &irregular);
+
+      if (!irregular)
+        assert_same_records (whole, chunked, "a stray quote, not reported");
+    }
+}
+
+static void
+on_ignore_field (guint       column,
+                 const char *data,
+                 gsize       length,
+                 gboolean    quoted,
+                 gpointer    user_data)
+{
+}
+
+static void
+test_errors (void)
+{
+  g_autoptr(OffloadCsvParser) unclosed = offload_csv_parser_new (on_ignore_field, NULL, NULL);
+  g_autoptr(OffloadCsvParser) huge = offload_csv_parser_new (on_ignore_field, NULL, NULL);
+  gsize size = 33 * 1024 * 1024;
+  g_autofree char *big = g_malloc (size);
+
+  /* A quoted field still open at the end: pandas says "EOF inside string". */
+  static const char open_quote[] = "a,b\n1,\"open\n2,3\n";
+
+  offload_csv_parser_feed (unclosed, open_quote, strlen (open_quote), FALSE);
+  offload_csv_parser_finish (unclosed);
+  g_assert_error (offload_csv_parser_get_error (unclosed), OFFLOAD_CSV_ERROR,
+                  OFFLOAD_CSV_ERROR_UNCLOSED_QUOTE);
+
+  /* A field past the limit stops the parser instead of taking all memory. */
+  memset (big, 'x', size);
+  offload_csv_parser_feed (huge, "\"", 1, FALSE);
+  for (gsize offset = 0; offset < size; offset += 1024 * 1024)
+    offload_csv_parser_feed (huge, big + offset, 1024 * 1024, FALSE);
+  g_assert_error (offload_csv_parser_get_error (huge), OFFLOAD_CSV_ERROR,
+                  OFFLOAD_CSV_ERROR_FIELD_TOO_LARGE);
+}
+
 static void
 test_count_quotes (void)
 {
@@ -295,6 +408,9 @@ main (int   argc,
   g_test_add_func ("/offload/csv/sample-data-chunks", test_sample_data_chunks);
   g_test_add_func ("/offload/csv/long-field", test_long_field);
   g_test_add_func ("/offload/csv/count-quotes", test_count_quotes);
+  g_test_add_func ("/offload/csv/line-ends", test_line_ends);
+  g_test_add_func ("/offload/csv/stray-quote", test_stray_quote);
+  g_test_add_func ("/offload/csv/errors", test_errors);
 
   return g_test_run ();
 }

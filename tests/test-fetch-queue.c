@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "offload-body-preview.h"
 #include "offload-demo-server.h"
@@ -446,6 +447,94 @@ test_tls_untrusted (void)
                             "certificate"));
 }
 
+/* A gzip body: Content-Length counts compressed bytes, we count decoded
+ * ones; that is no truncation. */
+static void
+gzip_handler (SoupServer        *soup_server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  static const char body[] = "{\"ok\": 1, \"text\": \"a body that compresses well, well, well\"}";
+  guint8 out[512];
+  gsize read = 0, written = 0;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  g_converter_convert (G_CONVERTER (compressor), body, strlen (body), out, sizeof out,
+                       G_CONVERTER_INPUT_AT_END, &read, &written, NULL);
+  soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    (const char *) out, written);
+}
+
+static void
+test_gzip (void)
+{
+  g_autoptr(SoupServer) gzip_server = soup_server_new (NULL, NULL);
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autoptr(GListStore) requests = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+  g_autofree char *url = NULL;
+  OffloadFetchRequest *request;
+
+  soup_server_add_handler (gzip_server, NULL, gzip_handler, NULL, NULL);
+  soup_server_listen_local (gzip_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (gzip_server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/", g_uri_get_port (uris->data));
+
+  requests = make_requests (url, NULL);
+  run_all (queue, requests);
+
+  request = nth (requests, 0);
+  g_assert_null (offload_fetch_request_get_error (request));
+  g_assert_cmpint (offload_fetch_request_get_state (request), ==, OFFLOAD_FETCH_STATE_DONE);
+  g_assert_cmpint (offload_fetch_request_get_preview_kind (request), ==, OFFLOAD_PREVIEW_JSON);
+}
+
+static guint
+count_threads (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static gboolean
+threads_back_to (gpointer data)
+{
+  return count_threads () <= GPOINTER_TO_UINT (data);
+}
+
+/* Nothing keeps running in the background: quick blocking runs used to
+ * leave their deadline thread behind when it was told to stop before it
+ * had started its loop. */
+static void
+test_no_threads_left (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  guint before = count_threads ();
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(GListStore) requests = make_requests ("not a url", NULL);
+      g_autoptr(GError) error = NULL;
+
+      offload_fetch_queue_run_blocking (queue, G_LIST_MODEL (requests), 0, NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  offload_test_wait_for (threads_back_to, GUINT_TO_POINTER (before), "the deadline threads to end");
+}
+
 static void
 test_preview (void)
 {
@@ -485,6 +574,19 @@ test_preview (void)
 
   g_assert_null (offload_body_preview (NULL, 0, TRUE, NULL, &kind));
   g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_NONE);
+
+  /* 200,000 levels of nesting would overflow json-glib's recursion (and
+   * 1000 would make a 262 MB preview): shown as the text it is. */
+  {
+    gsize depth = 200000;
+    g_autofree char *deep = g_malloc (depth);
+    g_autofree char *shown = NULL;
+
+    memset (deep, '[', depth);
+    shown = offload_body_preview ((const guint8 *) deep, depth, TRUE, "application/json", &kind);
+    g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
+    g_assert_cmpuint (strlen (shown), ==, depth);
+  }
 }
 
 int
@@ -516,6 +618,8 @@ main (int   argc,
   g_test_add_data_func ("/offload/fetch/concurrency/32", GUINT_TO_POINTER (32),
                         test_concurrency_reached);
   g_test_add_func ("/offload/fetch/blocking-mode", test_blocking_mode);
+  g_test_add_func ("/offload/fetch/gzip", test_gzip);
+  g_test_add_func ("/offload/fetch/no-threads-left", test_no_threads_left);
 
   ret = g_test_run ();
 

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "offload-demo-server.h"
 #include "offload-fetch-page.h"
@@ -26,7 +27,9 @@
 
 #define DEMO_PREFIX       "demo:"
 #define BLOCKING_BUDGET   (4500 * G_GINT64_CONSTANT (1000))
-#define MAX_IMPORT_BYTES  (16 * 1024 * 1024)
+#define MAX_IMPORT_BYTES  (4 * 1024 * 1024)
+#define MAX_URLS          10000
+#define MAX_SHOWN_PREVIEW (64 * 1024)
 
 struct _OffloadFetchPage
 {
@@ -203,20 +206,28 @@ create_url_row (gpointer item,
  * @text: one URL, or many separated by spaces or lines (a paste, a file);
  *   lines starting with # are comments
  *
- * Adds them at the end of the list, and saves the list.
+ * Adds them at the end of the list, up to %MAX_URLS in all, and saves it.
  */
 void
 offload_fetch_page_add_urls (OffloadFetchPage *self,
                              const char       *text)
 {
+  g_autoptr(GStrvBuilder) builder = NULL;
   g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) urls = NULL;
+  guint room;
   guint added = 0;
 
   g_return_if_fail (OFFLOAD_IS_FETCH_PAGE (self));
   g_return_if_fail (text != NULL);
 
+  if (self->urls == NULL)
+    return;
+
+  room = MAX_URLS - MIN (MAX_URLS, g_list_model_get_n_items (G_LIST_MODEL (self->urls)));
+  builder = g_strv_builder_new ();
   lines = g_strsplit_set (text, "\r\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  for (guint i = 0; lines[i] != NULL && added < room; i++)
     {
       g_auto(GStrv) words = NULL;
       char *line = g_strstrip (lines[i]);
@@ -225,17 +236,29 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
         continue;
 
       words = g_strsplit_set (line, " \t", -1);
-      for (guint j = 0; words[j] != NULL; j++)
+      for (guint j = 0; words[j] != NULL && added < room; j++)
         {
-          if (*words[j] == '\0')
+          if (*words[j] == '\0' || !g_utf8_validate (words[j], -1, NULL))
             continue;
-          gtk_string_list_append (self->urls, words[j]);
+          g_strv_builder_add (builder, words[j]);
           added++;
         }
     }
 
-  if (added > 0)
-    save_urls (self);
+  if (added == 0)
+    return;
+
+  /* One splice, one list update, one settings write. */
+  urls = g_strv_builder_end (builder);
+  gtk_string_list_splice (self->urls, g_list_model_get_n_items (G_LIST_MODEL (self->urls)), 0,
+                          (const char * const *) urls);
+  save_urls (self);
+
+  if (added == room)
+    {
+      g_autofree char *message = g_strdup_printf (_("The list holds at most %u URLs"), MAX_URLS);
+      show_message (self, message);
+    }
 }
 
 static void
@@ -268,6 +291,8 @@ paste_cb (GObject      *object,
   g_autofree char *message = NULL;
 
   text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  if (self->urls == NULL)       /* the window closed meanwhile */
+    return;
   if (text == NULL)
     {
       message = g_strdup_printf (_("Nothing to paste: %s"),
@@ -303,17 +328,32 @@ import_loaded_cb (GObject      *object,
   g_autofree char *message = NULL;
   g_autofree char *name = g_file_get_basename (G_FILE (object));
   gsize length = 0;
-  guint before = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  guint before;
 
-  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error))
+  /* A file too large for a URL list is cut off by import_read_more(),
+   * which GIO reports as cancelled: the length tells. */
+  if (!g_file_load_partial_contents_finish (G_FILE (object), result, &contents, &length, NULL,
+                                            &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      if (self->urls == NULL)
+        return;
       message = g_strdup_printf (_("Could not read “%s”: %s"), name, error->message);
       show_message (self, message);
       return;
     }
+  if (self->urls == NULL)       /* the window closed meanwhile */
+    return;
+  before = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
 
-  if (length > MAX_IMPORT_BYTES || !g_utf8_validate (contents, (gssize) length, NULL)
-      || memchr (contents, '\0', length) != NULL)
+  if (error != NULL || length > MAX_IMPORT_BYTES)
+    {
+      message = g_strdup_printf (_("“%s” is too large for a list of URLs (over 4 MB)"), name);
+      show_message (self, message);
+      return;
+    }
+
+  if (!g_utf8_validate (contents, (gssize) length, NULL) || memchr (contents, '\0', length) != NULL)
     {
       message = g_strdup_printf (_("“%s” is not a text file of URLs, one a line"), name);
       show_message (self, message);
@@ -328,12 +368,22 @@ import_loaded_cb (GObject      *object,
   show_message (self, message);
 }
 
+/* Stop reading once the file is too large to be a URL list. */
+static gboolean
+import_read_more (const char *file_contents,
+                  goffset     file_size,
+                  gpointer    user_data)
+{
+  return file_size <= MAX_IMPORT_BYTES;
+}
+
 static void
 import_file (OffloadFetchPage *self,
              GFile            *file)
 {
   /* Read in the background: a file on a slow mount must not freeze us. */
-  g_file_load_contents_async (file, NULL, import_loaded_cb, g_object_ref (self));
+  g_file_load_partial_contents_async (file, NULL, import_read_more, import_loaded_cb,
+                                      g_object_ref (self));
 }
 
 #if GTK_CHECK_VERSION (4, 10, 0)
@@ -593,7 +643,19 @@ update_details (OffloadFetchPage *self)
       else
         gtk_label_set_label (self->preview_title, kind);
     }
-  gtk_text_buffer_set_text (buffer, preview != NULL ? preview : "", -1);
+  /* A 256 KiB line of minified text costs a 100 ms frame to lay out:
+   * the view shows the first 64 KiB, cut at a character. */
+  if (preview != NULL && strlen (preview) > MAX_SHOWN_PREVIEW)
+    {
+      const char *cut = g_utf8_find_prev_char (preview, preview + MAX_SHOWN_PREVIEW + 1);
+      g_autofree char *shown = g_strndup (preview, (gsize) (cut - preview));
+      g_autofree char *with_note = g_strdup_printf (_("%s\n… (the view shows the first 64 KiB)"),
+                                                    shown);
+
+      gtk_text_buffer_set_text (buffer, with_note, -1);
+    }
+  else
+    gtk_text_buffer_set_text (buffer, preview != NULL ? preview : "", -1);
   gtk_widget_set_visible (GTK_WIDGET (self->preview_view), preview != NULL);
 }
 
@@ -715,6 +777,8 @@ run_cb (GObject      *object,
   g_autoptr(OffloadFetchPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  g_application_release (g_application_get_default ());
+
   /* The window closed while the run was stopping. */
   if (self->queue == NULL)
     return;
@@ -780,7 +844,12 @@ static gboolean
 run_blocking_idle (gpointer user_data)
 {
   OffloadFetchPage *self = user_data;
-  gint64 budget = gtk_switch_get_active (self->long_switch) ? 0 : BLOCKING_BUDGET;
+  gint64 budget;
+
+  if (self->queue == NULL)      /* the window closed before the run began */
+    return G_SOURCE_REMOVE;
+
+  budget = gtk_switch_get_active (self->long_switch) ? 0 : BLOCKING_BUDGET;
 
   /* Deliberately on the main thread: the labelled contrast mode. */
   offload_fetch_queue_run_blocking (self->queue, G_LIST_MODEL (self->requests), budget,
@@ -859,6 +928,9 @@ start_action (GtkWidget  *widget,
       return;
     }
 
+  /* Held until the run has really ended, so closing the last window lets
+   * the cancelled requests finish stopping before the app exits. */
+  g_application_hold (g_application_get_default ());
   self->cancellable = g_cancellable_new ();
   offload_fetch_queue_run_async (self->queue, G_LIST_MODEL (requests), self->cancellable,
                                  run_cb, g_object_ref (self));

@@ -151,7 +151,11 @@ print_json (Fetch *fetch)
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "url");
-      json_builder_add_string_value (builder, offload_fetch_request_get_url (request));
+      /* A URL list may hold invalid UTF-8; the JSON must stay valid. */
+      {
+        g_autofree char *url = g_utf8_make_valid (offload_fetch_request_get_url (request), -1);
+        json_builder_add_string_value (builder, url);
+      }
       json_builder_set_member_name (builder, "ok");
       json_builder_add_boolean_value (builder, state == OFFLOAD_FETCH_STATE_DONE);
       json_builder_set_member_name (builder, "state");

@@ -40,13 +40,59 @@ looks_like_json (const guint8 *data,
   return FALSE;
 }
 
+/* json-glib parses recursively: a body of 200,000 '[' overflows the
+ * thread's stack. And pretty-printing multiplies the size by the depth
+ * (a 256 KiB body nested 1000 deep becomes 262 MB). So deep documents are
+ * shown as text, and so is a formatted result far larger than the body. */
+#define MAX_JSON_DEPTH         64
+#define MAX_PRETTY_GROWTH      4
+#define MIN_PRETTY_LIMIT       (64 * 1024)
+
+static gboolean
+json_depth_ok (const guint8 *data,
+               gsize         length)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      guint8 c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
 static char *
 pretty_json (const guint8 *data,
              gsize         length)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(JsonGenerator) generator = NULL;
+  g_autofree char *pretty = NULL;
+  gsize pretty_length = 0;
 
+  if (!json_depth_ok (data, length))
+    return NULL;
+
+  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, (const char *) data, (gssize) length, NULL))
     return NULL;
 
@@ -55,7 +101,11 @@ pretty_json (const guint8 *data,
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, json_parser_get_root (parser));
 
-  return json_generator_to_data (generator, NULL);
+  pretty = json_generator_to_data (generator, &pretty_length);
+  if (pretty_length > MAX (MIN_PRETTY_LIMIT, MAX_PRETTY_GROWTH * length))
+    return NULL;
+
+  return g_steal_pointer (&pretty);
 }
 
 /* Valid UTF-8 without control characters other than whitespace, allowing

@@ -299,7 +299,9 @@ offload_quantile_ranks (guint64  n,
 /**
  * offload_quantile_lerp:
  *
- * numpy's interpolation, which is exact at both ends and monotone.
+ * numpy's interpolation, to the letter (pandas' describe() goes through
+ * it): no shortcut, so a neighbour that is infinite gives NaN even at a
+ * fraction of 0, as numpy gives it.
  *
  * Returns: the value between @low_value and @high_value at @fraction
  */
@@ -310,9 +312,6 @@ offload_quantile_lerp (double low_value,
 {
   double difference = high_value - low_value;
 
-  /* Equal ends (two infinities among them) are the answer, not inf - inf. */
-  if (fraction == 0 || low_value == high_value)
-    return low_value;
   if (fraction >= 0.5)
     return high_value - difference * (1 - fraction);
   return low_value + difference * fraction;

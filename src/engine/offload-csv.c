@@ -13,13 +13,18 @@
 
 /* A push parser: bytes go in as they are read, in pieces of any size, and
  * fields and records come out through callbacks, so a worker needs memory
- * for one field at most, whatever the size of the file.
+ * for one field at most (and a field may not pass MAX_FIELD_BYTES).
  *
- * Commas separate fields; records end with LF or CRLF. A field that starts
- * with a quote runs to the matching quote and may hold commas, newlines and
- * doubled quotes. Blank lines are skipped, as pandas skips them. Leniency
- * where files break the rules: text after a closing quote is kept, a quote
- * inside an unquoted field is an ordinary character.
+ * Commas separate fields; records end with LF, CRLF or a lone CR, as for
+ * pandas. A field that starts with a quote runs to the matching quote and
+ * may hold commas, newlines and doubled quotes. Blank lines, and lines of
+ * only spaces and tabs, are skipped, as pandas skips them. Leniency where
+ * files break the rules: text after a closing quote is kept, a quote inside
+ * an unquoted field is an ordinary character; but such a stray quote breaks
+ * the quote parity that chunking relies on, so the parser says it saw one
+ * (offload_csv_parser_is_irregular()) and the file must then be read in
+ * one piece from the first chunk that says so. A quoted field still open
+ * at the end of the data is an error, as it is for pandas.
  *
  * Splitting a file: in RFC 4180 quotes come in pairs except around the one
  * field being read, so whether a byte lies inside quotes is the parity of
@@ -30,6 +35,10 @@
  * and belongs to the chunk that holds that position. The chunk's reader
  * then reads on past its end to finish its last record
  * (offload_csv_parser_in_record(), and feed with stop_after_record). */
+
+#define MAX_FIELD_BYTES (32 * 1024 * 1024)
+
+G_DEFINE_QUARK (offload-csv-error-quark, offload_csv_error)
 
 typedef enum {
   STATE_FIELD_START,
@@ -48,8 +57,11 @@ struct _OffloadCsvParser
   State                 state;
   GByteArray           *field;
   gboolean              quoted;
+  gboolean              swallow_lf;   /* after a CR that ended a line */
+  gboolean              irregular;
   guint                 column;
   guint64               records;
+  GError               *error;
 };
 
 /**
@@ -86,6 +98,7 @@ offload_csv_parser_free (OffloadCsvParser *self)
     return;
 
   g_byte_array_unref (self->field);
+  g_clear_error (&self->error);
   g_free (self);
 }
 
@@ -100,17 +113,24 @@ end_field (OffloadCsvParser *self)
   self->state = STATE_FIELD_START;
 }
 
-/* At a newline outside quotes. */
+static gboolean
+only_blanks (const GByteArray *field)
+{
+  for (guint i = 0; i < field->len; i++)
+    if (field->data[i] != ' ' && field->data[i] != '\t')
+      return FALSE;
+
+  return TRUE;
+}
+
+/* At a line end outside quotes. */
 static void
 end_record (OffloadCsvParser *self)
 {
-  /* The CR of a CRLF belongs to the line end, not to the field. */
-  if (!self->quoted && self->field->len > 0 && self->field->data[self->field->len - 1] == '\r')
-    g_byte_array_set_size (self->field, self->field->len - 1);
-
-  /* A blank line is no record. */
-  if (self->column == 0 && self->field->len == 0 && !self->quoted)
+  /* A blank line, or one of only spaces and tabs, is no record. */
+  if (self->column == 0 && !self->quoted && only_blanks (self->field))
     {
+      g_byte_array_set_size (self->field, 0);
       self->state = STATE_FIELD_START;
       return;
     }
@@ -120,6 +140,23 @@ end_record (OffloadCsvParser *self)
   if (self->record_func != NULL)
     self->record_func (self->column, self->user_data);
   self->column = 0;
+}
+
+static gboolean
+append (OffloadCsvParser *self,
+        const char       *data,
+        gsize             length)
+{
+  if (self->field->len + length > MAX_FIELD_BYTES)
+    {
+      g_set_error (&self->error, OFFLOAD_CSV_ERROR, OFFLOAD_CSV_ERROR_FIELD_TOO_LARGE,
+                   "A field is larger than %u MiB; an unclosed quote may have swallowed "
+                   "the rest of the file", MAX_FIELD_BYTES / (1024 * 1024));
+      return FALSE;
+    }
+
+  g_byte_array_append (self->field, (const guint8 *) data, (guint) length);
+  return TRUE;
 }
 
 /**
@@ -145,8 +182,22 @@ offload_csv_parser_feed (OffloadCsvParser *self,
   g_return_val_if_fail (self != NULL, 0);
   g_return_val_if_fail (data != NULL || length == 0, 0);
 
+  if (self->error != NULL)
+    return length;
+
   while (p < end)
     {
+      /* The LF of a CRLF whose CR already ended the line. */
+      if (self->swallow_lf)
+        {
+          self->swallow_lf = FALSE;
+          if (*p == '\n')
+            {
+              p++;
+              continue;
+            }
+        }
+
       switch (self->state)
         {
         case STATE_FIELD_START:
@@ -165,19 +216,24 @@ offload_csv_parser_feed (OffloadCsvParser *self,
             /* The common case, a run of plain bytes, in one append. */
             const char *run = p;
 
-            while (p < end && *p != ',' && *p != '\n')
+            while (p < end && *p != ',' && *p != '\n' && *p != '\r')
               p++;
-            g_byte_array_append (self->field, (const guint8 *) run, (guint) (p - run));
+            if (memchr (run, '"', (gsize) (p - run)) != NULL)
+              self->irregular = TRUE;
+            if (!append (self, run, (gsize) (p - run)))
+              return length;
             if (p == end)
               break;
-            if (*p++ == ',')
-              end_field (self);
-            else
+            if (*p == ',')
               {
-                end_record (self);
-                if (stop_after_record)
-                  return (gsize) (p - data);
+                p++;
+                end_field (self);
+                break;
               }
+            self->swallow_lf = *p++ == '\r';
+            end_record (self);
+            if (stop_after_record)
+              return (gsize) (p - data);
           }
           break;
 
@@ -187,7 +243,8 @@ offload_csv_parser_feed (OffloadCsvParser *self,
             const char *quote = memchr (p, '"', (gsize) (end - p));
 
             p = quote != NULL ? quote : end;
-            g_byte_array_append (self->field, (const guint8 *) run, (guint) (p - run));
+            if (!append (self, run, (gsize) (p - run)))
+              return length;
             if (p < end)
               {
                 self->state = STATE_QUOTE_IN_QUOTED;
@@ -199,7 +256,8 @@ offload_csv_parser_feed (OffloadCsvParser *self,
         case STATE_QUOTE_IN_QUOTED:
           if (*p == '"')
             {
-              g_byte_array_append (self->field, (const guint8 *) "\"", 1);
+              if (!append (self, "\"", 1))
+                return length;
               self->state = STATE_QUOTED;
               p++;
               break;
@@ -209,18 +267,25 @@ offload_csv_parser_feed (OffloadCsvParser *self,
 
         case STATE_AFTER_QUOTE:
           if (*p == ',')
-            end_field (self);
-          else if (*p == '\n')
             {
-              end_record (self);
               p++;
+              end_field (self);
+            }
+          else if (*p == '\n' || *p == '\r')
+            {
+              self->swallow_lf = *p++ == '\r';
+              end_record (self);
               if (stop_after_record)
                 return (gsize) (p - data);
-              break;
             }
-          else if (*p != '\r')
-            g_byte_array_append (self->field, (const guint8 *) p, 1);
-          p++;
+          else
+            {
+              if (*p == '"')
+                self->irregular = TRUE;
+              if (!append (self, p, 1))
+                return length;
+              p++;
+            }
           break;
 
         default:
@@ -242,9 +307,50 @@ offload_csv_parser_finish (OffloadCsvParser *self)
 {
   g_return_if_fail (self != NULL);
 
+  if (self->error != NULL)
+    return;
+
+  if (self->state == STATE_QUOTED)
+    {
+      g_set_error_literal (&self->error, OFFLOAD_CSV_ERROR, OFFLOAD_CSV_ERROR_UNCLOSED_QUOTE,
+                           "The data ends inside a quoted field: a closing quote is missing");
+      return;
+    }
+
   if (self->column > 0 || self->field->len > 0 || self->quoted)
     end_record (self);
   self->state = STATE_FIELD_START;
+}
+
+/**
+ * offload_csv_parser_get_error:
+ * @self: a parser
+ *
+ * Returns: (nullable) (transfer none): why the data is not CSV the parser
+ *   can read (it then ignores what follows)
+ */
+const GError *
+offload_csv_parser_get_error (OffloadCsvParser *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->error;
+}
+
+/**
+ * offload_csv_parser_is_irregular:
+ * @self: a parser
+ *
+ * Returns: whether it met a quote outside the rules (in an unquoted field,
+ *   or after a closing quote), which makes quote parity, and so chunking,
+ *   unreliable from there on
+ */
+gboolean
+offload_csv_parser_is_irregular (OffloadCsvParser *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->irregular;
 }
 
 /**
@@ -317,9 +423,18 @@ offload_csv_find_record_start (const char *data,
     {
       if (data[i] == '"')
         in_quotes = !in_quotes;
-      else if (data[i] == '\n' && !in_quotes)
+      else if (!in_quotes && data[i] == '\n')
         {
           *offset = i + 1;
+          return TRUE;
+        }
+      else if (!in_quotes && data[i] == '\r')
+        {
+          /* CRLF is one line end; a lone CR is one too. A CR that is the
+           * last byte of the file starts nothing. */
+          if (i + 1 == length)
+            return FALSE;
+          *offset = data[i + 1] == '\n' ? i + 2 : i + 1;
           return TRUE;
         }
     }

@@ -35,6 +35,14 @@ typedef void (*OffloadCsvFieldFunc)  (guint       column,
 typedef void (*OffloadCsvRecordFunc) (guint       n_fields,
                                       gpointer    user_data);
 
+typedef enum {
+  OFFLOAD_CSV_ERROR_FIELD_TOO_LARGE,
+  OFFLOAD_CSV_ERROR_UNCLOSED_QUOTE,
+} OffloadCsvError;
+
+#define OFFLOAD_CSV_ERROR (offload_csv_error_quark ())
+GQuark offload_csv_error_quark (void);
+
 typedef struct _OffloadCsvParser OffloadCsvParser;
 
 OffloadCsvParser *offload_csv_parser_new    (OffloadCsvFieldFunc   field_func,
@@ -47,6 +55,8 @@ gsize             offload_csv_parser_feed   (OffloadCsvParser     *self,
                                              gboolean              stop_after_record);
 void              offload_csv_parser_finish (OffloadCsvParser     *self);
 gboolean          offload_csv_parser_in_record (OffloadCsvParser *self);
+gboolean          offload_csv_parser_is_irregular (OffloadCsvParser *self);
+const GError     *offload_csv_parser_get_error (OffloadCsvParser *self);
 guint64           offload_csv_parser_get_records (OffloadCsvParser *self);
 
 guint64           offload_csv_count_quotes  (const char           *data,

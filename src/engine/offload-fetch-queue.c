@@ -148,7 +148,7 @@ typedef struct
 {
   gatomicrefcount  ref_count;
   GMainContext    *context;
-  GMainLoop       *loop;
+  gint             stopping;
   GMutex           lock;
   GPtrArray       *active;
 } Watchdog;
@@ -167,7 +167,6 @@ watchdog_unref (Watchdog *watchdog)
     {
       g_ptr_array_unref (watchdog->active);
       g_mutex_clear (&watchdog->lock);
-      g_main_loop_unref (watchdog->loop);
       g_main_context_unref (watchdog->context);
       g_free (watchdog);
     }
@@ -215,8 +214,11 @@ watchdog_thread (gpointer data)
   g_source_set_callback (tick, watchdog_check, watchdog, NULL);
   g_source_attach (tick, watchdog->context);
 
+  /* A flag and a wake-up rather than g_main_loop_quit(): a quit that
+   * comes before the loop runs would be lost, and the thread with it. */
   g_main_context_push_thread_default (watchdog->context);
-  g_main_loop_run (watchdog->loop);
+  while (!g_atomic_int_get (&watchdog->stopping))
+    g_main_context_iteration (watchdog->context, TRUE);
   g_main_context_pop_thread_default (watchdog->context);
 
   g_source_destroy (tick);
@@ -235,7 +237,6 @@ watchdog_start (void)
   g_mutex_init (&watchdog->lock);
   watchdog->active = g_ptr_array_new_with_free_func (deadline_unref);
   watchdog->context = g_main_context_new ();
-  watchdog->loop = g_main_loop_new (watchdog->context, FALSE);
 
   /* The thread holds its own reference and is never joined: quitting it
    * must not make the main thread wait. */
@@ -248,7 +249,8 @@ watchdog_start (void)
 static void
 watchdog_stop (Watchdog *watchdog)
 {
-  g_main_loop_quit (watchdog->loop);
+  g_atomic_int_set (&watchdog->stopping, TRUE);
+  g_main_context_wakeup (watchdog->context);
   watchdog_unref (watchdog);
 }
 
@@ -408,16 +410,33 @@ describe_error (const GError *error,
                         where, error->message);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TIMEOUT,
-                        _("The server at %s stopped responding for %u s. (%s)"),
-                        where, timeout, error->message);
+    {
+      if (timeout == 0)
+        return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TIMEOUT,
+                            _("The connection to %s timed out. (%s)"), where, error->message);
+      return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TIMEOUT,
+                          _("The server at %s stopped responding for %u s. (%s)"),
+                          where, timeout, error->message);
+    }
 
-  if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS)
-      || g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
+  if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS))
     return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TOO_MANY_REDIRECTS,
                         _("Too many redirects: the server keeps sending the request "
                           "elsewhere, probably in a loop. (%s)"),
                         error->message);
+
+  if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_NO_LOCATION)
+      || g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
+    return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TOO_MANY_REDIRECTS,
+                        _("The server redirected the request to a missing or invalid "
+                          "address. (%s)"),
+                        error->message);
+
+  if (g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING)
+      || g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING))
+    return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_NETWORK,
+                        _("The answer from %s is not valid HTTP. Is it a web server? (%s)"),
+                        where, error->message);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)
@@ -528,10 +547,19 @@ fetch_one (Job  *job,
     soup_message_headers_foreach (soup_message_get_response_headers (msg), append_header, headers);
     result->headers = g_string_free (headers, FALSE);
   }
-  if (soup_message_headers_get_encoding (soup_message_get_response_headers (msg))
-      == SOUP_ENCODING_CONTENT_LENGTH)
-    result->bytes_expected =
-      soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
+  /* Content-Length counts the bytes on the wire; we count decoded bytes
+   * (libsoup's content decoder unzips), so the two compare only without a
+   * content coding. Nor does a 204 or 304 have the body it announces. */
+  {
+    SoupMessageHeaders *response_headers = soup_message_get_response_headers (msg);
+    const char *coding = soup_message_headers_get_one (response_headers, "Content-Encoding");
+
+    if (soup_message_headers_get_encoding (response_headers) == SOUP_ENCODING_CONTENT_LENGTH
+        && (coding == NULL || g_ascii_strcasecmp (coding, "identity") == 0)
+        && result->status != SOUP_STATUS_NO_CONTENT
+        && result->status != SOUP_STATUS_NOT_MODIFIED)
+      result->bytes_expected = soup_message_headers_get_content_length (response_headers);
+  }
 
   offload_fetch_request_report_state (request, OFFLOAD_FETCH_STATE_RECEIVING, result->first_byte);
   offload_fetch_request_report_bytes (request, 0, result->bytes_expected);

@@ -68,18 +68,26 @@ on_heartbeat (gpointer user_data)
         {
           offload_latency_stats_add (self->heartbeat, now, gap - OFFLOAD_HEARTBEAT_PERIOD_US);
 
+          /* The gap is the stall plus at most one period of idle time
+           * before it: what the user saw the loop unable to run. */
           if (gap >= OFFLOAD_LONG_TASK_US)
             {
               gboolean longest = gap > self->longest_task;
 
-              /* Both values are up to date before anyone is notified. */
+              /* Both values are up to date before anyone is notified, and
+               * a handler that drops the last reference (closing the window)
+               * cannot free us in the middle. */
               self->long_tasks++;
               if (longest)
                 self->longest_task = gap;
+              self->last_beat = now;
 
+              g_object_ref (self);
               g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LONG_TASKS]);
               if (longest)
                 g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LONGEST_TASK]);
+              g_object_unref (self);
+              return G_SOURCE_CONTINUE;
             }
         }
     }

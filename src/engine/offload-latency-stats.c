@@ -229,7 +229,9 @@ offload_latency_stats_get_percentile (const OffloadLatencyStats *self,
   if (self->count == 0)
     return 0;
 
-  rank = (guint64) ceil (percent / 100.0 * (double) self->count);
+  /* percent * n first: exact for whole percents, where percent / 100 is
+   * not (0.07 * 100 rounds up to rank 8). */
+  rank = (guint64) ceil (percent * (double) self->count / 100.0);
   rank = CLAMP (rank, 1, self->count);
 
   /* The extreme ranks are known exactly. */

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -191,7 +192,10 @@ offload_number_parse (const char *text,
   if (p != end)
     return FALSE;
 
-  if (!truncated && mantissa <= MAX_EXACT_MANTISSA
+  /* The fast path needs each operation rounded once, to double: true of
+   * SSE2 and every 64-bit target, not of the x87 (FLT_EVAL_METHOD 2). */
+  if (FLT_EVAL_METHOD == 0
+      && !truncated && mantissa <= MAX_EXACT_MANTISSA
       && exponent >= -22 && exponent <= 22)
     {
       double result = (double) mantissa;
