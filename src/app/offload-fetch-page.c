@@ -906,6 +906,7 @@ start_action (GtkWidget  *widget,
   g_set_object (&self->requests, requests);
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (requests));
   gtk_stack_set_visible_child_name (self->results_stack, "results");
+  gtk_widget_set_visible (GTK_WIDGET (self->details_stack), TRUE);
 
   offload_fetch_queue_set_concurrency (self->queue, g_settings_get_uint (self->settings, "concurrency"));
   offload_fetch_queue_set_timeout (self->queue, g_settings_get_uint (self->settings, "timeout"));
@@ -1117,6 +1118,8 @@ offload_fetch_page_init (OffloadFetchPage *self)
 
   set_running (self, FALSE);
   update_details (self);
+  /* Details only once there is something to select. */
+  gtk_widget_set_visible (GTK_WIDGET (self->details_stack), FALSE);
 }
 
 GtkWidget *

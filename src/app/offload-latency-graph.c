@@ -172,6 +172,7 @@ draw_guide (GtkWidget     *widget,
 static void
 draw_legend (GtkWidget     *widget,
              cairo_t       *cr,
+             double         width,
              const GdkRGBA *text_color,
              const GdkRGBA *frames_color,
              const GdkRGBA *beat_color)
@@ -191,6 +192,10 @@ draw_legend (GtkWidget     *widget,
       int w, h;
 
       pango_layout_get_pixel_size (layout, &w, &h);
+
+      /* In a narrow window, the items that fit whole, not a cut word. */
+      if (x + 14 + w > width)
+        break;
 
       gdk_cairo_set_source_rgba (cr, items[i].color);
       cairo_rectangle (cr, x, 2 + h / 2.0 - 1.5, 10, 3);
@@ -280,7 +285,7 @@ offload_latency_graph_snapshot (GtkWidget   *widget,
   draw_series (cr, beat, now, top, plot_width, height, &beat_color);
   draw_series (cr, frames, now, top, plot_width, height, &frames_color);
   cairo_restore (cr);
-  draw_legend (widget, cr, &dim, &frames_color, &beat_color);
+  draw_legend (widget, cr, plot_width, &dim, &frames_color, &beat_color);
 
   cairo_destroy (cr);
 }
