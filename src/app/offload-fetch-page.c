@@ -626,7 +626,7 @@ update_details (OffloadFetchPage *self)
           kind = _("Body (JSON, formatted)");
           break;
         case OFFLOAD_PREVIEW_HEX:
-          kind = _("Body (binary, first 16 KiB in hex)");
+          kind = _("Body (binary, first 12 KiB in hex)");
           break;
         case OFFLOAD_PREVIEW_TEXT:
         case OFFLOAD_PREVIEW_NONE:

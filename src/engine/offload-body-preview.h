@@ -13,8 +13,9 @@ G_BEGIN_DECLS
 
 /* How much of a body is kept for the preview; the rest is only counted. */
 #define OFFLOAD_PREVIEW_MAX_BYTES (256 * 1024)
-/* A hex view of more than this is unreadable anyway. */
-#define OFFLOAD_PREVIEW_MAX_HEX_BYTES (16 * 1024)
+/* A hex view of more than this is unreadable anyway (and 12 KiB of hex
+ * fits the 64 KiB the details view shows). */
+#define OFFLOAD_PREVIEW_MAX_HEX_BYTES (12 * 1024)
 
 typedef enum {
   OFFLOAD_PREVIEW_NONE,
