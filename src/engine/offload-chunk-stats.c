@@ -1,0 +1,582 @@
+/* offload-chunk-stats.c: what a worker learns from one chunk of a CSV file
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "offload-chunk-stats.h"
+#include "offload-number.h"
+
+/* Carried between processes as JSON. Doubles go as JSON numbers, which
+ * json-glib writes with 17 significant digits, so they come back exactly;
+ * the infinities, which JSON has no number for, go as "inf" and "-inf".
+ * Histograms go sparse, as [bucket, count] pairs. Everything read back is
+ * checked: a worker that prints garbage must give an error, not a crash. */
+
+#define MAX_FIRST_TEXT 200
+
+static OffloadColumnPartial *
+column_new (guint bits)
+{
+  OffloadColumnPartial *column = g_new0 (OffloadColumnPartial, 1);
+
+  offload_moments_init (&column->moments);
+  column->histogram = offload_key_histogram_new (0, 0, bits);
+
+  return column;
+}
+
+static void
+column_free (gpointer data)
+{
+  OffloadColumnPartial *column = data;
+
+  g_free (column->first_text);
+  offload_key_histogram_free (column->histogram);
+  g_free (column);
+}
+
+/**
+ * offload_chunk_stats_new:
+ * @histogram_bits: how finely numbers are counted by their order key, 1 to 20
+ *
+ * Returns: (transfer full): empty statistics
+ */
+OffloadChunkStats *
+offload_chunk_stats_new (guint histogram_bits)
+{
+  OffloadChunkStats *self;
+
+  g_return_val_if_fail (histogram_bits >= 1 && histogram_bits <= 20, NULL);
+
+  self = g_new0 (OffloadChunkStats, 1);
+  self->histogram_bits = histogram_bits;
+  self->widths = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->columns = g_ptr_array_new_with_free_func (column_free);
+
+  return self;
+}
+
+void
+offload_chunk_stats_free (OffloadChunkStats *self)
+{
+  if (self == NULL)
+    return;
+
+  g_hash_table_unref (self->widths);
+  g_ptr_array_unref (self->columns);
+  g_strfreev (self->header);
+  g_free (self);
+}
+
+/**
+ * offload_chunk_stats_get_column:
+ * @self: statistics
+ * @column: 0 for the first
+ *
+ * Returns: (transfer none): the column's partial, made when first asked for
+ */
+OffloadColumnPartial *
+offload_chunk_stats_get_column (OffloadChunkStats *self,
+                                guint              column)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  while (self->columns->len <= column)
+    g_ptr_array_add (self->columns, column_new (self->histogram_bits));
+
+  return g_ptr_array_index (self->columns, column);
+}
+
+/**
+ * offload_chunk_stats_add_cell:
+ * @self: statistics
+ * @column: the cell's column
+ * @text: (array length=length): the cell, unquoted
+ * @length: its length
+ *
+ * Counts one cell as pandas reads it: missing, a number, or text.
+ */
+void
+offload_chunk_stats_add_cell (OffloadChunkStats *self,
+                              guint              column,
+                              const char        *text,
+                              gsize              length)
+{
+  OffloadColumnPartial *partial = offload_chunk_stats_get_column (self, column);
+  double value;
+
+  switch (offload_cell_classify (text, length, &value))
+    {
+    case OFFLOAD_CELL_MISSING:
+      partial->missing++;
+      break;
+
+    case OFFLOAD_CELL_NUMBER:
+      offload_moments_add (&partial->moments, value);
+      offload_key_histogram_add (partial->histogram, offload_order_key (value));
+      break;
+
+    case OFFLOAD_CELL_TEXT:
+      partial->text++;
+      if (partial->first_text == NULL)
+        {
+          gsize n = MIN (length, MAX_FIRST_TEXT);
+
+          partial->first_text = g_utf8_make_valid (text, (gssize) n);
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+add_width (GHashTable *widths,
+           guint       n_fields,
+           guint64     count)
+{
+  guint64 *records = g_hash_table_lookup (widths, GUINT_TO_POINTER (n_fields));
+
+  if (records == NULL)
+    {
+      records = g_new0 (guint64, 1);
+      g_hash_table_insert (widths, GUINT_TO_POINTER (n_fields), records);
+    }
+  *records += count;
+}
+
+/**
+ * offload_chunk_stats_end_record:
+ * @self: statistics
+ * @n_fields: how many fields the record had
+ *
+ * Counts a data record. The widths let the parent count ragged rows
+ * against the header, which only one chunk reads.
+ */
+void
+offload_chunk_stats_end_record (OffloadChunkStats *self,
+                                guint              n_fields)
+{
+  g_return_if_fail (self != NULL);
+
+  self->records++;
+  add_width (self->widths, n_fields, 1);
+}
+
+/**
+ * offload_chunk_stats_merge:
+ * @self: statistics to merge into
+ * @other: another chunk's
+ * @error: when the two were made with different histograms
+ *
+ * Returns: whether they could be merged
+ */
+gboolean
+offload_chunk_stats_merge (OffloadChunkStats        *self,
+                           const OffloadChunkStats  *other,
+                           GError                  **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (other != NULL, FALSE);
+
+  if (self->histogram_bits != other->histogram_bits)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Chunks counted with %u and %u histogram bits cannot be merged",
+                   self->histogram_bits, other->histogram_bits);
+      return FALSE;
+    }
+
+  self->records += other->records;
+  self->irregular |= other->irregular;
+  if (self->header == NULL && other->header != NULL)
+    self->header = g_strdupv (other->header);
+
+  g_hash_table_iter_init (&iter, other->widths);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    add_width (self->widths, GPOINTER_TO_UINT (key), *(guint64 *) value);
+
+  for (guint i = 0; i < other->columns->len; i++)
+    {
+      const OffloadColumnPartial *theirs = g_ptr_array_index (other->columns, i);
+      OffloadColumnPartial *ours = offload_chunk_stats_get_column (self, i);
+
+      ours->missing += theirs->missing;
+      ours->text += theirs->text;
+      if (ours->first_text == NULL && theirs->first_text != NULL)
+        ours->first_text = g_strdup (theirs->first_text);
+      offload_moments_merge (&ours->moments, &theirs->moments);
+      offload_key_histogram_merge (ours->histogram, theirs->histogram);
+    }
+
+  return TRUE;
+}
+
+static void
+add_double (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_string_value (builder, isnan (value) ? "nan" : value > 0 ? "inf" : "-inf");
+}
+
+static void
+add_count (JsonBuilder *builder,
+           const char  *name,
+           guint64      value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, (gint64) value);
+}
+
+/**
+ * offload_chunk_stats_to_json:
+ * @self: statistics
+ *
+ * Returns: (transfer full): the statistics as a JSON object
+ */
+JsonNode *
+offload_chunk_stats_to_json (const OffloadChunkStats *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  add_count (builder, "bits", self->histogram_bits);
+  add_count (builder, "records", self->records);
+  json_builder_set_member_name (builder, "irregular");
+  json_builder_add_boolean_value (builder, self->irregular);
+
+  json_builder_set_member_name (builder, "widths");
+  json_builder_begin_array (builder);
+  g_hash_table_iter_init (&iter, self->widths);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, GPOINTER_TO_UINT (key));
+      json_builder_add_int_value (builder, (gint64) *(guint64 *) value);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+
+  if (self->header != NULL)
+    {
+      json_builder_set_member_name (builder, "header");
+      json_builder_begin_array (builder);
+      for (guint i = 0; self->header[i] != NULL; i++)
+        json_builder_add_string_value (builder, self->header[i]);
+      json_builder_end_array (builder);
+    }
+
+  json_builder_set_member_name (builder, "columns");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->columns->len; i++)
+    {
+      const OffloadColumnPartial *column = g_ptr_array_index (self->columns, i);
+      const OffloadMoments *m = &column->moments;
+
+      json_builder_begin_object (builder);
+      add_count (builder, "missing", column->missing);
+      add_count (builder, "text", column->text);
+      if (column->first_text != NULL)
+        {
+          json_builder_set_member_name (builder, "first_text");
+          json_builder_add_string_value (builder, column->first_text);
+        }
+      add_count (builder, "count", m->count);
+      add_count (builder, "finite", m->finite);
+      add_count (builder, "pinf", m->positive_infinite);
+      add_count (builder, "ninf", m->negative_infinite);
+      add_double (builder, "mean", m->mean);
+      add_double (builder, "m2", m->m2);
+      add_double (builder, "min", m->min);
+      add_double (builder, "max", m->max);
+
+      json_builder_set_member_name (builder, "histogram");
+      json_builder_begin_array (builder);
+      for (gsize b = 0; b < ((gsize) 1 << column->histogram->bits); b++)
+        if (column->histogram->counts[b] > 0)
+          {
+            json_builder_begin_array (builder);
+            json_builder_add_int_value (builder, (gint64) b);
+            json_builder_add_int_value (builder, (gint64) column->histogram->counts[b]);
+            json_builder_end_array (builder);
+          }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* Reading back, every value checked. */
+
+static gboolean
+invalid (GError     **error,
+         const char  *what)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               "The worker's result is not valid: %s", what);
+  return FALSE;
+}
+
+static gboolean
+get_count (JsonObject  *object,
+           const char  *name,
+           guint64     *value,
+           GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64
+      || json_node_get_int (node) < 0)
+    return invalid (error, name);
+
+  *value = (guint64) json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+get_double (JsonObject  *object,
+            const char  *name,
+            double      *value,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return invalid (error, name);
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_DOUBLE:
+      *value = json_node_get_double (node);
+      return TRUE;
+
+    case G_TYPE_INT64:
+      *value = (double) json_node_get_int (node);
+      return TRUE;
+
+    case G_TYPE_STRING:
+      if (g_strcmp0 (json_node_get_string (node), "inf") == 0)
+        *value = INFINITY;
+      else if (g_strcmp0 (json_node_get_string (node), "-inf") == 0)
+        *value = -INFINITY;
+      else if (g_strcmp0 (json_node_get_string (node), "nan") == 0)
+        *value = NAN;
+      else
+        return invalid (error, name);
+      return TRUE;
+
+    default:
+      return invalid (error, name);
+    }
+}
+
+static gboolean
+get_pairs (JsonObject  *object,
+           const char  *name,
+           JsonArray  **array,
+           GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return invalid (error, name);
+
+  *array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (*array); i++)
+    {
+      JsonNode *pair = json_array_get_element (*array, i);
+
+      if (!JSON_NODE_HOLDS_ARRAY (pair) || json_array_get_length (json_node_get_array (pair)) != 2)
+        return invalid (error, name);
+      for (guint j = 0; j < 2; j++)
+        {
+          JsonNode *n = json_array_get_element (json_node_get_array (pair), j);
+
+          if (json_node_get_value_type (n) != G_TYPE_INT64 || json_node_get_int (n) < 0)
+            return invalid (error, name);
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_column (OffloadChunkStats  *self,
+             guint               index,
+             JsonNode           *node,
+             GError            **error)
+{
+  OffloadColumnPartial *column = offload_chunk_stats_get_column (self, index);
+  OffloadMoments *m = &column->moments;
+  JsonObject *object;
+  JsonArray *histogram;
+  JsonNode *first_text;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, "a column");
+  object = json_node_get_object (node);
+
+  if (!get_count (object, "missing", &column->missing, error)
+      || !get_count (object, "text", &column->text, error)
+      || !get_count (object, "count", &m->count, error)
+      || !get_count (object, "finite", &m->finite, error)
+      || !get_count (object, "pinf", &m->positive_infinite, error)
+      || !get_count (object, "ninf", &m->negative_infinite, error)
+      || !get_double (object, "mean", &m->mean, error)
+      || !get_double (object, "m2", &m->m2, error)
+      || !get_double (object, "min", &m->min, error)
+      || !get_double (object, "max", &m->max, error)
+      || !get_pairs (object, "histogram", &histogram, error))
+    return FALSE;
+
+  if (m->count != m->finite + m->positive_infinite + m->negative_infinite)
+    return invalid (error, "the counts of a column");
+
+  first_text = json_object_get_member (object, "first_text");
+  if (first_text != NULL)
+    {
+      if (json_node_get_value_type (first_text) != G_TYPE_STRING
+          || !g_utf8_validate (json_node_get_string (first_text), -1, NULL))
+        return invalid (error, "first_text");
+      column->first_text = g_strdup (json_node_get_string (first_text));
+    }
+
+  for (guint i = 0; i < json_array_get_length (histogram); i++)
+    {
+      JsonArray *pair = json_array_get_array_element (histogram, i);
+      gint64 bucket = json_array_get_int_element (pair, 0);
+      gint64 count = json_array_get_int_element (pair, 1);
+
+      if (bucket >= ((gint64) 1 << column->histogram->bits))
+        return invalid (error, "a histogram bucket");
+      column->histogram->counts[bucket] += (guint64) count;
+      column->histogram->total += (guint64) count;
+    }
+
+  if (column->histogram->total != m->count)
+    return invalid (error, "the histogram of a column");
+
+  return TRUE;
+}
+
+/**
+ * offload_chunk_stats_from_json:
+ * @node: what offload_chunk_stats_to_json() made, or anything else
+ * @error: what is wrong with it
+ *
+ * Returns: (transfer full) (nullable): the statistics, or %NULL
+ */
+OffloadChunkStats *
+offload_chunk_stats_from_json (JsonNode  *node,
+                               GError   **error)
+{
+  g_autoptr(OffloadChunkStats) self = NULL;
+  JsonObject *object;
+  JsonArray *widths;
+  JsonNode *member;
+  guint64 bits;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      invalid (error, "not an object");
+      return NULL;
+    }
+  object = json_node_get_object (node);
+
+  if (!get_count (object, "bits", &bits, error))
+    return NULL;
+  if (bits < 1 || bits > 20)
+    {
+      invalid (error, "bits");
+      return NULL;
+    }
+
+  self = offload_chunk_stats_new ((guint) bits);
+  if (!get_count (object, "records", &self->records, error)
+      || !get_pairs (object, "widths", &widths, error))
+    return NULL;
+
+  member = json_object_get_member (object, "irregular");
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+    {
+      invalid (error, "irregular");
+      return NULL;
+    }
+  self->irregular = json_node_get_boolean (member);
+
+  for (guint i = 0; i < json_array_get_length (widths); i++)
+    {
+      JsonArray *pair = json_array_get_array_element (widths, i);
+
+      if (json_array_get_int_element (pair, 0) > G_MAXUINT)
+        {
+          invalid (error, "widths");
+          return NULL;
+        }
+      add_width (self->widths, (guint) json_array_get_int_element (pair, 0),
+                 (guint64) json_array_get_int_element (pair, 1));
+    }
+
+  member = json_object_get_member (object, "header");
+  if (member != NULL)
+    {
+      JsonArray *names;
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      if (!JSON_NODE_HOLDS_ARRAY (member))
+        {
+          invalid (error, "header");
+          return NULL;
+        }
+      names = json_node_get_array (member);
+      for (guint i = 0; i < json_array_get_length (names); i++)
+        {
+          JsonNode *name = json_array_get_element (names, i);
+
+          if (json_node_get_value_type (name) != G_TYPE_STRING)
+            {
+              invalid (error, "header");
+              return NULL;
+            }
+          g_strv_builder_add (builder, json_node_get_string (name));
+        }
+      self->header = g_strv_builder_end (builder);
+    }
+
+  member = json_object_get_member (object, "columns");
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    {
+      invalid (error, "columns");
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (member)); i++)
+    if (!read_column (self, i, json_array_get_element (json_node_get_array (member), i), error))
+      return NULL;
+
+  return g_steal_pointer (&self);
+}

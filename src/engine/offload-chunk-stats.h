@@ -1,0 +1,67 @@
+/* offload-chunk-stats.h: what a worker learns from one chunk of a CSV file
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "offload-column-stats.h"
+
+G_BEGIN_DECLS
+
+/**
+ * OffloadColumnPartial:
+ *
+ * One column in one chunk. A column is numeric when none of its cells is
+ * text (missing cells aside), as pandas decides; only the parent can say
+ * so once every chunk is in, so each chunk keeps both counts.
+ */
+typedef struct
+{
+  guint64              missing;
+  guint64              text;
+  char                *first_text;  /* the first text cell: why a column is not numeric */
+  OffloadMoments       moments;
+  OffloadKeyHistogram *histogram;   /* order keys of the numbers */
+} OffloadColumnPartial;
+
+/**
+ * OffloadChunkStats:
+ *
+ * The partial result of one chunk: made in a worker, sent to the parent
+ * as JSON, merged there with the other chunks'.
+ */
+typedef struct
+{
+  guint               histogram_bits;
+  guint64             records;      /* data records; the header is not one */
+  GHashTable         *widths;       /* fields in a record -> records with that many */
+  gboolean            irregular;    /* a stray quote: chunking cannot be trusted */
+  GStrv               header;       /* set by the chunk that read the header */
+  GPtrArray          *columns;      /* of OffloadColumnPartial */
+} OffloadChunkStats;
+
+OffloadChunkStats *offload_chunk_stats_new          (guint                    histogram_bits);
+void               offload_chunk_stats_free         (OffloadChunkStats       *self);
+OffloadColumnPartial *offload_chunk_stats_get_column (OffloadChunkStats      *self,
+                                                     guint                    column);
+void               offload_chunk_stats_add_cell     (OffloadChunkStats       *self,
+                                                     guint                    column,
+                                                     const char              *text,
+                                                     gsize                    length);
+void               offload_chunk_stats_end_record   (OffloadChunkStats       *self,
+                                                     guint                    n_fields);
+gboolean           offload_chunk_stats_merge        (OffloadChunkStats       *self,
+                                                     const OffloadChunkStats *other,
+                                                     GError                 **error);
+JsonNode          *offload_chunk_stats_to_json      (const OffloadChunkStats *self);
+OffloadChunkStats *offload_chunk_stats_from_json    (JsonNode                *node,
+                                                     GError                 **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadChunkStats, offload_chunk_stats_free)
+
+G_END_DECLS

@@ -1,0 +1,275 @@
+/* test-chunk-stats.c: chunk results survive JSON and merge to the whole
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "offload-chunk-stats.h"
+#include "offload-csv.h"
+#include "offload-sample-data.h"
+
+#define BITS 10
+
+typedef struct
+{
+  OffloadChunkStats *stats;
+  gboolean           header_next;
+  GPtrArray         *names;
+} Reader;
+
+static void
+on_field (guint       column,
+          const char *data,
+          gsize       length,
+          gboolean    quoted,
+          gpointer    user_data)
+{
+  Reader *reader = user_data;
+
+  if (reader->header_next)
+    g_ptr_array_add (reader->names, g_strndup (data, length));
+  else
+    offload_chunk_stats_add_cell (reader->stats, column, data, length);
+}
+
+static void
+on_record (guint    n_fields,
+           gpointer user_data)
+{
+  Reader *reader = user_data;
+
+  if (reader->header_next)
+    {
+      g_ptr_array_add (reader->names, NULL);
+      reader->stats->header = (GStrv) g_ptr_array_free (reader->names, FALSE);
+      reader->names = NULL;
+      reader->header_next = FALSE;
+      return;
+    }
+  offload_chunk_stats_end_record (reader->stats, n_fields);
+}
+
+/* A worker's job: the records that begin in [start, end). */
+static OffloadChunkStats *
+read_chunk (const char *data,
+            gsize       length,
+            gsize       start,
+            gsize       end)
+{
+  Reader reader = { offload_chunk_stats_new (BITS), FALSE, NULL };
+  g_autoptr(OffloadCsvParser) parser = offload_csv_parser_new (on_field, on_record, &reader);
+  gsize bom = offload_csv_skip_bom (data, length);
+  gsize first = bom;
+
+  if (start <= bom)
+    {
+      reader.header_next = TRUE;
+      reader.names = g_ptr_array_new ();
+    }
+  else
+    {
+      gsize offset;
+
+      if (!offload_csv_find_record_start (data + start - 1, length - (start - 1),
+                                          offload_csv_count_quotes (data, start - 1) % 2,
+                                          &offset))
+        return reader.stats;
+      first = start - 1 + offset;
+    }
+
+  if (first < end)
+    {
+      offload_csv_parser_feed (parser, data + first, end - first, FALSE);
+      if (offload_csv_parser_in_record (parser)
+          && offload_csv_parser_feed (parser, data + end, length - end, TRUE) == length - end)
+        offload_csv_parser_finish (parser);
+    }
+  reader.stats->irregular = offload_csv_parser_is_irregular (parser);
+  g_assert_null (reader.names);
+
+  return reader.stats;
+}
+
+/* Through JSON text and back, as between the worker and the parent. */
+static OffloadChunkStats *
+round_trip (const OffloadChunkStats *stats)
+{
+  g_autoptr(JsonNode) node = offload_chunk_stats_to_json (stats);
+  g_autofree char *text = json_to_string (node, FALSE);
+  g_autoptr(JsonNode) back = NULL;
+  g_autoptr(GError) error = NULL;
+  OffloadChunkStats *result;
+
+  back = json_from_string (text, &error);
+  g_assert_no_error (error);
+  result = offload_chunk_stats_from_json (back, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+
+  return result;
+}
+
+static guint64
+width_count (OffloadChunkStats *stats,
+             guint              width)
+{
+  guint64 *count = g_hash_table_lookup (stats->widths, GUINT_TO_POINTER (width));
+
+  return count != NULL ? *count : 0;
+}
+
+static void
+test_chunks_merge_to_whole (void)
+{
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_autoptr(OffloadChunkStats) whole = NULL;
+  g_autoptr(OffloadChunkStats) merged = offload_chunk_stats_new (BITS);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  gsize cuts[6];
+
+  offload_sample_data_append_header (csv);
+  for (guint64 row = 0; row < 5000; row++)
+    offload_sample_data_append_row (csv, row, OFFLOAD_SAMPLE_DATA_DEFAULT_SEED);
+
+  whole = read_chunk (csv->str, csv->len, 0, csv->len);
+  g_assert_cmpuint (whole->records, ==, 5000);
+  g_assert_cmpuint (g_strv_length (whole->header), ==, OFFLOAD_SAMPLE_DATA_N_COLUMNS);
+  g_assert_cmpuint (whole->columns->len, ==, OFFLOAD_SAMPLE_DATA_N_COLUMNS);
+
+  cuts[0] = 0;
+  cuts[G_N_ELEMENTS (cuts) - 1] = csv->len;
+  for (guint i = 1; i < G_N_ELEMENTS (cuts) - 1; i++)
+    cuts[i] = cuts[i - 1] + (gsize) g_rand_int_range (rand, 0, (gint32) (csv->len / 4));
+  for (guint i = 0; i + 1 < G_N_ELEMENTS (cuts); i++)
+    {
+      g_autoptr(OffloadChunkStats) chunk = read_chunk (csv->str, csv->len, cuts[i],
+                                                       MIN (cuts[i + 1], csv->len));
+      g_autoptr(OffloadChunkStats) received = round_trip (chunk);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (offload_chunk_stats_merge (merged, received, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_cmpuint (merged->records, ==, whole->records);
+  g_assert_cmpstrv (merged->header, whole->header);
+  g_assert_cmpuint (width_count (merged, OFFLOAD_SAMPLE_DATA_N_COLUMNS), ==, 5000);
+  g_assert_false (merged->irregular);
+
+  for (guint c = 0; c < whole->columns->len; c++)
+    {
+      OffloadColumnPartial *a = g_ptr_array_index (whole->columns, c);
+      OffloadColumnPartial *b = g_ptr_array_index (merged->columns, c);
+
+      g_assert_cmpuint (a->missing, ==, b->missing);
+      g_assert_cmpuint (a->text, ==, b->text);
+      g_assert_cmpuint (a->moments.count, ==, b->moments.count);
+      g_assert_cmpfloat (a->moments.min, ==, b->moments.min);
+      g_assert_cmpfloat (a->moments.max, ==, b->moments.max);
+      if (a->moments.finite > 0)
+        g_assert_cmpfloat_with_epsilon (a->moments.mean, b->moments.mean,
+                                        1e-12 * MAX (1, fabs (a->moments.mean)));
+      g_assert_cmpmem (a->histogram->counts, sizeof (guint64) << BITS,
+                       b->histogram->counts, sizeof (guint64) << BITS);
+      g_assert_cmpstr (a->first_text, ==, b->first_text);
+    }
+
+  /* The sample's id column is numeric; its category column is text. */
+  g_assert_cmpuint (((OffloadColumnPartial *) g_ptr_array_index (whole->columns, 0))->text, ==, 0);
+  g_assert_cmpuint (((OffloadColumnPartial *) g_ptr_array_index (whole->columns, 6))->text, >, 0);
+}
+
+static void
+test_special_values_survive (void)
+{
+  g_autoptr(OffloadChunkStats) stats = offload_chunk_stats_new (BITS);
+  g_autoptr(OffloadChunkStats) back = NULL;
+  OffloadColumnPartial *column;
+
+  offload_chunk_stats_add_cell (stats, 0, "inf", 3);
+  offload_chunk_stats_add_cell (stats, 0, "-inf", 4);
+  offload_chunk_stats_add_cell (stats, 0, "0.1", 3);
+  offload_chunk_stats_add_cell (stats, 1, "NA", 2);     /* a column with no number */
+  offload_chunk_stats_add_cell (stats, 2, "caf\xC3\xA9", 5);
+  offload_chunk_stats_end_record (stats, 3);
+
+  back = round_trip (stats);
+  column = offload_chunk_stats_get_column (back, 0);
+  g_assert_cmpuint (column->moments.positive_infinite, ==, 1);
+  g_assert_cmpuint (column->moments.negative_infinite, ==, 1);
+  g_assert_true (isinf (column->moments.min) && column->moments.min < 0);
+  g_assert_cmpfloat (column->moments.mean, ==, 0.1);     /* exactly, through JSON */
+
+  column = offload_chunk_stats_get_column (back, 1);
+  g_assert_cmpuint (column->missing, ==, 1);
+  g_assert_true (isinf (column->moments.min) && column->moments.min > 0);
+
+  column = offload_chunk_stats_get_column (back, 2);
+  g_assert_cmpstr (column->first_text, ==, "caf\xC3\xA9");
+}
+
+/* A worker that prints garbage gives an error, never a crash. */
+static void
+test_garbage_rejected (void)
+{
+  static const char * const garbage[] = {
+    "[]", "{}", "{\"bits\": 0}", "{\"bits\": 99}",
+    "{\"bits\": 10, \"records\": -1, \"irregular\": false, \"widths\": [], \"columns\": []}",
+    "{\"bits\": 10, \"records\": 1, \"irregular\": \"no\", \"widths\": [], \"columns\": []}",
+    "{\"bits\": 10, \"records\": 1, \"irregular\": false, \"widths\": [[1]], \"columns\": []}",
+    "{\"bits\": 10, \"records\": 1, \"irregular\": false, \"widths\": [], \"columns\": [7]}",
+    "{\"bits\": 2, \"records\": 1, \"irregular\": false, \"widths\": [], \"columns\": [{"
+      "\"missing\": 0, \"text\": 0, \"count\": 1, \"finite\": 1, \"pinf\": 0, \"ninf\": 0,"
+      "\"mean\": 1, \"m2\": 0, \"min\": 1, \"max\": 1, \"histogram\": [[4, 1]]}]}",
+    "{\"bits\": 2, \"records\": 1, \"irregular\": false, \"widths\": [], \"columns\": [{"
+      "\"missing\": 0, \"text\": 0, \"count\": 2, \"finite\": 1, \"pinf\": 0, \"ninf\": 0,"
+      "\"mean\": 1, \"m2\": 0, \"min\": 1, \"max\": 1, \"histogram\": [[1, 1]]}]}",
+    "{\"bits\": 2, \"records\": 1, \"irregular\": false, \"widths\": [], \"columns\": [{"
+      "\"missing\": 0, \"text\": 0, \"count\": 1, \"finite\": 1, \"pinf\": 0, \"ninf\": 0,"
+      "\"mean\": \"lots\", \"m2\": 0, \"min\": 1, \"max\": 1, \"histogram\": [[1, 1]]}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (garbage[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OffloadChunkStats) stats = NULL;
+
+      g_assert_nonnull (node);
+      stats = offload_chunk_stats_from_json (node, &error);
+      if (stats != NULL)
+        g_error ("accepted: %s", garbage[i]);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    }
+}
+
+static void
+test_merge_mismatch (void)
+{
+  g_autoptr(OffloadChunkStats) a = offload_chunk_stats_new (8);
+  g_autoptr(OffloadChunkStats) b = offload_chunk_stats_new (9);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (offload_chunk_stats_merge (a, b, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/offload/chunk-stats/merge-to-whole", test_chunks_merge_to_whole);
+  g_test_add_func ("/offload/chunk-stats/special-values", test_special_values_survive);
+  g_test_add_func ("/offload/chunk-stats/garbage", test_garbage_rejected);
+  g_test_add_func ("/offload/chunk-stats/merge-mismatch", test_merge_mismatch);
+
+  return g_test_run ();
+}
