@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
@@ -193,7 +194,7 @@ offload_chunk_stats_merge (OffloadChunkStats        *self,
   if (self->histogram_bits != other->histogram_bits)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "Chunks counted with %u and %u histogram bits cannot be merged",
+                   _("Chunks counted with %u and %u histogram bits cannot be merged"),
                    self->histogram_bits, other->histogram_bits);
       return FALSE;
     }
@@ -336,7 +337,7 @@ invalid (GError     **error,
          const char  *what)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               "The worker's result is not valid: %s", what);
+               _("The worker’s result is not valid: %s"), what);
   return FALSE;
 }
 

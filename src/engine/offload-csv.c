@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "offload-csv.h"
@@ -150,8 +151,8 @@ append (OffloadCsvParser *self,
   if (self->field->len + length > MAX_FIELD_BYTES)
     {
       g_set_error (&self->error, OFFLOAD_CSV_ERROR, OFFLOAD_CSV_ERROR_FIELD_TOO_LARGE,
-                   "A field is larger than %u MiB; an unclosed quote may have swallowed "
-                   "the rest of the file", MAX_FIELD_BYTES / (1024 * 1024));
+                   _("A field is larger than %u MiB; an unclosed quote may have swallowed "
+                     "the rest of the file"), MAX_FIELD_BYTES / (1024 * 1024));
       return FALSE;
     }
 
@@ -313,7 +314,7 @@ offload_csv_parser_finish (OffloadCsvParser *self)
   if (self->state == STATE_QUOTED)
     {
       g_set_error_literal (&self->error, OFFLOAD_CSV_ERROR, OFFLOAD_CSV_ERROR_UNCLOSED_QUOTE,
-                           "The data ends inside a quoted field: a closing quote is missing");
+                           _("The data ends inside a quoted field: a closing quote is missing"));
       return;
     }
 

@@ -1,0 +1,96 @@
+/* offload-worker-protocol.c: what offload-worker says on its standard output
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "offload-worker-protocol.h"
+
+static const char * const words[] = {
+  [OFFLOAD_WORKER_PROGRESS] = "progress",
+  [OFFLOAD_WORKER_RESULT] = "result",
+  [OFFLOAD_WORKER_ERROR] = "error",
+};
+
+/**
+ * offload_worker_format_line:
+ * @message: what kind of message
+ * @payload: a JSON object
+ *
+ * Returns: (transfer full): the line, with its newline
+ */
+char *
+offload_worker_format_line (OffloadWorkerMessage  message,
+                            JsonNode             *payload)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (message <= OFFLOAD_WORKER_ERROR, NULL);
+  g_return_val_if_fail (payload != NULL && JSON_NODE_HOLDS_OBJECT (payload), NULL);
+
+  /* json-glib escapes newlines inside strings: one message, one line. */
+  json = json_to_string (payload, FALSE);
+  return g_strdup_printf ("%s %s\n", words[message], json);
+}
+
+/**
+ * offload_worker_parse_line:
+ * @line: one line, without its newline
+ * @message: (out): what kind of message
+ * @payload: (out) (transfer full): its JSON object
+ * @error: why the line is not a message (a worker printing garbage)
+ *
+ * Returns: whether @line is a message
+ */
+gboolean
+offload_worker_parse_line (const char            *line,
+                           OffloadWorkerMessage  *message,
+                           JsonNode             **payload,
+                           GError               **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) json_error = NULL;
+  const char *space;
+  gsize length;
+
+  g_return_val_if_fail (line != NULL, FALSE);
+  g_return_val_if_fail (message != NULL && payload != NULL, FALSE);
+
+  length = strlen (line);
+  if (length > OFFLOAD_WORKER_MAX_LINE || !g_utf8_validate (line, (gssize) length, NULL))
+    goto garbage;
+
+  space = strchr (line, ' ');
+  if (space == NULL)
+    goto garbage;
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      if (strlen (words[i]) != (gsize) (space - line) || strncmp (line, words[i], space - line) != 0)
+        continue;
+
+      node = json_from_string (space + 1, &json_error);
+      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+        goto garbage;
+
+      *message = (OffloadWorkerMessage) i;
+      *payload = g_steal_pointer (&node);
+      return TRUE;
+    }
+
+garbage:
+  {
+    g_autofree char *start = g_utf8_make_valid (line, MIN (length, 80));
+
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 _("The worker printed something that is not a message: “%s%s”"),
+                 start, length > 80 ? "…" : "");
+    return FALSE;
+  }
+}

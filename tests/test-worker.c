@@ -1,0 +1,304 @@
+/* test-worker.c: the real offload-worker on a real file
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+
+#include "offload-chunk-stats.h"
+#include "offload-csv.h"
+#include "offload-sample-data.h"
+#include "offload-worker-protocol.h"
+
+#define BITS 10
+
+static const char *worker_binary;
+static char *sample_path;
+static GString *sample;
+
+typedef struct
+{
+  GSubprocess *process;
+  guint        progress;
+  JsonNode    *result;
+  char        *error;
+  gboolean     garbage;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_object (&run->process);
+  g_clear_pointer (&run->result, json_node_unref);
+  g_clear_pointer (&run->error, g_free);
+}
+
+/* Starts the worker and reads its messages until the result, an error, a
+ * garbage line or the end; then waits for it to exit. */
+static void
+run_worker (Run         *run,
+            const char  *fault,
+            const char  *first_arg,
+            ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  memset (run, 0, sizeof *run);
+  g_ptr_array_add (args, g_strdup (worker_binary));
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, g_strdup (arg));
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  /* The messages the test reads are the English ones. */
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
+  if (fault != NULL)
+    g_subprocess_launcher_setenv (launcher, "OFFLOAD_WORKER_FAULT", fault, TRUE);
+  run->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (run->process));
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, NULL);
+      g_autoptr(JsonNode) payload = NULL;
+      OffloadWorkerMessage message;
+
+      if (line == NULL)
+        break;
+      if (!offload_worker_parse_line (line, &message, &payload, NULL))
+        {
+          run->garbage = TRUE;
+          break;
+        }
+      if (message == OFFLOAD_WORKER_PROGRESS)
+        {
+          run->progress++;
+          /* A hanging worker: it said one thing, then nothing. The pool
+           * notices by a timeout; here, stop it. */
+          if (g_strcmp0 (fault, "hang") == 0)
+            break;
+        }
+      else if (message == OFFLOAD_WORKER_RESULT)
+        run->result = g_steal_pointer (&payload);
+      else
+        run->error = g_strdup (json_object_get_string_member (json_node_get_object (payload),
+                                                              "message"));
+    }
+
+  if (run->garbage || g_strcmp0 (fault, "hang") == 0)
+    g_subprocess_send_signal (run->process, SIGKILL);
+  g_subprocess_wait (run->process, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+number (guint64 value)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+}
+
+/* The reference: the same statistics, in this process, in one piece. */
+typedef struct
+{
+  OffloadChunkStats *stats;
+  GPtrArray         *names;
+} Whole;
+
+static void
+whole_field (guint c, const char *data, gsize length, gboolean quoted, gpointer user_data)
+{
+  Whole *whole = user_data;
+
+  if (whole->names != NULL)
+    g_ptr_array_add (whole->names, g_strndup (data, length));
+  else
+    offload_chunk_stats_add_cell (whole->stats, c, data, length);
+}
+
+static void
+whole_record (guint n_fields, gpointer user_data)
+{
+  Whole *whole = user_data;
+
+  if (whole->names != NULL)
+    {
+      g_ptr_array_add (whole->names, NULL);
+      whole->stats->header = (GStrv) g_ptr_array_free (whole->names, FALSE);
+      whole->names = NULL;
+      return;
+    }
+  offload_chunk_stats_end_record (whole->stats, n_fields);
+}
+
+static void
+test_chunks (void)
+{
+  Whole whole = { offload_chunk_stats_new (BITS), g_ptr_array_new_with_free_func (g_free) };
+  g_autoptr(OffloadChunkStats) reference = whole.stats;
+  g_autoptr(OffloadCsvParser) parser = offload_csv_parser_new (whole_field, whole_record, &whole);
+  g_autoptr(OffloadChunkStats) merged = offload_chunk_stats_new (BITS);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (77);
+  guint64 cuts[5];
+  guint64 quotes_before = 0;
+
+  {
+    gsize bom = offload_csv_skip_bom (sample->str, sample->len);
+
+    offload_csv_parser_feed (parser, sample->str + bom, sample->len - bom, FALSE);
+    offload_csv_parser_finish (parser);
+  }
+
+  cuts[0] = 0;
+  cuts[G_N_ELEMENTS (cuts) - 1] = sample->len;
+  for (guint i = 1; i < G_N_ELEMENTS (cuts) - 1; i++)
+    cuts[i] = cuts[i - 1] + (guint64) g_rand_int_range (rand, 1, (gint32) (sample->len / 3));
+
+  /* What the pool will do: count quotes per chunk, add them up for each
+   * chunk's starting state, then scan every chunk and merge. */
+  for (guint i = 0; i + 1 < G_N_ELEMENTS (cuts); i++)
+    {
+      g_autofree char *start = number (cuts[i]);
+      g_autofree char *end = number (MIN (cuts[i + 1], sample->len));
+      g_autofree char *in_quotes = number (quotes_before % 2);
+      Run quotes, scan;
+      g_autoptr(OffloadChunkStats) chunk = NULL;
+      g_autoptr(GError) error = NULL;
+
+      run_worker (&quotes, NULL, "quotes", sample_path, start, end, NULL);
+      g_assert_nonnull (quotes.result);
+      g_assert_true (g_subprocess_get_successful (quotes.process));
+
+      run_worker (&scan, NULL, "scan", sample_path, start, end, in_quotes, G_STRINGIFY (BITS), NULL);
+      g_assert_null (scan.error);
+      g_assert_nonnull (scan.result);
+      g_assert_cmpuint (scan.progress, >, 0);
+      g_assert_true (g_subprocess_get_successful (scan.process));
+
+      chunk = offload_chunk_stats_from_json (scan.result, &error);
+      g_assert_no_error (error);
+      g_assert_true (offload_chunk_stats_merge (merged, chunk, &error));
+
+      quotes_before += (guint64) json_object_get_int_member (json_node_get_object (quotes.result),
+                                                             "quotes");
+      run_clear (&quotes);
+      run_clear (&scan);
+    }
+
+  g_assert_cmpuint (merged->records, ==, reference->records);
+  g_assert_cmpstrv (merged->header, reference->header);
+  g_assert_false (merged->irregular);
+  for (guint c = 0; c < reference->columns->len; c++)
+    {
+      OffloadColumnPartial *a = g_ptr_array_index (reference->columns, c);
+      OffloadColumnPartial *b = g_ptr_array_index (merged->columns, c);
+
+      g_assert_cmpuint (a->missing, ==, b->missing);
+      g_assert_cmpuint (a->text, ==, b->text);
+      g_assert_cmpuint (a->moments.count, ==, b->moments.count);
+      g_assert_cmpfloat (a->moments.min, ==, b->moments.min);
+      g_assert_cmpfloat (a->moments.max, ==, b->moments.max);
+      g_assert_cmpmem (a->histogram->counts, sizeof (guint64) << BITS,
+                       b->histogram->counts, sizeof (guint64) << BITS);
+    }
+}
+
+static void
+test_faults (void)
+{
+  g_autofree char *end = number (sample->len);
+  Run run;
+
+  /* A crash is a signal, a non-zero exit a status, garbage a line that is
+   * no message, a hang a silence: all of them visible to the parent. */
+  run_worker (&run, "crash", "scan", sample_path, "0", end, "0", "10", NULL);
+  g_assert_true (g_subprocess_get_if_signaled (run.process));
+  g_assert_cmpint (g_subprocess_get_term_sig (run.process), ==, SIGSEGV);
+  g_assert_null (run.result);
+  run_clear (&run);
+
+  run_worker (&run, "exit", "scan", sample_path, "0", end, "0", "10", NULL);
+  g_assert_true (g_subprocess_get_if_exited (run.process));
+  g_assert_cmpint (g_subprocess_get_exit_status (run.process), ==, 3);
+  run_clear (&run);
+
+  run_worker (&run, "garbage", "scan", sample_path, "0", end, "0", "10", NULL);
+  g_assert_true (run.garbage);
+  g_assert_null (run.result);
+  run_clear (&run);
+
+  run_worker (&run, "hang", "scan", sample_path, "0", end, "0", "10", NULL);
+  g_assert_cmpuint (run.progress, ==, 1);
+  g_assert_null (run.result);
+  run_clear (&run);
+}
+
+static void
+test_errors (void)
+{
+  Run run;
+
+  run_worker (&run, NULL, "scan", "/nonexistent/file.csv", "0", "10", "0", "10", NULL);
+  g_assert_nonnull (run.error);
+  g_assert_nonnull (strstr (run.error, "Could not open"));
+  g_assert_cmpint (g_subprocess_get_exit_status (run.process), ==, 1);
+  run_clear (&run);
+
+  /* Past the end of the file: it changed, or the parent is wrong. */
+  run_worker (&run, NULL, "quotes", sample_path, "0", "999999999", NULL);
+  g_assert_nonnull (run.error);
+  g_assert_nonnull (strstr (run.error, "shorter than expected"));
+  run_clear (&run);
+
+  run_worker (&run, NULL, "scan", sample_path, "10", "5", "0", "10", NULL);
+  g_assert_cmpint (g_subprocess_get_exit_status (run.process), ==, 2);
+  run_clear (&run);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int fd, ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  worker_binary = g_getenv ("OFFLOAD_WORKER_BINARY");
+  g_assert_nonnull (worker_binary);
+
+  sample = g_string_new ("\xEF\xBB\xBF");
+  offload_sample_data_append_header (sample);
+  for (guint64 row = 0; row < 20000; row++)
+    offload_sample_data_append_row (sample, row, OFFLOAD_SAMPLE_DATA_DEFAULT_SEED);
+  fd = g_file_open_tmp ("offload-worker-XXXXXX.csv", &sample_path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (sample_path, sample->str, (gssize) sample->len, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/offload/worker/chunks", test_chunks);
+  g_test_add_func ("/offload/worker/faults", test_faults);
+  g_test_add_func ("/offload/worker/errors", test_errors);
+
+  ret = g_test_run ();
+
+  g_unlink (sample_path);
+  g_free (sample_path);
+  g_string_free (sample, TRUE);
+
+  return ret;
+}
