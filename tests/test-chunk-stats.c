@@ -91,7 +91,9 @@ read_chunk (const char *data,
         offload_csv_parser_finish (parser);
     }
   reader.stats->irregular = offload_csv_parser_is_irregular (parser);
-  g_assert_null (reader.names);
+  /* A chunk that ended before the header did: no header from it. */
+  if (reader.names != NULL)
+    g_ptr_array_free (reader.names, TRUE);
 
   return reader.stats;
 }
@@ -145,7 +147,7 @@ test_chunks_merge_to_whole (void)
   cuts[0] = 0;
   cuts[G_N_ELEMENTS (cuts) - 1] = csv->len;
   for (guint i = 1; i < G_N_ELEMENTS (cuts) - 1; i++)
-    cuts[i] = cuts[i - 1] + (gsize) g_rand_int_range (rand, 0, (gint32) (csv->len / 4));
+    cuts[i] = cuts[i - 1] + (gsize) g_rand_int_range (rand, 1, (gint32) (csv->len / 4));
   for (guint i = 0; i + 1 < G_N_ELEMENTS (cuts); i++)
     {
       g_autoptr(OffloadChunkStats) chunk = read_chunk (csv->str, csv->len, cuts[i],
@@ -162,6 +164,7 @@ test_chunks_merge_to_whole (void)
   g_assert_cmpuint (width_count (merged, OFFLOAD_SAMPLE_DATA_N_COLUMNS), ==, 5000);
   g_assert_false (merged->irregular);
 
+  g_assert_cmpuint (merged->columns->len, ==, whole->columns->len);
   for (guint c = 0; c < whole->columns->len; c++)
     {
       OffloadColumnPartial *a = g_ptr_array_index (whole->columns, c);
@@ -175,8 +178,10 @@ test_chunks_merge_to_whole (void)
       if (a->moments.finite > 0)
         g_assert_cmpfloat_with_epsilon (a->moments.mean, b->moments.mean,
                                         1e-12 * MAX (1, fabs (a->moments.mean)));
-      g_assert_cmpmem (a->histogram->counts, sizeof (guint64) << BITS,
-                       b->histogram->counts, sizeof (guint64) << BITS);
+      g_assert_true ((a->histogram == NULL) == (b->histogram == NULL));
+      if (a->histogram != NULL)
+        g_assert_cmpmem (a->histogram->counts, sizeof (guint64) << BITS,
+                         b->histogram->counts, sizeof (guint64) << BITS);
       g_assert_cmpstr (a->first_text, ==, b->first_text);
     }
 

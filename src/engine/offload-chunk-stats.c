@@ -23,14 +23,31 @@
 #define MAX_FIRST_TEXT 200
 
 static OffloadColumnPartial *
-column_new (guint bits)
+column_new (void)
 {
   OffloadColumnPartial *column = g_new0 (OffloadColumnPartial, 1);
 
   offload_moments_init (&column->moments);
-  column->histogram = offload_key_histogram_new (0, 0, bits);
 
   return column;
+}
+
+/* Histograms are made for the columns that hold numbers, within the
+ * memory bound: FALSE past it. */
+static gboolean
+ensure_histogram (OffloadChunkStats    *self,
+                  OffloadColumnPartial *column)
+{
+  guint64 size = sizeof (guint64) << self->histogram_bits;
+
+  if (column->histogram != NULL)
+    return TRUE;
+  if (self->histogram_bytes + size > OFFLOAD_CHUNK_STATS_MAX_HISTOGRAM_BYTES)
+    return FALSE;
+
+  self->histogram_bytes += size;
+  column->histogram = offload_key_histogram_new (0, 0, self->histogram_bits);
+  return TRUE;
 }
 
 static void
@@ -89,8 +106,10 @@ offload_chunk_stats_get_column (OffloadChunkStats *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
+  g_return_val_if_fail (column < OFFLOAD_CHUNK_STATS_MAX_COLUMNS, NULL);
+
   while (self->columns->len <= column)
-    g_ptr_array_add (self->columns, column_new (self->histogram_bits));
+    g_ptr_array_add (self->columns, column_new ());
 
   return g_ptr_array_index (self->columns, column);
 }
@@ -103,15 +122,25 @@ offload_chunk_stats_get_column (OffloadChunkStats *self,
  * @length: its length
  *
  * Counts one cell as pandas reads it: missing, a number, or text.
+ *
+ * Returns: %FALSE when the record is wider than
+ *   %OFFLOAD_CHUNK_STATS_MAX_COLUMNS, or the histograms would take more than
+ *   %OFFLOAD_CHUNK_STATS_MAX_HISTOGRAM_BYTES (fewer histogram bits, then)
  */
-void
+gboolean
 offload_chunk_stats_add_cell (OffloadChunkStats *self,
                               guint              column,
                               const char        *text,
                               gsize              length)
 {
-  OffloadColumnPartial *partial = offload_chunk_stats_get_column (self, column);
+  OffloadColumnPartial *partial;
   double value;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (column >= OFFLOAD_CHUNK_STATS_MAX_COLUMNS)
+    return FALSE;
+  partial = offload_chunk_stats_get_column (self, column);
 
   switch (offload_cell_classify (text, length, &value))
     {
@@ -120,6 +149,8 @@ offload_chunk_stats_add_cell (OffloadChunkStats *self,
       break;
 
     case OFFLOAD_CELL_NUMBER:
+      if (!ensure_histogram (self, partial))
+        return FALSE;
       offload_moments_add (&partial->moments, value);
       offload_key_histogram_add (partial->histogram, offload_order_key (value));
       break;
@@ -137,6 +168,8 @@ offload_chunk_stats_add_cell (OffloadChunkStats *self,
     default:
       g_assert_not_reached ();
     }
+
+  return TRUE;
 }
 
 static void
@@ -218,7 +251,16 @@ offload_chunk_stats_merge (OffloadChunkStats        *self,
       if (ours->first_text == NULL && theirs->first_text != NULL)
         ours->first_text = g_strdup (theirs->first_text);
       offload_moments_merge (&ours->moments, &theirs->moments);
-      offload_key_histogram_merge (ours->histogram, theirs->histogram);
+      if (theirs->histogram != NULL)
+        {
+          if (!ensure_histogram (self, ours))
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                           _("Too many numeric columns to count them all in memory"));
+              return FALSE;
+            }
+          offload_key_histogram_merge (ours->histogram, theirs->histogram);
+        }
     }
 
   return TRUE;
@@ -313,7 +355,7 @@ offload_chunk_stats_to_json (const OffloadChunkStats *self)
 
       json_builder_set_member_name (builder, "histogram");
       json_builder_begin_array (builder);
-      for (gsize b = 0; b < ((gsize) 1 << column->histogram->bits); b++)
+      for (gsize b = 0; column->histogram != NULL && b < ((gsize) 1 << column->histogram->bits); b++)
         if (column->histogram->counts[b] > 0)
           {
             json_builder_begin_array (builder);
@@ -453,8 +495,16 @@ read_column (OffloadChunkStats  *self,
       || !get_pairs (object, "histogram", &histogram, error))
     return FALSE;
 
-  if (m->count != m->finite + m->positive_infinite + m->negative_infinite)
-    return invalid (error, "the counts of a column");
+  {
+    guint64 sum;
+
+    if (!g_uint64_checked_add (&sum, m->finite, m->positive_infinite)
+        || !g_uint64_checked_add (&sum, sum, m->negative_infinite)
+        || sum != m->count)
+      return invalid (error, "the counts of a column");
+  }
+  if (isnan (m->min) || isnan (m->max) || isnan (m->mean) || !(m->m2 >= 0))
+    return invalid (error, "the moments of a column");
 
   first_text = json_object_get_member (object, "first_text");
   if (first_text != NULL)
@@ -465,19 +515,26 @@ read_column (OffloadChunkStats  *self,
       column->first_text = g_strdup (json_node_get_string (first_text));
     }
 
+  if (m->count > 0 && !ensure_histogram (self, column))
+    return invalid (error, "too many numeric columns");
+  if (m->count == 0 && json_array_get_length (histogram) > 0)
+    return invalid (error, "the histogram of a column");
+
   for (guint i = 0; i < json_array_get_length (histogram); i++)
     {
       JsonArray *pair = json_array_get_array_element (histogram, i);
       gint64 bucket = json_array_get_int_element (pair, 0);
       gint64 count = json_array_get_int_element (pair, 1);
 
-      if (bucket >= ((gint64) 1 << column->histogram->bits))
+      if (bucket >= ((gint64) 1 << column->histogram->bits)
+          || !g_uint64_checked_add (&column->histogram->counts[bucket],
+                                    column->histogram->counts[bucket], (guint64) count)
+          || !g_uint64_checked_add (&column->histogram->total,
+                                    column->histogram->total, (guint64) count))
         return invalid (error, "a histogram bucket");
-      column->histogram->counts[bucket] += (guint64) count;
-      column->histogram->total += (guint64) count;
     }
 
-  if (column->histogram->total != m->count)
+  if (column->histogram != NULL && column->histogram->total != m->count)
     return invalid (error, "the histogram of a column");
 
   return TRUE;
@@ -530,18 +587,30 @@ offload_chunk_stats_from_json (JsonNode  *node,
     }
   self->irregular = json_node_get_boolean (member);
 
-  for (guint i = 0; i < json_array_get_length (widths); i++)
-    {
-      JsonArray *pair = json_array_get_array_element (widths, i);
+  {
+    guint64 sum = 0;
 
-      if (json_array_get_int_element (pair, 0) > G_MAXUINT)
-        {
-          invalid (error, "widths");
-          return NULL;
-        }
-      add_width (self->widths, (guint) json_array_get_int_element (pair, 0),
-                 (guint64) json_array_get_int_element (pair, 1));
-    }
+    /* Every record has a width, between 1 and the most columns. */
+    for (guint i = 0; i < json_array_get_length (widths); i++)
+      {
+        JsonArray *pair = json_array_get_array_element (widths, i);
+        gint64 width = json_array_get_int_element (pair, 0);
+        gint64 count = json_array_get_int_element (pair, 1);
+
+        if (width < 1 || width > OFFLOAD_CHUNK_STATS_MAX_COLUMNS
+            || !g_uint64_checked_add (&sum, sum, (guint64) count))
+          {
+            invalid (error, "widths");
+            return NULL;
+          }
+        add_width (self->widths, (guint) width, (guint64) count);
+      }
+    if (sum != self->records)
+      {
+        invalid (error, "widths");
+        return NULL;
+      }
+  }
 
   member = json_object_get_member (object, "header");
   if (member != NULL)
@@ -559,7 +628,8 @@ offload_chunk_stats_from_json (JsonNode  *node,
         {
           JsonNode *name = json_array_get_element (names, i);
 
-          if (json_node_get_value_type (name) != G_TYPE_STRING)
+          if (json_node_get_value_type (name) != G_TYPE_STRING
+              || !g_utf8_validate (json_node_get_string (name), -1, NULL))
             {
               invalid (error, "header");
               return NULL;
@@ -571,6 +641,11 @@ offload_chunk_stats_from_json (JsonNode  *node,
 
   member = json_object_get_member (object, "columns");
   if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    {
+      invalid (error, "columns");
+      return NULL;
+    }
+  if (json_array_get_length (json_node_get_array (member)) > OFFLOAD_CHUNK_STATS_MAX_COLUMNS)
     {
       invalid (error, "columns");
       return NULL;

@@ -26,8 +26,13 @@ typedef struct
   guint64              text;
   char                *first_text;  /* the first text cell: why a column is not numeric */
   OffloadMoments       moments;
-  OffloadKeyHistogram *histogram;   /* order keys of the numbers */
+  OffloadKeyHistogram *histogram;   /* order keys of the numbers; NULL without any */
 } OffloadColumnPartial;
+
+/* Bounds, whatever the file or the worker says: columns in a record, and
+ * the memory of all the histograms of one chunk. */
+#define OFFLOAD_CHUNK_STATS_MAX_COLUMNS          100000
+#define OFFLOAD_CHUNK_STATS_MAX_HISTOGRAM_BYTES  (G_GUINT64_CONSTANT (256) * 1024 * 1024)
 
 /**
  * OffloadChunkStats:
@@ -43,13 +48,14 @@ typedef struct
   gboolean            irregular;    /* a stray quote: chunking cannot be trusted */
   GStrv               header;       /* set by the chunk that read the header */
   GPtrArray          *columns;      /* of OffloadColumnPartial */
+  guint64             histogram_bytes;
 } OffloadChunkStats;
 
 OffloadChunkStats *offload_chunk_stats_new          (guint                    histogram_bits);
 void               offload_chunk_stats_free         (OffloadChunkStats       *self);
 OffloadColumnPartial *offload_chunk_stats_get_column (OffloadChunkStats      *self,
                                                      guint                    column);
-void               offload_chunk_stats_add_cell     (OffloadChunkStats       *self,
+gboolean           offload_chunk_stats_add_cell     (OffloadChunkStats       *self,
                                                      guint                    column,
                                                      const char              *text,
                                                      gsize                    length);

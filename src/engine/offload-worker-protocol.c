@@ -12,6 +12,39 @@
 
 #include "offload-worker-protocol.h"
 
+/* json-glib parses recursively, and a line of 100,000 '[' overflows the
+ * stack: a real message is a few levels deep, so deeper is garbage. */
+#define MAX_DEPTH 8
+
+static gboolean
+depth_ok (const char *json)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (const char *p = json; *p != '\0'; p++)
+    {
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            p++;
+          else if (*p == '"')
+            in_string = FALSE;
+        }
+      else if (*p == '"')
+        in_string = TRUE;
+      else if (*p == '[' || *p == '{')
+        {
+          if (++depth > MAX_DEPTH)
+            return FALSE;
+        }
+      else if ((*p == ']' || *p == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
 static const char * const words[] = {
   [OFFLOAD_WORKER_PROGRESS] = "progress",
   [OFFLOAD_WORKER_RESULT] = "result",
@@ -75,6 +108,8 @@ offload_worker_parse_line (const char            *line,
       if (strlen (words[i]) != (gsize) (space - line) || strncmp (line, words[i], space - line) != 0)
         continue;
 
+      if (!depth_ok (space + 1))
+        goto garbage;
       node = json_from_string (space + 1, &json_error);
       if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
         goto garbage;

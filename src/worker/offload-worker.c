@@ -224,6 +224,7 @@ typedef struct
 {
   OffloadChunkStats *stats;
   GPtrArray         *names;     /* while the header record is read */
+  gboolean           too_large;
 } Scan;
 
 static void
@@ -236,9 +237,14 @@ on_field (guint       column,
   Scan *scan = user_data;
 
   if (scan->names != NULL)
-    g_ptr_array_add (scan->names, g_utf8_make_valid (data, (gssize) length));
-  else
-    offload_chunk_stats_add_cell (scan->stats, column, data, length);
+    {
+      if (column < OFFLOAD_CHUNK_STATS_MAX_COLUMNS)
+        g_ptr_array_add (scan->names, g_utf8_make_valid (data, (gssize) MIN (length, 1024)));
+      else
+        scan->too_large = TRUE;
+    }
+  else if (!scan->too_large && !offload_chunk_stats_add_cell (scan->stats, column, data, length))
+    scan->too_large = TRUE;
 }
 
 static void
@@ -257,41 +263,85 @@ on_record (guint    n_fields,
   offload_chunk_stats_end_record (scan->stats, n_fields);
 }
 
-/* Where the first record that begins at or after START starts: after the
- * byte order mark for the first chunk, else after the first line end
- * outside quotes from START - 1 on (CRLF and lone CR included). */
+typedef enum {
+  FIRST_FOUND,
+  FIRST_NONE,       /* no record begins in the chunk */
+  FIRST_ERROR,      /* errno says why */
+  FIRST_SHORT,      /* the file ends before START: it changed */
+} FirstRecord;
+
+/* Whether [from, to) holds only blanks and line ends: the header record
+ * then begins at `to`, even though the chunk does not start at the file's
+ * start (blank lines before the header are skipped, as pandas does). */
 static gboolean
+only_blank_lines (Job     *job,
+                  guint64  from,
+                  guint64  to)
+{
+  while (from < to)
+    {
+      gssize n = read_at (job, from, (gsize) MIN (BUFFER_SIZE, to - from));
+
+      if (n <= 0)
+        return FALSE;
+      for (gssize i = 0; i < n; i++)
+        {
+          char c = job->buffer[i];
+
+          if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            return FALSE;
+        }
+      from += (guint64) n;
+    }
+
+  return TRUE;
+}
+
+/* Where the first record that begins in [START, END) starts: after the
+ * byte order mark for the first chunk, else after the first line end
+ * outside quotes from START - 1 on (CRLF and lone CR included). A line end
+ * at END - 1 or later means no record begins in the chunk, so the search
+ * stops there, with progress as it goes. */
+static FirstRecord
 find_first_record (Job      *job,
                    gboolean  in_quotes,
                    guint64  *first,
-                   gboolean *is_first_chunk)
+                   gboolean *is_header_chunk)
 {
   guint64 offset;
   gboolean after_cr = FALSE;
   gssize n = read_at (job, 0, 3);
-  gsize bom = n == 3 ? offload_csv_skip_bom (job->buffer, 3) : 0;
+  gsize bom;
 
-  *is_first_chunk = job->start <= bom;
-  if (*is_first_chunk)
+  if (n < 0)
+    return FIRST_ERROR;
+  bom = n == 3 ? offload_csv_skip_bom (job->buffer, 3) : 0;
+
+  if (job->start <= bom)
     {
       *first = bom;
-      return TRUE;
+      *is_header_chunk = TRUE;
+      return FIRST_FOUND;
     }
 
   /* The search starts one byte early, so that a chunk that begins right
    * after a line end owns the record there; the parity is the one before
    * that byte. */
   n = read_at (job, job->start - 1, 1);
+  if (n < 0)
+    return FIRST_ERROR;
   if (n < 1)
-    return FALSE;
+    return FIRST_SHORT;
   if (job->buffer[0] == '"')
     in_quotes = !in_quotes;
 
-  for (offset = job->start - 1; ; )
+  for (offset = job->start - 1; offset < job->end; )
     {
-      n = read_at (job, offset, BUFFER_SIZE);
-      if (n <= 0)
-        return FALSE;
+      n = read_at (job, offset, (gsize) MIN (BUFFER_SIZE, job->end - offset));
+      if (n < 0)
+        return FIRST_ERROR;
+      if (n == 0)
+        return FIRST_SHORT;
 
       for (gssize i = 0; i < n; i++)
         {
@@ -300,20 +350,31 @@ find_first_record (Job      *job,
           if (after_cr)
             {
               *first = offset + (guint64) i + (c == '\n' ? 1 : 0);
-              return TRUE;
+              goto found;
             }
           if (c == '"')
             in_quotes = !in_quotes;
           else if (!in_quotes && c == '\n')
             {
               *first = offset + (guint64) i + 1;
-              return TRUE;
+              goto found;
             }
           else if (!in_quotes && c == '\r')
             after_cr = TRUE;
         }
       offset += (guint64) n;
+      progress (job, (guint64) n);
     }
+
+  /* A CR as the chunk's last byte: the record after it begins at END or
+   * later, in the next chunk. */
+  return FIRST_NONE;
+
+found:
+  if (*first >= job->end)
+    return FIRST_NONE;
+  *is_header_chunk = only_blank_lines (job, bom, *first);
+  return FIRST_FOUND;
 }
 
 static int
@@ -325,12 +386,23 @@ scan (Job      *job,
   g_autoptr(OffloadChunkStats) stats = state.stats;
   g_autoptr(OffloadCsvParser) parser = offload_csv_parser_new (on_field, on_record, &state);
   g_autoptr(JsonNode) node = NULL;
-  gboolean is_first_chunk;
-  guint64 first, offset;
+  gboolean is_header_chunk = FALSE;
+  guint64 first = 0, offset;
 
-  if (find_first_record (job, in_quotes, &first, &is_first_chunk) && first < job->end)
+  switch (find_first_record (job, in_quotes, &first, &is_header_chunk))
     {
-      if (is_first_chunk)
+    case FIRST_ERROR:
+      return fail (_("Could not read the file: %s"), g_strerror (errno));
+
+    case FIRST_SHORT:
+      return fail (_("The file is shorter than expected: did it change while it was read?"));
+
+    case FIRST_NONE:
+      break;
+
+    case FIRST_FOUND:
+    default:
+      if (is_header_chunk)
         state.names = g_ptr_array_new_with_free_func (g_free);
 
       /* The chunk itself. */
@@ -345,10 +417,13 @@ scan (Job      *job,
           offload_csv_parser_feed (parser, job->buffer, (gsize) n, FALSE);
           offset += (guint64) n;
           progress (job, (guint64) n);
+          if (state.too_large)
+            break;
         }
 
       /* On past the end, to the end of the line it is in. */
-      while (offload_csv_parser_in_record (parser)
+      while (!state.too_large
+             && offload_csv_parser_in_record (parser)
              && offload_csv_parser_get_error (parser) == NULL)
         {
           gssize n = read_at (job, offset, BUFFER_SIZE);
@@ -366,15 +441,20 @@ scan (Job      *job,
           if (used < (gsize) n)
             break;
         }
-
-      if (offload_csv_parser_get_error (parser) != NULL)
-        return fail ("%s", offload_csv_parser_get_error (parser)->message);
+      break;
     }
 
-  if (state.names != NULL)
-    g_ptr_array_unref (state.names);
-  stats->irregular = offload_csv_parser_is_irregular (parser);
+  g_clear_pointer (&state.names, g_ptr_array_unref);
 
+  if (state.too_large)
+    return fail (_("The records are too wide: more than %u columns, or too many numeric "
+                   "columns to count in %u MiB"),
+                 OFFLOAD_CHUNK_STATS_MAX_COLUMNS,
+                 (guint) (OFFLOAD_CHUNK_STATS_MAX_HISTOGRAM_BYTES / (1024 * 1024)));
+  if (offload_csv_parser_get_error (parser) != NULL)
+    return fail ("%s", offload_csv_parser_get_error (parser)->message);
+
+  stats->irregular = offload_csv_parser_is_irregular (parser);
   node = offload_chunk_stats_to_json (stats);
   say (OFFLOAD_WORKER_RESULT, node);
 
@@ -402,11 +482,10 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Die with the app, even if it is killed; and if it is already gone,
-   * do not start. Yield the CPU to it: the interface keeps a core. */
+  /* Die with the app, even if it is killed (the pool spawns from the main
+   * thread: the signal comes when the spawning thread ends). Yield the CPU
+   * to it: the interface keeps a core. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () == 1)
-    return 1;
   setpriority (PRIO_PROCESS, 0, 10);
 
   if (argc < 5
