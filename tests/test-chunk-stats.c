@@ -10,50 +10,11 @@
 #include <math.h>
 #include <string.h>
 
-#include "offload-chunk-stats.h"
+#include "offload-chunk-scanner.h"
 #include "offload-csv.h"
 #include "offload-sample-data.h"
 
 #define BITS 10
-
-typedef struct
-{
-  OffloadChunkStats *stats;
-  gboolean           header_next;
-  GPtrArray         *names;
-} Reader;
-
-static void
-on_field (guint       column,
-          const char *data,
-          gsize       length,
-          gboolean    quoted,
-          gpointer    user_data)
-{
-  Reader *reader = user_data;
-
-  if (reader->header_next)
-    g_ptr_array_add (reader->names, g_strndup (data, length));
-  else
-    offload_chunk_stats_add_cell (reader->stats, column, data, length);
-}
-
-static void
-on_record (guint    n_fields,
-           gpointer user_data)
-{
-  Reader *reader = user_data;
-
-  if (reader->header_next)
-    {
-      g_ptr_array_add (reader->names, NULL);
-      reader->stats->header = (GStrv) g_ptr_array_free (reader->names, FALSE);
-      reader->names = NULL;
-      reader->header_next = FALSE;
-      return;
-    }
-  offload_chunk_stats_end_record (reader->stats, n_fields);
-}
 
 /* A worker's job: the records that begin in [start, end). */
 static OffloadChunkStats *
@@ -62,24 +23,18 @@ read_chunk (const char *data,
             gsize       start,
             gsize       end)
 {
-  Reader reader = { offload_chunk_stats_new (BITS), FALSE, NULL };
-  g_autoptr(OffloadCsvParser) parser = offload_csv_parser_new (on_field, on_record, &reader);
-  gsize bom = offload_csv_skip_bom (data, length);
-  gsize first = bom;
+  gsize first = offload_csv_skip_bom (data, length);
+  g_autoptr(OffloadChunkScanner) scanner = offload_chunk_scanner_new (BITS, start <= first);
+  OffloadCsvParser *parser = offload_chunk_scanner_get_parser (scanner);
 
-  if (start <= bom)
-    {
-      reader.header_next = TRUE;
-      reader.names = g_ptr_array_new ();
-    }
-  else
+  if (start > first)
     {
       gsize offset;
 
       if (!offload_csv_find_record_start (data + start - 1, length - (start - 1),
                                           offload_csv_count_quotes (data, start - 1) % 2,
                                           &offset))
-        return reader.stats;
+        return offload_chunk_scanner_finish (scanner);
       first = start - 1 + offset;
     }
 
@@ -90,12 +45,8 @@ read_chunk (const char *data,
           && offload_csv_parser_feed (parser, data + end, length - end, TRUE) == length - end)
         offload_csv_parser_finish (parser);
     }
-  reader.stats->irregular = offload_csv_parser_is_irregular (parser);
-  /* A chunk that ended before the header did: no header from it. */
-  if (reader.names != NULL)
-    g_ptr_array_free (reader.names, TRUE);
 
-  return reader.stats;
+  return offload_chunk_scanner_finish (scanner);
 }
 
 /* Through JSON text and back, as between the worker and the parent. */

@@ -11,7 +11,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 
-#include "offload-chunk-stats.h"
+#include "offload-chunk-scanner.h"
 #include "offload-csv.h"
 #include "offload-sample-data.h"
 #include "offload-worker-protocol.h"
@@ -67,7 +67,8 @@ run_worker (Run         *run,
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
   if (fault != NULL)
     g_subprocess_launcher_setenv (launcher, "OFFLOAD_WORKER_FAULT", fault, TRUE);
-  run->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  run->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata,
+                                               &error);
   g_assert_no_error (error);
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (run->process));
@@ -102,8 +103,12 @@ run_worker (Run         *run,
       else if (message == OFFLOAD_WORKER_RESULT)
         run->result = g_steal_pointer (&payload);
       else
-        run->error = g_strdup (json_object_get_string_member_with_default (json_node_get_object (payload),
-                                                                           "message", "?"));
+        {
+          JsonObject *object = json_node_get_object (payload);
+
+          run->error = g_strdup (json_object_get_string_member_with_default (object, "message",
+                                                                             "?"));
+        }
     }
 
   if (run->garbage || g_strcmp0 (fault, "hang") == 0)
@@ -118,45 +123,13 @@ number (guint64 value)
   return g_strdup_printf ("%" G_GUINT64_FORMAT, value);
 }
 
-/* The reference: the same statistics, in this process, in one piece. */
-typedef struct
-{
-  OffloadChunkStats *stats;
-  GPtrArray         *names;
-} Whole;
-
-static void
-whole_field (guint c, const char *data, gsize length, gboolean quoted, gpointer user_data)
-{
-  Whole *whole = user_data;
-
-  if (whole->names != NULL)
-    g_ptr_array_add (whole->names, g_strndup (data, length));
-  else
-    offload_chunk_stats_add_cell (whole->stats, c, data, length);
-}
-
-static void
-whole_record (guint n_fields, gpointer user_data)
-{
-  Whole *whole = user_data;
-
-  if (whole->names != NULL)
-    {
-      g_ptr_array_add (whole->names, NULL);
-      whole->stats->header = (GStrv) g_ptr_array_free (whole->names, FALSE);
-      whole->names = NULL;
-      return;
-    }
-  offload_chunk_stats_end_record (whole->stats, n_fields);
-}
-
 static void
 test_chunks (void)
 {
-  Whole whole = { offload_chunk_stats_new (BITS), g_ptr_array_new_with_free_func (g_free) };
-  g_autoptr(OffloadChunkStats) reference = whole.stats;
-  g_autoptr(OffloadCsvParser) parser = offload_csv_parser_new (whole_field, whole_record, &whole);
+  /* The reference: the same statistics, in this process, in one piece. */
+  g_autoptr(OffloadChunkScanner) scanner = offload_chunk_scanner_new (BITS, TRUE);
+  OffloadCsvParser *parser = offload_chunk_scanner_get_parser (scanner);
+  g_autoptr(OffloadChunkStats) reference = NULL;
   g_autoptr(OffloadChunkStats) merged = offload_chunk_stats_new (BITS);
   g_autoptr(GRand) rand = g_rand_new_with_seed (77);
   guint64 cuts[5];
@@ -167,6 +140,7 @@ test_chunks (void)
 
     offload_csv_parser_feed (parser, sample->str + bom, sample->len - bom, FALSE);
     offload_csv_parser_finish (parser);
+    reference = offload_chunk_scanner_finish (scanner);
   }
 
   cuts[0] = 0;
@@ -189,7 +163,8 @@ test_chunks (void)
       g_assert_nonnull (quotes.result);
       g_assert_true (g_subprocess_get_successful (quotes.process));
 
-      run_worker (&scan, NULL, "scan", sample_path, start, end, in_quotes, G_STRINGIFY (BITS), NULL);
+      run_worker (&scan, NULL, "scan", sample_path, start, end, in_quotes, G_STRINGIFY (BITS),
+                  NULL);
       g_assert_null (scan.error);
       g_assert_nonnull (scan.result);
       g_assert_true (g_subprocess_get_successful (scan.process));

@@ -21,7 +21,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
-#include "offload-chunk-stats.h"
+#include "offload-chunk-scanner.h"
 #include "offload-csv.h"
 #include "offload-worker-protocol.h"
 
@@ -220,49 +220,6 @@ count_quotes (Job *job)
   return 0;
 }
 
-typedef struct
-{
-  OffloadChunkStats *stats;
-  GPtrArray         *names;     /* while the header record is read */
-  gboolean           too_large;
-} Scan;
-
-static void
-on_field (guint       column,
-          const char *data,
-          gsize       length,
-          gboolean    quoted,
-          gpointer    user_data)
-{
-  Scan *scan = user_data;
-
-  if (scan->names != NULL)
-    {
-      if (column < OFFLOAD_CHUNK_STATS_MAX_COLUMNS)
-        g_ptr_array_add (scan->names, g_utf8_make_valid (data, (gssize) MIN (length, 1024)));
-      else
-        scan->too_large = TRUE;
-    }
-  else if (!scan->too_large && !offload_chunk_stats_add_cell (scan->stats, column, data, length))
-    scan->too_large = TRUE;
-}
-
-static void
-on_record (guint    n_fields,
-           gpointer user_data)
-{
-  Scan *scan = user_data;
-
-  if (scan->names != NULL)
-    {
-      g_ptr_array_add (scan->names, NULL);
-      scan->stats->header = (GStrv) g_ptr_array_free (scan->names, FALSE);
-      scan->names = NULL;
-      return;
-    }
-  offload_chunk_stats_end_record (scan->stats, n_fields);
-}
-
 typedef enum {
   FIRST_FOUND,
   FIRST_NONE,       /* no record begins in the chunk */
@@ -382,14 +339,18 @@ scan (Job      *job,
       gboolean  in_quotes,
       guint     bits)
 {
-  Scan state = { offload_chunk_stats_new (bits), NULL };
-  g_autoptr(OffloadChunkStats) stats = state.stats;
-  g_autoptr(OffloadCsvParser) parser = offload_csv_parser_new (on_field, on_record, &state);
+  g_autoptr(OffloadChunkScanner) scanner = NULL;
+  g_autoptr(OffloadChunkStats) stats = NULL;
   g_autoptr(JsonNode) node = NULL;
+  OffloadCsvParser *parser;
   gboolean is_header_chunk = FALSE;
   guint64 first = 0, offset;
+  FirstRecord found = find_first_record (job, in_quotes, &first, &is_header_chunk);
 
-  switch (find_first_record (job, in_quotes, &first, &is_header_chunk))
+  scanner = offload_chunk_scanner_new (bits, is_header_chunk);
+  parser = offload_chunk_scanner_get_parser (scanner);
+
+  switch (found)
     {
     case FIRST_ERROR:
       return fail (_("Could not read the file: %s"), g_strerror (errno));
@@ -402,9 +363,6 @@ scan (Job      *job,
 
     case FIRST_FOUND:
     default:
-      if (is_header_chunk)
-        state.names = g_ptr_array_new_with_free_func (g_free);
-
       /* The chunk itself. */
       for (offset = first; offset < job->end; )
         {
@@ -417,12 +375,12 @@ scan (Job      *job,
           offload_csv_parser_feed (parser, job->buffer, (gsize) n, FALSE);
           offset += (guint64) n;
           progress (job, (guint64) n);
-          if (state.too_large)
+          if (offload_chunk_scanner_is_too_large (scanner))
             break;
         }
 
       /* On past the end, to the end of the line it is in. */
-      while (!state.too_large
+      while (!offload_chunk_scanner_is_too_large (scanner)
              && offload_csv_parser_in_record (parser)
              && offload_csv_parser_get_error (parser) == NULL)
         {
@@ -444,9 +402,7 @@ scan (Job      *job,
       break;
     }
 
-  g_clear_pointer (&state.names, g_ptr_array_unref);
-
-  if (state.too_large)
+  if (offload_chunk_scanner_is_too_large (scanner))
     return fail (_("The records are too wide: more than %u columns, or too many numeric "
                    "columns to count in %u MiB"),
                  OFFLOAD_CHUNK_STATS_MAX_COLUMNS,
@@ -454,7 +410,7 @@ scan (Job      *job,
   if (offload_csv_parser_get_error (parser) != NULL)
     return fail ("%s", offload_csv_parser_get_error (parser)->message);
 
-  stats->irregular = offload_csv_parser_is_irregular (parser);
+  stats = offload_chunk_scanner_finish (scanner);
   node = offload_chunk_stats_to_json (stats);
   say (OFFLOAD_WORKER_RESULT, node);
 
