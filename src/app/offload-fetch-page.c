@@ -207,8 +207,10 @@ create_url_row (gpointer item,
  *   lines starting with # are comments
  *
  * Adds them at the end of the list, up to %MAX_URLS in all, and saves it.
+ *
+ * Returns: how many were added
  */
-void
+guint
 offload_fetch_page_add_urls (OffloadFetchPage *self,
                              const char       *text)
 {
@@ -218,11 +220,11 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
   guint room;
   guint added = 0;
 
-  g_return_if_fail (OFFLOAD_IS_FETCH_PAGE (self));
-  g_return_if_fail (text != NULL);
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_PAGE (self), 0);
+  g_return_val_if_fail (text != NULL, 0);
 
   if (self->urls == NULL)
-    return;
+    return 0;
 
   room = MAX_URLS - MIN (MAX_URLS, g_list_model_get_n_items (G_LIST_MODEL (self->urls)));
   builder = g_strv_builder_new ();
@@ -246,7 +248,7 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
     }
 
   if (added == 0)
-    return;
+    return 0;
 
   /* One splice, one list update, one settings write. */
   urls = g_strv_builder_end (builder);
@@ -259,6 +261,8 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
       g_autofree char *message = g_strdup_printf (_("The list holds at most %u URLs"), MAX_URLS);
       show_message (self, message);
     }
+
+  return added;
 }
 
 static void
@@ -287,7 +291,7 @@ paste_cb (GObject      *object,
   g_autoptr(OffloadFetchPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  guint before = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  guint added;
   g_autofree char *message = NULL;
 
   text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
@@ -301,10 +305,9 @@ paste_cb (GObject      *object,
       return;
     }
 
-  offload_fetch_page_add_urls (self, text);
-  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u URL", "Added %u URLs",
-                                          g_list_model_get_n_items (G_LIST_MODEL (self->urls)) - before),
-                             g_list_model_get_n_items (G_LIST_MODEL (self->urls)) - before);
+  added = offload_fetch_page_add_urls (self, text);
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u URL", "Added %u URLs", added),
+                             added);
   show_message (self, message);
 }
 
@@ -328,7 +331,7 @@ import_loaded_cb (GObject      *object,
   g_autofree char *message = NULL;
   g_autofree char *name = g_file_get_basename (G_FILE (object));
   gsize length = 0;
-  guint before;
+  guint added;
 
   /* A file too large for a URL list is cut off by import_read_more(),
    * which GIO reports as cancelled: the length tells. */
@@ -344,7 +347,6 @@ import_loaded_cb (GObject      *object,
     }
   if (self->urls == NULL)       /* the window closed meanwhile */
     return;
-  before = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
 
   if (error != NULL || length > MAX_IMPORT_BYTES)
     {
@@ -360,11 +362,10 @@ import_loaded_cb (GObject      *object,
       return;
     }
 
-  offload_fetch_page_add_urls (self, contents);
+  added = offload_fetch_page_add_urls (self, contents);
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u URL from “%s”",
-                                          "Imported %u URLs from “%s”",
-                                          g_list_model_get_n_items (G_LIST_MODEL (self->urls)) - before),
-                             g_list_model_get_n_items (G_LIST_MODEL (self->urls)) - before, name);
+                                          "Imported %u URLs from “%s”", added),
+                             added, name);
   show_message (self, message);
 }
 
@@ -499,7 +500,8 @@ clear_action (GtkWidget  *widget,
   self->undo_urls = g_settings_get_strv (self->settings, "urls");
   g_settings_set_strv (self->settings, "urls", NULL);
 
-  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Removed %u URL", "Removed %u URLs", n), n);
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Removed %u URL", "Removed %u URLs", n),
+                           n);
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "fetch.undo-clear");
@@ -783,7 +785,8 @@ run_cb (GObject      *object,
   if (self->queue == NULL)
     return;
 
-  self->run_cancelled = !offload_fetch_queue_run_finish (OFFLOAD_FETCH_QUEUE (object), result, &error);
+  self->run_cancelled = !offload_fetch_queue_run_finish (OFFLOAD_FETCH_QUEUE (object), result,
+                                                         &error);
   self->run_ended = g_get_monotonic_time ();
   stop_ticking (self);
   g_clear_object (&self->cancellable);
@@ -908,9 +911,11 @@ start_action (GtkWidget  *widget,
   gtk_stack_set_visible_child_name (self->results_stack, "results");
   gtk_widget_set_visible (GTK_WIDGET (self->details_stack), TRUE);
 
-  offload_fetch_queue_set_concurrency (self->queue, g_settings_get_uint (self->settings, "concurrency"));
+  offload_fetch_queue_set_concurrency (self->queue,
+                                       g_settings_get_uint (self->settings, "concurrency"));
   offload_fetch_queue_set_timeout (self->queue, g_settings_get_uint (self->settings, "timeout"));
-  offload_fetch_queue_set_max_body (self->queue, g_settings_get_uint64 (self->settings, "max-body"));
+  offload_fetch_queue_set_max_body (self->queue,
+                                    g_settings_get_uint64 (self->settings, "max-body"));
 
   self->run_started = g_get_monotonic_time ();
   self->run_ended = 0;
@@ -1010,7 +1015,8 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
 
   g_type_ensure (OFFLOAD_TYPE_FETCH_ROW);
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/offload-fetch-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PREFIX "/offload-fetch-page.ui");
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, paned);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, url_entry);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, url_stack);
@@ -1053,15 +1059,19 @@ static void
 add_shortcuts (OffloadFetchPage *self)
 {
   GtkEventController *controller = gtk_shortcut_controller_new ();
+  GtkShortcutController *shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
+  GtkShortcutTrigger *start =
+    gtk_shortcut_trigger_parse_string ("<Control>Return|<Control>KP_Enter");
 
   /* Managed by the window, so they work wherever the focus is on this page
    * (the actions ignore them while another page is shown). */
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (controller), GTK_SHORTCUT_SCOPE_MANAGED);
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>Return|<Control>KP_Enter"),
+  gtk_shortcut_controller_set_scope (shortcuts, GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (shortcuts,
+                                        gtk_shortcut_new (start,
                                                           gtk_named_action_new ("fetch.start")));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+  gtk_shortcut_controller_add_shortcut (shortcuts,
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape,
+                                                                                  0),
                                                           gtk_named_action_new ("fetch.cancel")));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }

@@ -22,7 +22,7 @@ GtkWidget         *offload_fetch_page_new          (void);
 OffloadFetchQueue *offload_fetch_page_get_queue    (OffloadFetchPage *self);
 GListModel        *offload_fetch_page_get_requests (OffloadFetchPage *self);
 GListModel        *offload_fetch_page_get_urls     (OffloadFetchPage *self);
-void               offload_fetch_page_add_urls     (OffloadFetchPage *self,
+guint              offload_fetch_page_add_urls     (OffloadFetchPage *self,
                                                     const char       *text);
 OffloadDemoServer *offload_fetch_page_get_demo_server (OffloadFetchPage *self);
 

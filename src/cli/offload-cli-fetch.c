@@ -131,13 +131,14 @@ static void
 print_json (Fetch *fetch)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (fetch->requests));
+  GListModel *requests = G_LIST_MODEL (fetch->requests);
+  guint n = g_list_model_get_n_items (requests);
   guint64 total = 0;
   guint ok = 0;
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (G_LIST_MODEL (fetch->requests), i);
+      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (requests, i);
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
       g_autofree char *line = NULL;
@@ -166,7 +167,8 @@ print_json (Fetch *fetch)
       else
         json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "bytes");
-      json_builder_add_int_value (builder, (gint64) offload_fetch_request_get_bytes_received (request));
+      json_builder_add_int_value (builder,
+                                  (gint64) offload_fetch_request_get_bytes_received (request));
       json_builder_set_member_name (builder, "content_type");
       if (content_type != NULL)
         json_builder_add_string_value (builder, content_type);
@@ -174,10 +176,12 @@ print_json (Fetch *fetch)
         json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "started_ms");
       json_builder_add_int_value (builder,
-                                  ms_since (fetch->begin, offload_fetch_request_get_started_time (request)));
+                                  ms_since (fetch->begin,
+                                            offload_fetch_request_get_started_time (request)));
       json_builder_set_member_name (builder, "finished_ms");
       json_builder_add_int_value (builder,
-                                  ms_since (fetch->begin, offload_fetch_request_get_finished_time (request)));
+                                  ms_since (fetch->begin,
+                                            offload_fetch_request_get_finished_time (request)));
       json_builder_set_member_name (builder, "error");
       if (error != NULL)
         json_builder_add_string_value (builder, error);
@@ -227,14 +231,15 @@ print_json (Fetch *fetch)
 static void
 print_table (Fetch *fetch)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (fetch->requests));
+  GListModel *requests = G_LIST_MODEL (fetch->requests);
+  guint n = g_list_model_get_n_items (requests);
   guint64 total = 0;
   guint ok = 0;
   g_autofree char *size = NULL;
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (G_LIST_MODEL (fetch->requests), i);
+      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (requests, i);
       OffloadFetchState state = offload_fetch_request_get_state (request);
       g_autofree char *bytes = g_format_size (offload_fetch_request_get_bytes_received (request));
       g_autofree char *status = NULL;
