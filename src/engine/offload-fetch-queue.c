@@ -532,7 +532,9 @@ fetch_one (Job  *job,
       watchdog_add (job->watchdog, deadline);
     }
 
-  msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
+  /* "GET", not SOUP_METHOD_GET: that macro interns the string lazily with
+   * a racy check when several fetch threads first use it at once. */
+  msg = soup_message_new_from_uri ("GET", uri);
   stream = soup_session_send (job->session, msg, job->cancellable, &error);
   if (stream == NULL)
     goto out;
