@@ -1,0 +1,19 @@
+/* offload-worker-launcher.h: where offload-worker is, and starting it
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+const char  *offload_worker_launcher_get_path (void);
+GSubprocess *offload_worker_launcher_spawn    (const char * const  *args,
+                                               gboolean             with_stdin,
+                                               GError             **error);
+
+G_END_DECLS
