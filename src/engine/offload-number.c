@@ -30,11 +30,19 @@ static const double powers_of_ten[] = {
   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
-/* pandas' default na_values (read_csv: keep_default_na). */
-static const char * const na_strings[] = {
-  "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
-  "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+/* pandas' default na_values (read_csv: keep_default_na), with their
+ * lengths: a cell is compared only with the words of its own length. */
+#define NA(word) { word, sizeof word - 1 }
+static const struct
+{
+  const char *word;
+  gsize       length;
+} na_strings[] = {
+  NA (""), NA ("#N/A"), NA ("#N/A N/A"), NA ("#NA"), NA ("-1.#IND"), NA ("-1.#QNAN"),
+  NA ("-NaN"), NA ("-nan"), NA ("1.#IND"), NA ("1.#QNAN"), NA ("<NA>"), NA ("N/A"), NA ("NA"),
+  NA ("NULL"), NA ("NaN"), NA ("None"), NA ("n/a"), NA ("nan"), NA ("null"),
 };
+#undef NA
 
 static inline gboolean
 is_blank (char c)
@@ -65,7 +73,7 @@ offload_cell_is_na (const char *text,
     return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (na_strings); i++)
-    if (strlen (na_strings[i]) == length && memcmp (text, na_strings[i], length) == 0)
+    if (na_strings[i].length == length && memcmp (text, na_strings[i].word, length) == 0)
       return TRUE;
 
   return FALSE;
@@ -239,11 +247,13 @@ offload_cell_classify (const char *text,
                        gsize       length,
                        double     *value)
 {
-  if (offload_cell_is_na (text, length))
-    return OFFLOAD_CELL_MISSING;
-
+  /* Numbers first, as most cells are: none of the missing words parses
+   * as one. */
   if (offload_number_parse (text, length, value))
     return OFFLOAD_CELL_NUMBER;
+
+  if (offload_cell_is_na (text, length))
+    return OFFLOAD_CELL_MISSING;
 
   return OFFLOAD_CELL_TEXT;
 }
