@@ -21,8 +21,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
-#include "offload-chunk-scanner.h"
-#include "offload-csv.h"
+#include "offload-chunk-reader.h"
 #include "offload-worker-protocol.h"
 
 /* Usage (the parent, OffloadWorkerPool, is the only caller):
@@ -35,6 +34,9 @@
  *       on past END to finish the last one; IN-QUOTES is 1 when an odd
  *       number of quotes comes before START (the sum of the earlier
  *       chunks' quote counts)
+ *   offload-worker refine FILE START END IN-QUOTES < PLAN
+ *       a later pass over the same records: what they hold of the plan
+ *       (offload-refine.h) read as JSON from standard input
  *
  * It speaks offload-worker-protocol.h on its standard output, and needs
  * memory for one read buffer, one field and the histograms, whatever the
@@ -46,18 +48,13 @@
  * OFFLOAD_WORKER_FAULT_ONCE=PATH only when PATH does not exist yet (it is
  * then made), so that a retried chunk succeeds. */
 
-#define BUFFER_SIZE        (1024 * 1024)
 #define PROGRESS_EVERY_US  (G_USEC_PER_SEC / 10)
+#define MAX_PLAN_BYTES     (64 * 1024 * 1024)
 
 typedef struct
 {
-  int                fd;
-  guint64            start;
-  guint64            end;
-  guint64            done;
   gint64             last_progress;
   gboolean           faulted;
-  char              *buffer;
 } Job;
 
 static void
@@ -71,21 +68,10 @@ say (OffloadWorkerMessage  message,
 }
 
 static int
-fail (const char *format,
-      ...) G_GNUC_PRINTF (1, 2);
-
-static int
-fail (const char *format,
-      ...)
+fail (const char *message)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "message");
@@ -140,79 +126,55 @@ inject_fault (Job *job)
     }
 }
 
-static void
-progress (Job     *job,
-          guint64  bytes)
+/* At most ten progress lines a second; the first one also when a fault
+ * is to be injected, so that the tests see it mid-chunk. */
+static gboolean
+progress (guint64  bytes,
+          guint64  rows,
+          gpointer user_data)
 {
+  Job *job = user_data;
   gint64 now = g_get_monotonic_time ();
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) node = NULL;
 
-  job->done += bytes;
   if (now - job->last_progress < PROGRESS_EVERY_US)
-    return;
+    return TRUE;
   job->last_progress = now;
 
-  {
-    g_autoptr(JsonBuilder) builder = json_builder_new ();
-    g_autoptr(JsonNode) node = NULL;
-
-    json_builder_begin_object (builder);
-    json_builder_set_member_name (builder, "bytes");
-    json_builder_add_int_value (builder, (gint64) job->done);
-    json_builder_end_object (builder);
-    node = json_builder_get_root (builder);
-    say (OFFLOAD_WORKER_PROGRESS, node);
-  }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "bytes");
+  json_builder_add_int_value (builder, (gint64) bytes);
+  json_builder_set_member_name (builder, "rows");
+  json_builder_add_int_value (builder, (gint64) rows);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  say (OFFLOAD_WORKER_PROGRESS, node);
 
   inject_fault (job);
-}
-
-/* pread until the buffer is full or the file ends; -1 on an error. */
-static gssize
-read_at (Job     *job,
-         guint64  offset,
-         gsize    length)
-{
-  gsize got = 0;
-
-  while (got < length)
-    {
-      gssize n = pread (job->fd, job->buffer + got, length - got, (off_t) (offset + got));
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return -1;
-      if (n == 0)
-        break;
-      got += (gsize) n;
-    }
-
-  return (gssize) got;
+  return TRUE;
 }
 
 static int
-count_quotes (Job *job)
+count_quotes (OffloadChunkReader *reader)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
-  guint64 quotes = 0;
+  g_autoptr(GError) error = NULL;
+  guint64 quotes, first_nul;
 
-  for (guint64 offset = job->start; offset < job->end; )
-    {
-      gssize n = read_at (job, offset, (gsize) MIN (BUFFER_SIZE, job->end - offset));
-
-      if (n < 0)
-        return fail (_("Could not read the file: %s"), g_strerror (errno));
-      if (n == 0)
-        return fail (_("The file is shorter than expected: did it change while it was read?"));
-      quotes += offload_csv_count_quotes (job->buffer, (gsize) n);
-      offset += (guint64) n;
-      progress (job, (guint64) n);
-    }
+  if (!offload_chunk_reader_count_quotes (reader, &quotes, &first_nul, &error))
+    return fail (error->message);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "quotes");
   json_builder_add_int_value (builder, (gint64) quotes);
+  if (first_nul != G_MAXUINT64)
+    {
+      json_builder_set_member_name (builder, "nul");
+      json_builder_add_int_value (builder, (gint64) first_nul);
+    }
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
   say (OFFLOAD_WORKER_RESULT, node);
@@ -220,198 +182,84 @@ count_quotes (Job *job)
   return 0;
 }
 
-typedef enum {
-  FIRST_FOUND,
-  FIRST_NONE,       /* no record begins in the chunk */
-  FIRST_ERROR,      /* errno says why */
-  FIRST_SHORT,      /* the file ends before START: it changed */
-} FirstRecord;
-
-/* Whether [from, to) holds only blanks and line ends: the header record
- * then begins at `to`, even though the chunk does not start at the file's
- * start (blank lines before the header are skipped, as pandas does). */
-static gboolean
-only_blank_lines (Job     *job,
-                  guint64  from,
-                  guint64  to)
+static int
+scan (OffloadChunkReader *reader,
+      gboolean            in_quotes,
+      guint               bits)
 {
-  while (from < to)
-    {
-      gssize n = read_at (job, from, (gsize) MIN (BUFFER_SIZE, to - from));
+  g_autoptr(OffloadChunkStats) stats = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
 
-      if (n <= 0)
-        return FALSE;
-      for (gssize i = 0; i < n; i++)
-        {
-          char c = job->buffer[i];
+  stats = offload_chunk_reader_scan (reader, in_quotes, bits, &error);
+  if (stats == NULL)
+    return fail (error->message);
 
-          if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
-            return FALSE;
-        }
-      from += (guint64) n;
-    }
+  node = offload_chunk_stats_to_json (stats);
+  say (OFFLOAD_WORKER_RESULT, node);
 
-  return TRUE;
+  return 0;
 }
 
-/* Where the first record that begins in [START, END) starts: after the
- * byte order mark for the first chunk, else after the first line end
- * outside quotes from START - 1 on (CRLF and lone CR included). A line end
- * at END - 1 or later means no record begins in the chunk, so the search
- * stops there, with progress as it goes. */
-static FirstRecord
-find_first_record (Job      *job,
-                   gboolean  in_quotes,
-                   guint64  *first,
-                   gboolean *is_header_chunk)
+/* The plan comes on standard input, as JSON: it can be larger than a
+ * command line may be. */
+static OffloadRefinePlan *
+read_plan (GError **error)
 {
-  guint64 offset;
-  gboolean after_cr = FALSE;
-  gssize n = read_at (job, 0, 3);
-  gsize bom;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  char buffer[65536];
+  gssize n;
 
-  if (n < 0)
-    return FIRST_ERROR;
-  bom = n == 3 ? offload_csv_skip_bom (job->buffer, 3) : 0;
-
-  if (job->start <= bom)
+  while ((n = read (STDIN_FILENO, buffer, sizeof buffer)) != 0)
     {
-      *first = bom;
-      *is_header_chunk = TRUE;
-      return FIRST_FOUND;
-    }
-
-  /* The search starts one byte early, so that a chunk that begins right
-   * after a line end owns the record there; the parity is the one before
-   * that byte. */
-  n = read_at (job, job->start - 1, 1);
-  if (n < 0)
-    return FIRST_ERROR;
-  if (n < 1)
-    return FIRST_SHORT;
-  if (job->buffer[0] == '"')
-    in_quotes = !in_quotes;
-
-  for (offset = job->start - 1; offset < job->end; )
-    {
-      n = read_at (job, offset, (gsize) MIN (BUFFER_SIZE, job->end - offset));
+      if (n < 0 && errno == EINTR)
+        continue;
       if (n < 0)
-        return FIRST_ERROR;
-      if (n == 0)
-        return FIRST_SHORT;
-
-      for (gssize i = 0; i < n; i++)
         {
-          char c = job->buffer[i];
+          int saved = errno;
 
-          if (after_cr)
-            {
-              *first = offset + (guint64) i + (c == '\n' ? 1 : 0);
-              goto found;
-            }
-          if (c == '"')
-            in_quotes = !in_quotes;
-          else if (!in_quotes && c == '\n')
-            {
-              *first = offset + (guint64) i + 1;
-              goto found;
-            }
-          else if (!in_quotes && c == '\r')
-            after_cr = TRUE;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       "%s", g_strerror (saved));
+          return NULL;
         }
-      offset += (guint64) n;
-      progress (job, (guint64) n);
+      if (text->len + (gsize) n > MAX_PLAN_BYTES)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "plan too large");
+          return NULL;
+        }
+      g_string_append_len (text, buffer, n);
     }
 
-  /* A CR as the chunk's last byte: the record after it begins at END or
-   * later, in the next chunk. */
-  return FIRST_NONE;
+  if (!json_parser_load_from_data (parser, text->str, (gssize) text->len, error))
+    return NULL;
 
-found:
-  if (*first >= job->end)
-    return FIRST_NONE;
-  *is_header_chunk = only_blank_lines (job, bom, *first);
-  return FIRST_FOUND;
+  return offload_refine_plan_from_json (json_parser_get_root (parser), error);
 }
 
 static int
-scan (Job      *job,
-      gboolean  in_quotes,
-      guint     bits)
+refine (OffloadChunkReader *reader,
+        gboolean            in_quotes)
 {
-  g_autoptr(OffloadChunkScanner) scanner = NULL;
-  g_autoptr(OffloadChunkStats) stats = NULL;
+  g_autoptr(OffloadRefinePlan) plan = NULL;
+  g_autoptr(OffloadRefineStats) stats = NULL;
   g_autoptr(JsonNode) node = NULL;
-  OffloadCsvParser *parser;
-  gboolean is_header_chunk = FALSE;
-  guint64 first = 0, offset;
-  FirstRecord found = find_first_record (job, in_quotes, &first, &is_header_chunk);
+  g_autoptr(GError) error = NULL;
 
-  scanner = offload_chunk_scanner_new (bits, is_header_chunk);
-  parser = offload_chunk_scanner_get_parser (scanner);
-
-  switch (found)
+  plan = read_plan (&error);
+  if (plan == NULL)
     {
-    case FIRST_ERROR:
-      return fail (_("Could not read the file: %s"), g_strerror (errno));
+      g_autofree char *message = g_strdup_printf (_("The plan of the pass is not valid: %s"),
+                                                  error->message);
 
-    case FIRST_SHORT:
-      return fail (_("The file is shorter than expected: did it change while it was read?"));
-
-    case FIRST_NONE:
-      break;
-
-    case FIRST_FOUND:
-    default:
-      /* The chunk itself. */
-      for (offset = first; offset < job->end; )
-        {
-          gssize n = read_at (job, offset, (gsize) MIN (BUFFER_SIZE, job->end - offset));
-
-          if (n < 0)
-            return fail (_("Could not read the file: %s"), g_strerror (errno));
-          if (n == 0)
-            return fail (_("The file is shorter than expected: did it change while it was read?"));
-          offload_csv_parser_feed (parser, job->buffer, (gsize) n, FALSE);
-          offset += (guint64) n;
-          progress (job, (guint64) n);
-          if (offload_chunk_scanner_is_too_large (scanner))
-            break;
-        }
-
-      /* On past the end, to the end of the line it is in. */
-      while (!offload_chunk_scanner_is_too_large (scanner)
-             && offload_csv_parser_in_record (parser)
-             && offload_csv_parser_get_error (parser) == NULL)
-        {
-          gssize n = read_at (job, offset, BUFFER_SIZE);
-          gsize used;
-
-          if (n < 0)
-            return fail (_("Could not read the file: %s"), g_strerror (errno));
-          if (n == 0)
-            {
-              offload_csv_parser_finish (parser);
-              break;
-            }
-          used = offload_csv_parser_feed (parser, job->buffer, (gsize) n, TRUE);
-          offset += used;
-          if (used < (gsize) n)
-            break;
-        }
-      break;
+      return fail (message);
     }
 
-  if (offload_chunk_scanner_is_too_large (scanner))
-    return fail (_("The records are too wide: more than %u columns, or too many numeric "
-                   "columns to count in %u MiB"),
-                 OFFLOAD_CHUNK_STATS_MAX_COLUMNS,
-                 (guint) (OFFLOAD_CHUNK_STATS_MAX_HISTOGRAM_BYTES / (1024 * 1024)));
-  if (offload_csv_parser_get_error (parser) != NULL)
-    return fail ("%s", offload_csv_parser_get_error (parser)->message);
+  stats = offload_chunk_reader_refine (reader, in_quotes, plan, &error);
+  if (stats == NULL)
+    return fail (error->message);
 
-  stats = offload_chunk_scanner_finish (scanner);
-  node = offload_chunk_stats_to_json (stats);
+  node = offload_refine_stats_to_json (stats);
   say (OFFLOAD_WORKER_RESULT, node);
 
   return 0;
@@ -424,14 +272,24 @@ parse_offset (const char *text,
   return g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, value, NULL);
 }
 
+static int
+usage (void)
+{
+  g_printerr ("usage: offload-worker quotes FILE START END\n"
+              "       offload-worker scan FILE START END IN-QUOTES BITS\n"
+              "       offload-worker refine FILE START END IN-QUOTES < PLAN\n");
+  return 2;
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *buffer = NULL;
+  g_autoptr(OffloadChunkReader) reader = NULL;
   Job job = { 0 };
-  guint64 in_quotes = 0, bits = 0;
-  int ret;
+  guint64 start = 0, end = 0, in_quotes = 0, bits = 0;
+  const char *mode = argc > 1 ? argv[1] : "";
+  int fd, ret;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -444,32 +302,40 @@ main (int   argc,
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   setpriority (PRIO_PROCESS, 0, 10);
 
-  if (argc < 5
-      || !parse_offset (argv[3], &job.start) || !parse_offset (argv[4], &job.end)
-      || job.end < job.start
-      || (g_strcmp0 (argv[1], "quotes") == 0 && argc != 5)
-      || (g_strcmp0 (argv[1], "scan") == 0
-          && (argc != 7
-              || !g_ascii_string_to_unsigned (argv[5], 10, 0, 1, &in_quotes, NULL)
-              || !g_ascii_string_to_unsigned (argv[6], 10, 1, 20, &bits, NULL)))
-      || (g_strcmp0 (argv[1], "quotes") != 0 && g_strcmp0 (argv[1], "scan") != 0))
+  if (argc < 5 || !parse_offset (argv[3], &start) || !parse_offset (argv[4], &end) || end < start)
+    return usage ();
+  if (g_strcmp0 (mode, "quotes") == 0 && argc != 5)
+    return usage ();
+  if (g_strcmp0 (mode, "scan") == 0
+      && (argc != 7
+          || !g_ascii_string_to_unsigned (argv[5], 10, 0, 1, &in_quotes, NULL)
+          || !g_ascii_string_to_unsigned (argv[6], 10, 1, 20, &bits, NULL)))
+    return usage ();
+  if (g_strcmp0 (mode, "refine") == 0
+      && (argc != 6 || !g_ascii_string_to_unsigned (argv[5], 10, 0, 1, &in_quotes, NULL)))
+    return usage ();
+  if (g_strcmp0 (mode, "quotes") != 0 && g_strcmp0 (mode, "scan") != 0
+      && g_strcmp0 (mode, "refine") != 0)
+    return usage ();
+
+  fd = g_open (argv[2], O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
     {
-      g_printerr ("usage: offload-worker quotes FILE START END\n"
-                  "       offload-worker scan FILE START END IN-QUOTES BITS\n");
-      return 2;
+      int saved = errno;
+      g_autofree char *message = g_strdup_printf (_("Could not open “%s”: %s"),
+                                                  argv[2], g_strerror (saved));
+
+      return fail (message);
     }
+  reader = offload_chunk_reader_new (fd, start, end, progress, &job);
 
-  job.fd = g_open (argv[2], O_RDONLY | O_CLOEXEC, 0);
-  if (job.fd < 0)
-    return fail (_("Could not open “%s”: %s"), argv[2], g_strerror (errno));
-  buffer = g_malloc (BUFFER_SIZE);
-  job.buffer = buffer;
-
-  if (g_strcmp0 (argv[1], "quotes") == 0)
-    ret = count_quotes (&job);
+  if (g_strcmp0 (mode, "quotes") == 0)
+    ret = count_quotes (reader);
+  else if (g_strcmp0 (mode, "scan") == 0)
+    ret = scan (reader, in_quotes == 1, (guint) bits);
   else
-    ret = scan (&job, in_quotes == 1, (guint) bits);
+    ret = refine (reader, in_quotes == 1);
 
-  close (job.fd);
+  close (fd);
   return ret;
 }

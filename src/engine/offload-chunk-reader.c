@@ -1,0 +1,525 @@
+/* offload-chunk-reader.c: the records of one byte range of a CSV file
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "offload-chunk-reader.h"
+#include "offload-chunk-scanner.h"
+#include "offload-csv.h"
+
+/* A chunk owns the records that begin in [start, end): after the byte
+ * order mark for the first chunk, else after the first line end outside
+ * quotes from start - 1 on (so that a chunk that begins right after a
+ * line end owns the record there). It reads on past end to finish its
+ * last record. Whether start lies inside quotes is known from the quote
+ * counts of the chunks before it. The worker and the blocking mode both
+ * read this way; memory is one buffer, one field and the statistics,
+ * whatever the size of the file. */
+
+#define BUFFER_SIZE (1024 * 1024)
+
+G_DEFINE_QUARK (offload-chunk-reader-error-quark, offload_chunk_reader_error)
+
+struct _OffloadChunkReader
+{
+  int                       fd;
+  guint64                   start;
+  guint64                   end;
+  guint64                   done;
+  OffloadChunkProgressFunc  progress;
+  gpointer                  user_data;
+  char                     *buffer;
+  OffloadCsvParser         *parser;   /* while records are read */
+};
+
+/**
+ * offload_chunk_reader_new:
+ * @fd: the file, open for reading; not closed by the reader
+ * @start: the range's first byte
+ * @end: the byte after its last
+ * @progress: (nullable): told how far, after every buffer
+ * @user_data: for @progress
+ *
+ * Returns: (transfer full): a reader
+ */
+OffloadChunkReader *
+offload_chunk_reader_new (int                      fd,
+                          guint64                  start,
+                          guint64                  end,
+                          OffloadChunkProgressFunc progress,
+                          gpointer                 user_data)
+{
+  OffloadChunkReader *self;
+
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (start <= end, NULL);
+
+  self = g_new0 (OffloadChunkReader, 1);
+  self->fd = fd;
+  self->start = start;
+  self->end = end;
+  self->progress = progress;
+  self->user_data = user_data;
+  self->buffer = g_malloc (BUFFER_SIZE);
+
+  return self;
+}
+
+void
+offload_chunk_reader_free (OffloadChunkReader *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->buffer);
+  g_free (self);
+}
+
+static gboolean
+read_failed (GError **error)
+{
+  int saved = errno;
+
+  g_set_error (error, OFFLOAD_CHUNK_READER_ERROR, OFFLOAD_CHUNK_READER_ERROR_READ,
+               _("Could not read the file: %s"), g_strerror (saved));
+  return FALSE;
+}
+
+static gboolean
+changed (GError **error)
+{
+  g_set_error_literal (error, OFFLOAD_CHUNK_READER_ERROR, OFFLOAD_CHUNK_READER_ERROR_CHANGED,
+                       _("The file is shorter than expected: did it change while it was read?"));
+  return FALSE;
+}
+
+/* pread until the buffer is full or the file ends; -1 on an error. */
+static gssize
+read_at (OffloadChunkReader *self,
+         guint64             offset,
+         gsize               length)
+{
+  gsize got = 0;
+
+  while (got < length)
+    {
+      gssize n = pread (self->fd, self->buffer + got, length - got, (off_t) (offset + got));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -1;
+      if (n == 0)
+        break;
+      got += (gsize) n;
+    }
+
+  return (gssize) got;
+}
+
+static gboolean
+advance (OffloadChunkReader  *self,
+         guint64              bytes,
+         GError             **error)
+{
+  guint64 rows = self->parser != NULL ? offload_csv_parser_get_records (self->parser) : 0;
+
+  self->done += bytes;
+  if (self->progress != NULL && !self->progress (self->done, rows, self->user_data))
+    {
+      g_set_error_literal (error, OFFLOAD_CHUNK_READER_ERROR, OFFLOAD_CHUNK_READER_ERROR_STOPPED,
+                           _("Stopped"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * offload_chunk_reader_count_quotes:
+ * @self: a reader
+ * @quotes: (out): the quote characters in the range
+ * @first_nul: (out): where the first NUL byte is, or %G_MAXUINT64: a
+ *   text file has none
+ * @error: when the file could not be read
+ *
+ * Returns: whether the range was read
+ */
+gboolean
+offload_chunk_reader_count_quotes (OffloadChunkReader  *self,
+                                   guint64             *quotes,
+                                   guint64             *first_nul,
+                                   GError             **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  *quotes = 0;
+  *first_nul = G_MAXUINT64;
+
+  for (guint64 offset = self->start; offset < self->end; )
+    {
+      gssize n = read_at (self, offset, (gsize) MIN (BUFFER_SIZE, self->end - offset));
+      const char *nul;
+
+      if (n < 0)
+        return read_failed (error);
+      if (n == 0)
+        return changed (error);
+      *quotes += offload_csv_count_quotes (self->buffer, (gsize) n);
+      if (*first_nul == G_MAXUINT64 && (nul = memchr (self->buffer, '\0', (gsize) n)) != NULL)
+        *first_nul = offset + (guint64) (nul - self->buffer);
+      offset += (guint64) n;
+      if (!advance (self, (guint64) n, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef enum {
+  FIRST_FOUND,
+  FIRST_NONE,       /* no record begins in the range */
+  FIRST_FAILED,     /* error is set */
+} FirstRecord;
+
+/* Whether [from, to) holds only blanks and line ends: the header record
+ * then begins at `to`, even though the range does not start at the
+ * file's start (blank lines before the header are skipped, as pandas
+ * does). */
+static gboolean
+only_blank_lines (OffloadChunkReader *self,
+                  guint64             from,
+                  guint64             to)
+{
+  while (from < to)
+    {
+      gssize n = read_at (self, from, (gsize) MIN (BUFFER_SIZE, to - from));
+
+      if (n <= 0)
+        return FALSE;
+      for (gssize i = 0; i < n; i++)
+        {
+          char c = self->buffer[i];
+
+          if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            return FALSE;
+        }
+      from += (guint64) n;
+    }
+
+  return TRUE;
+}
+
+/* Where the first record that begins in the range starts. A line end at
+ * end - 1 or later means no record begins in it, so the search stops
+ * there, with progress as it goes. */
+static FirstRecord
+find_first_record (OffloadChunkReader  *self,
+                   gboolean             in_quotes,
+                   guint64             *first,
+                   gboolean            *is_header_chunk,
+                   GError             **error)
+{
+  guint64 offset;
+  gboolean after_cr = FALSE;
+  gssize n = read_at (self, 0, 3);
+  gsize bom;
+
+  if (n < 0)
+    return read_failed (error), FIRST_FAILED;
+  bom = n == 3 ? offload_csv_skip_bom (self->buffer, 3) : 0;
+
+  if (self->start <= bom)
+    {
+      *first = bom;
+      *is_header_chunk = TRUE;
+      return FIRST_FOUND;
+    }
+
+  /* The search starts one byte early; the parity is the one before it. */
+  n = read_at (self, self->start - 1, 1);
+  if (n < 0)
+    return read_failed (error), FIRST_FAILED;
+  if (n < 1)
+    return changed (error), FIRST_FAILED;
+  if (self->buffer[0] == '"')
+    in_quotes = !in_quotes;
+
+  for (offset = self->start - 1; offset < self->end; )
+    {
+      n = read_at (self, offset, (gsize) MIN (BUFFER_SIZE, self->end - offset));
+      if (n < 0)
+        return read_failed (error), FIRST_FAILED;
+      if (n == 0)
+        return changed (error), FIRST_FAILED;
+
+      for (gssize i = 0; i < n; i++)
+        {
+          char c = self->buffer[i];
+
+          if (after_cr)
+            {
+              *first = offset + (guint64) i + (c == '\n' ? 1 : 0);
+              goto found;
+            }
+          if (c == '"')
+            in_quotes = !in_quotes;
+          else if (!in_quotes && c == '\n')
+            {
+              *first = offset + (guint64) i + 1;
+              goto found;
+            }
+          else if (!in_quotes && c == '\r')
+            after_cr = TRUE;
+        }
+      offset += (guint64) n;
+      if (!advance (self, (guint64) n, error))
+        return FIRST_FAILED;
+    }
+
+  /* A CR as the range's last byte: the record after it begins at end or
+   * later, in the next range. */
+  return FIRST_NONE;
+
+found:
+  if (*first >= self->end)
+    return FIRST_NONE;
+  *is_header_chunk = only_blank_lines (self, bom, *first);
+  return FIRST_FOUND;
+}
+
+typedef gboolean (*TooLargeFunc) (gpointer data);
+
+static gboolean
+parser_error (OffloadCsvParser  *parser,
+              GError           **error)
+{
+  const GError *parse_error = offload_csv_parser_get_error (parser);
+
+  if (parse_error == NULL)
+    return TRUE;
+  g_set_error_literal (error, OFFLOAD_CHUNK_READER_ERROR, OFFLOAD_CHUNK_READER_ERROR_NOT_CSV,
+                       parse_error->message);
+  return FALSE;
+}
+
+/* The records from @first on, to the end of the one that ends after the
+ * range. */
+static gboolean
+feed_records (OffloadChunkReader  *self,
+              OffloadCsvParser    *parser,
+              guint64              first,
+              TooLargeFunc         too_large,
+              gpointer             data,
+              GError             **error)
+{
+  guint64 offset;
+
+  self->parser = parser;
+
+  for (offset = first; offset < self->end; )
+    {
+      gssize n = read_at (self, offset, (gsize) MIN (BUFFER_SIZE, self->end - offset));
+
+      if (n < 0)
+        return read_failed (error);
+      if (n == 0)
+        return changed (error);
+      offload_csv_parser_feed (parser, self->buffer, (gsize) n, FALSE);
+      offset += (guint64) n;
+      if (too_large (data) || !parser_error (parser, error))
+        return FALSE;
+      if (!advance (self, (guint64) n, error))
+        return FALSE;
+    }
+
+  /* On past the end, to the end of the line it is in. */
+  while (offload_csv_parser_in_record (parser))
+    {
+      gssize n = read_at (self, offset, BUFFER_SIZE);
+      gsize used;
+
+      if (n < 0)
+        return read_failed (error);
+      if (n == 0)
+        {
+          offload_csv_parser_finish (parser);
+          break;
+        }
+      used = offload_csv_parser_feed (parser, self->buffer, (gsize) n, TRUE);
+      offset += used;
+      if (too_large (data) || !parser_error (parser, error))
+        return FALSE;
+      if (used < (gsize) n)
+        break;
+    }
+
+  return !too_large (data) && parser_error (parser, error);
+}
+
+static gboolean
+scanner_too_large (gpointer data)
+{
+  return offload_chunk_scanner_is_too_large (data);
+}
+
+static void
+set_too_wide (GError **error)
+{
+  if (error != NULL && *error != NULL)
+    return;
+  g_set_error (error, OFFLOAD_CHUNK_READER_ERROR, OFFLOAD_CHUNK_READER_ERROR_TOO_WIDE,
+               _("The records are too wide: more than %u columns, or too many numeric "
+                 "columns to count in %u MiB"),
+               OFFLOAD_CHUNK_STATS_MAX_COLUMNS,
+               (guint) (OFFLOAD_CHUNK_STATS_MAX_HISTOGRAM_BYTES / (1024 * 1024)));
+}
+
+/**
+ * offload_chunk_reader_scan:
+ * @self: a reader
+ * @in_quotes: whether an odd number of quotes comes before the range
+ * @bits: histogram bits, for the statistics
+ * @error: why there are none
+ *
+ * Returns: (transfer full) (nullable): the statistics of the records that
+ *   begin in the range
+ */
+OffloadChunkStats *
+offload_chunk_reader_scan (OffloadChunkReader  *self,
+                           gboolean             in_quotes,
+                           guint                bits,
+                           GError             **error)
+{
+  g_autoptr(OffloadChunkScanner) scanner = NULL;
+  gboolean is_header_chunk = FALSE;
+  guint64 first = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  switch (find_first_record (self, in_quotes, &first, &is_header_chunk, error))
+    {
+    case FIRST_FAILED:
+      return NULL;
+
+    case FIRST_NONE:
+      scanner = offload_chunk_scanner_new (bits, FALSE);
+      break;
+
+    case FIRST_FOUND:
+    default:
+      scanner = offload_chunk_scanner_new (bits, is_header_chunk);
+      if (!feed_records (self, offload_chunk_scanner_get_parser (scanner), first,
+                         scanner_too_large, scanner, error))
+        {
+          self->parser = NULL;
+          if (offload_chunk_scanner_is_too_large (scanner))
+            set_too_wide (error);
+          return NULL;
+        }
+      self->parser = NULL;
+      break;
+    }
+
+  return offload_chunk_scanner_finish (scanner);
+}
+
+typedef struct
+{
+  OffloadRefineStats *stats;
+  gboolean            in_header;
+  guint64             position;
+} Refiner;
+
+static void
+refine_field (guint       column,
+              const char *data,
+              gsize       length,
+              gboolean    quoted,
+              gpointer    user_data)
+{
+  Refiner *refiner = user_data;
+
+  if (!refiner->in_header)
+    offload_refine_stats_add_cell (refiner->stats, column, data, length);
+}
+
+static void
+refine_record (guint    n_fields,
+               gpointer user_data)
+{
+  Refiner *refiner = user_data;
+
+  if (refiner->in_header)
+    refiner->in_header = FALSE;
+  else
+    refiner->stats->position = ++refiner->position;
+}
+
+static gboolean
+never_too_large (gpointer data)
+{
+  return FALSE;
+}
+
+/**
+ * offload_chunk_reader_refine:
+ * @self: a reader
+ * @in_quotes: whether an odd number of quotes comes before the range
+ * @plan: what to count
+ * @error: why there is nothing
+ *
+ * Returns: (transfer full) (nullable): what the records that begin in the
+ *   range hold of @plan
+ */
+OffloadRefineStats *
+offload_chunk_reader_refine (OffloadChunkReader       *self,
+                             gboolean                  in_quotes,
+                             const OffloadRefinePlan  *plan,
+                             GError                  **error)
+{
+  g_autoptr(OffloadRefineStats) stats = offload_refine_stats_new (plan);
+  g_autoptr(OffloadCsvParser) parser = NULL;
+  gboolean is_header_chunk = FALSE;
+  guint64 first = 0;
+  Refiner refiner = { stats, FALSE, 0 };
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  switch (find_first_record (self, in_quotes, &first, &is_header_chunk, error))
+    {
+    case FIRST_FAILED:
+      return NULL;
+
+    case FIRST_NONE:
+      break;
+
+    case FIRST_FOUND:
+    default:
+      /* A text value's place, for ties: this chunk's first record's
+       * offset plus the record's index in the chunk. Every record is at
+       * least a byte long, so the order is the file's order. */
+      refiner.in_header = is_header_chunk;
+      refiner.position = first;
+      stats->position = first;
+      parser = offload_csv_parser_new (refine_field, refine_record, &refiner);
+      if (!feed_records (self, parser, first, never_too_large, NULL, error))
+        {
+          self->parser = NULL;
+          return NULL;
+        }
+      self->parser = NULL;
+      break;
+    }
+
+  return g_steal_pointer (&stats);
+}

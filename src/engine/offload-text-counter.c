@@ -1,0 +1,443 @@
+/* offload-text-counter.c: distinct values and the most frequent one
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "offload-text-counter.h"
+
+/* pandas' describe() gives a text column's count of distinct values and
+ * its most frequent value ("top", with "freq"). Exactly, that needs every
+ * distinct value: this counter holds them by a 64-bit hash (with the
+ * first bytes to show) up to max_exact of them. Past that it says so:
+ * the distinct count comes from a HyperLogLog sketch (2^14 registers,
+ * about 0.8 % error), and the top value from the values it kept, halving
+ * them by count whenever the table is full (the frequent ones survive).
+ *
+ * Ties for the top go to the value seen first in the file (the smallest
+ * byte position), so the answer does not depend on how the file was cut.
+ * pandas breaks such ties arbitrarily. */
+
+#define HLL_BITS      14
+#define HLL_REGISTERS (1u << HLL_BITS)
+
+typedef struct
+{
+  guint64  hash;
+  guint64  count;
+  guint64  position;
+  char    *sample;
+} Entry;
+
+struct _OffloadTextCounter
+{
+  guint       max_exact;
+  gboolean    exact;
+  GHashTable *entries;        /* &Entry.hash -> Entry */
+  guint8     *registers;      /* HLL_REGISTERS of them */
+};
+
+static inline guint64
+mix64 (guint64 z)
+{
+  z = (z ^ (z >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+static guint64
+hash_bytes (const char *text,
+            gsize       length)
+{
+  guint64 h = mix64 (length ^ G_GUINT64_CONSTANT (0x9e3779b97f4a7c15));
+  gsize i = 0;
+
+  for (; i + 8 <= length; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, text + i, 8);
+      h = mix64 (h ^ word) + G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+    }
+  if (i < length)
+    {
+      guint64 word = 0;
+
+      memcpy (&word, text + i, length - i);
+      h = mix64 (h ^ word ^ ((guint64) (length - i) << 56));
+    }
+
+  return mix64 (h);
+}
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_free (entry->sample);
+  g_free (entry);
+}
+
+static guint
+hash_key (gconstpointer key)
+{
+  return (guint) *(const guint64 *) key;
+}
+
+static gboolean
+equal_key (gconstpointer a,
+           gconstpointer b)
+{
+  return *(const guint64 *) a == *(const guint64 *) b;
+}
+
+/**
+ * offload_text_counter_new:
+ * @max_exact: how many distinct values to hold before estimating
+ *
+ * Returns: (transfer full): an empty counter
+ */
+OffloadTextCounter *
+offload_text_counter_new (guint max_exact)
+{
+  OffloadTextCounter *self = g_new0 (OffloadTextCounter, 1);
+
+  self->max_exact = MAX (max_exact, 2);
+  self->exact = TRUE;
+  self->entries = g_hash_table_new_full (hash_key, equal_key, NULL, entry_free);
+  self->registers = g_new0 (guint8, HLL_REGISTERS);
+
+  return self;
+}
+
+void
+offload_text_counter_free (OffloadTextCounter *self)
+{
+  if (self == NULL)
+    return;
+
+  g_hash_table_unref (self->entries);
+  g_free (self->registers);
+  g_free (self);
+}
+
+static int
+compare_counts (gconstpointer a,
+                gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Over the limit: from now on an estimate. Drop the values counted at
+ * most the median count, so at least half go and adding stays cheap. */
+static void
+prune (OffloadTextCounter *self)
+{
+  g_autofree guint64 *counts = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  guint64 median;
+  guint n = 0;
+
+  self->exact = FALSE;
+  counts = g_new (guint64, g_hash_table_size (self->entries));
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    counts[n++] = ((Entry *) value)->count;
+  qsort (counts, n, sizeof *counts, compare_counts);
+  median = counts[n / 2];
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Entry *) value)->count <= median)
+      g_hash_table_iter_remove (&iter);
+}
+
+static void
+count_hash (OffloadTextCounter *self,
+            guint64             hash,
+            guint64             count,
+            guint64             position,
+            const char         *sample,
+            gsize               sample_length)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, &hash);
+
+  if (entry != NULL)
+    {
+      entry->count += count;
+      entry->position = MIN (entry->position, position);
+      return;
+    }
+
+  if (g_hash_table_size (self->entries) >= self->max_exact)
+    prune (self);
+
+  entry = g_new (Entry, 1);
+  entry->hash = hash;
+  entry->count = count;
+  entry->position = position;
+  entry->sample = g_utf8_make_valid (sample, (gssize) MIN (sample_length,
+                                                           OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES));
+  g_hash_table_insert (self->entries, &entry->hash, entry);
+}
+
+/**
+ * offload_text_counter_add:
+ * @self: a counter
+ * @text: (array length=length): a value
+ * @length: its bytes
+ * @position: where it is in the file, for ties
+ */
+void
+offload_text_counter_add (OffloadTextCounter *self,
+                          const char         *text,
+                          gsize               length,
+                          guint64             position)
+{
+  guint64 hash, rest;
+  guint index, rank;
+
+  g_return_if_fail (self != NULL);
+
+  hash = hash_bytes (text, length);
+  index = (guint) (hash >> (64 - HLL_BITS));
+  rest = (hash << HLL_BITS) | (G_GUINT64_CONSTANT (1) << (HLL_BITS - 1));
+  rank = (guint) __builtin_clzll (rest) + 1;
+  if (rank > self->registers[index])
+    self->registers[index] = (guint8) rank;
+
+  count_hash (self, hash, 1, position, text, length);
+}
+
+/**
+ * offload_text_counter_merge:
+ * @self: a counter
+ * @other: another chunk's
+ */
+void
+offload_text_counter_merge (OffloadTextCounter       *self,
+                            const OffloadTextCounter *other)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (other != NULL);
+
+  for (guint i = 0; i < HLL_REGISTERS; i++)
+    self->registers[i] = MAX (self->registers[i], other->registers[i]);
+  if (!other->exact)
+    self->exact = FALSE;
+
+  g_hash_table_iter_init (&iter, other->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const Entry *entry = value;
+
+      count_hash (self, entry->hash, entry->count, entry->position,
+                  entry->sample, strlen (entry->sample));
+    }
+}
+
+gboolean
+offload_text_counter_is_exact (const OffloadTextCounter *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->exact;
+}
+
+/**
+ * offload_text_counter_get_distinct:
+ * @self: a counter
+ *
+ * Returns: how many distinct values: exact, or (when it is not) estimated
+ */
+guint64
+offload_text_counter_get_distinct (const OffloadTextCounter *self)
+{
+  double m = HLL_REGISTERS, sum = 0, estimate;
+  guint zeros = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (self->exact)
+    return g_hash_table_size (self->entries);
+
+  for (guint i = 0; i < HLL_REGISTERS; i++)
+    {
+      sum += ldexp (1.0, -(int) self->registers[i]);
+      zeros += self->registers[i] == 0;
+    }
+  estimate = (0.7213 / (1 + 1.079 / m)) * m * m / sum;
+  if (estimate <= 2.5 * m && zeros > 0)
+    estimate = m * log (m / zeros);             /* linear counting, for few */
+
+  /* Never fewer than the values still held. */
+  return MAX ((guint64) llround (estimate), g_hash_table_size (self->entries));
+}
+
+/**
+ * offload_text_counter_get_top:
+ * @self: a counter
+ * @count: (out): how often it was seen
+ *
+ * Returns: (nullable) (transfer none): the most frequent value, shown cut
+ *   to %OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES; %NULL for no values
+ */
+const char *
+offload_text_counter_get_top (const OffloadTextCounter *self,
+                              guint64                  *count)
+{
+  const Entry *best = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const Entry *entry = value;
+
+      if (best == NULL || entry->count > best->count
+          || (entry->count == best->count && entry->position < best->position))
+        best = entry;
+    }
+
+  if (count != NULL)
+    *count = best != NULL ? best->count : 0;
+  return best != NULL ? best->sample : NULL;
+}
+
+/**
+ * offload_text_counter_to_json:
+ * @self: a counter
+ *
+ * Returns: (transfer full): `{"exact": b, "hll": "base64", "values":
+ *   [[hash, count, position, "sample"], ...]}`
+ */
+JsonNode *
+offload_text_counter_to_json (const OffloadTextCounter *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *registers = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  registers = g_base64_encode (self->registers, HLL_REGISTERS);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "exact");
+  json_builder_add_boolean_value (builder, self->exact);
+  json_builder_set_member_name (builder, "hll");
+  json_builder_add_string_value (builder, registers);
+  json_builder_set_member_name (builder, "values");
+  json_builder_begin_array (builder);
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const Entry *entry = value;
+
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, (gint64) entry->hash);
+      json_builder_add_int_value (builder, (gint64) entry->count);
+      json_builder_add_int_value (builder, (gint64) entry->position);
+      json_builder_add_string_value (builder, entry->sample);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static gboolean
+invalid (GError **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               _("The worker’s result is not valid: %s"), "text values");
+  return FALSE;
+}
+
+/**
+ * offload_text_counter_from_json:
+ * @node: what offload_text_counter_to_json() made
+ * @max_exact: the limit of the counter made
+ * @error: when @node is not one
+ *
+ * Returns: (transfer full) (nullable): the counter
+ */
+OffloadTextCounter *
+offload_text_counter_from_json (JsonNode  *node,
+                                guint      max_exact,
+                                GError   **error)
+{
+  g_autoptr(OffloadTextCounter) self = offload_text_counter_new (max_exact);
+  g_autofree guint8 *registers = NULL;
+  JsonObject *object;
+  JsonNode *member;
+  JsonArray *values;
+  gsize n = 0;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error), NULL;
+  object = json_node_get_object (node);
+
+  member = json_object_get_member (object, "exact");
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
+    return invalid (error), NULL;
+  self->exact = json_node_get_boolean (member);
+
+  member = json_object_get_member (object, "hll");
+  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
+    return invalid (error), NULL;
+  registers = g_base64_decode (json_node_get_string (member), &n);
+  if (n != HLL_REGISTERS)
+    return invalid (error), NULL;
+  memcpy (self->registers, registers, HLL_REGISTERS);
+
+  member = json_object_get_member (object, "values");
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    return invalid (error), NULL;
+  values = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (values); i++)
+    {
+      JsonNode *item = json_array_get_element (values, i);
+      JsonArray *fields;
+      const char *sample;
+
+      if (!JSON_NODE_HOLDS_ARRAY (item))
+        return invalid (error), NULL;
+      fields = json_node_get_array (item);
+      if (json_array_get_length (fields) != 4)
+        return invalid (error), NULL;
+      for (guint j = 0; j < 3; j++)
+        if (json_node_get_value_type (json_array_get_element (fields, j)) != G_TYPE_INT64)
+          return invalid (error), NULL;
+      if (json_node_get_value_type (json_array_get_element (fields, 3)) != G_TYPE_STRING
+          || json_array_get_int_element (fields, 1) <= 0
+          || json_array_get_int_element (fields, 2) < 0)
+        return invalid (error), NULL;
+
+      sample = json_array_get_string_element (fields, 3);
+      count_hash (self, (guint64) json_array_get_int_element (fields, 0),
+                  (guint64) json_array_get_int_element (fields, 1),
+                  (guint64) json_array_get_int_element (fields, 2),
+                  sample, strlen (sample));
+    }
+
+  return g_steal_pointer (&self);
+}
