@@ -1,0 +1,1517 @@
+/* offload-crunch-job.c: exact statistics of a CSV file, in worker processes
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "offload-chunk-reader.h"
+#include "offload-crunch-job.h"
+#include "offload-crunch-merger.h"
+#include "offload-worker-launcher.h"
+#include "offload-worker-protocol.h"
+
+/* The Pool.map pattern with processes: the file is cut into chunks (byte
+ * ranges), and W offload-worker processes take them one at a time, each
+ * chunk on a fresh process, as lanes come free. A pass over the file is
+ * one round of chunks:
+ *
+ *   quotes   every chunk's quote count, so that each chunk knows whether
+ *            it starts inside a quoted field (and NUL bytes: not a CSV);
+ *   scan     counts, moments and order-key buckets per column;
+ *   refine   as many as the merger plans (offload-crunch-merger.c).
+ *
+ * Everything here runs on the main thread, and none of it blocks: the
+ * workers' output is read with asynchronous reads, a line at most
+ * OFFLOAD_WORKER_MAX_LINE long; their exits come from wait_async. The UI
+ * pulls the progress once a frame.
+ *
+ * A worker that crashes, exits without a result, prints garbage or goes
+ * silent for the hang timeout is killed, and its chunk runs again on a
+ * fresh worker; a second failure fails the job. A worker that reports an
+ * error about the file (a read error, an unclosed quote) fails the job at
+ * once: running it again would say the same. Cancelling (or failing)
+ * sends SIGTERM to every worker, SIGKILL two seconds later, and the job
+ * ends only when each one is reaped. */
+
+#define KILL_GRACE_MS      2000
+#define HANG_CHECK_MS      250
+#define MIN_CHUNK_SIZE     (64 * 1024)
+#define STDERR_TAIL_BYTES  2048
+#define READ_SIZE          65536
+
+G_DEFINE_QUARK (offload-crunch-error-quark, offload_crunch_error)
+
+typedef enum {
+  CHUNK_PENDING,
+  CHUNK_RUNNING,
+  CHUNK_DONE,
+} ChunkState;
+
+typedef struct
+{
+  guint64    start;
+  guint64    end;
+  gboolean   in_quotes;
+  guint      attempts;
+  ChunkState state;
+  char      *first_failure;
+} Chunk;
+
+typedef struct _Lane Lane;
+
+struct _Lane
+{
+  OffloadCrunchJob *job;          /* not a reference: the job outlives its lanes' work */
+  guint             index;
+  GSubprocess      *process;
+  GCancellable     *io;           /* this worker's reads */
+  GString          *line;
+  GString          *stderr_tail;
+  int               chunk;        /* -1: none */
+  guint64           bytes_done;
+  guint64           rows;
+  gint64            started;
+  gint64            last_heard;
+  JsonNode         *result;
+  char             *reported;     /* the worker's own error message */
+  char             *fault;        /* what we saw go wrong */
+  gboolean          stdout_done;
+  gboolean          stderr_done;
+  gboolean          exited;
+  gboolean          stopping;
+  guint             kill_source;
+  guint             chunks_done;
+  int               pid;
+};
+
+struct _OffloadCrunchJob
+{
+  GObject              parent_instance;
+
+  char                *path;
+  guint                workers;
+  guint64              chunk_size;
+  guint                bins;
+  gint64               hang_timeout;
+
+  /* One run. */
+  GTask               *task;
+  GCancellable        *cancellable;
+  gulong               cancelled_id;
+  guint                hang_source;
+  guint64              size;
+  guint64              mtime;
+  Lane                *lanes;
+  guint                n_lanes;
+  GArray              *chunks;      /* of Chunk */
+  guint                chunks_done;
+  guint64              bytes_done;  /* by finished chunks of this pass */
+  guint64              rows_done;
+  OffloadCrunchPhase   phase;
+  guint                pass;
+  gint64               pass_started;
+  gint64               run_started;
+  guint                retries;
+  guint64              quotes;
+  OffloadCrunchMerger *merger;
+  const OffloadRefinePlan *plan;
+  char                *plan_json;
+  GPtrArray           *events;
+  GError              *error;       /* the first failure: the job is ending */
+  char                *error_details;
+  gint64               stop_started;
+  gint64               stop_duration;
+  gboolean             single_piece; /* a stray quote: read again in one chunk */
+};
+
+G_DEFINE_FINAL_TYPE (OffloadCrunchJob, offload_crunch_job, G_TYPE_OBJECT)
+
+enum {
+  EVENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void start_pass (OffloadCrunchJob *self);
+static void schedule (OffloadCrunchJob *self);
+static void stop_all (OffloadCrunchJob *self);
+
+static void
+chunk_clear (gpointer data)
+{
+  Chunk *chunk = data;
+
+  g_free (chunk->first_failure);
+}
+
+static void
+lane_reset (Lane *lane)
+{
+  g_clear_handle_id (&lane->kill_source, g_source_remove);
+  if (lane->io != NULL)
+    g_cancellable_cancel (lane->io);
+  g_clear_object (&lane->io);
+  g_clear_object (&lane->process);
+  g_clear_pointer (&lane->result, json_node_unref);
+  g_clear_pointer (&lane->reported, g_free);
+  g_clear_pointer (&lane->fault, g_free);
+  if (lane->line != NULL)
+    g_string_truncate (lane->line, 0);
+  if (lane->stderr_tail != NULL)
+    g_string_truncate (lane->stderr_tail, 0);
+  lane->chunk = -1;
+  lane->bytes_done = 0;
+  lane->rows = 0;
+  lane->stdout_done = lane->stderr_done = lane->exited = lane->stopping = FALSE;
+  lane->pid = 0;
+}
+
+static gboolean
+lane_busy (const Lane *lane)
+{
+  return lane->process != NULL;
+}
+
+static void
+offload_crunch_job_dispose (GObject *object)
+{
+  OffloadCrunchJob *self = OFFLOAD_CRUNCH_JOB (object);
+
+  /* Nothing may outlive the job: kill what runs. GSubprocess reaps the
+   * processes in GLib's worker thread, so no zombie stays. */
+  for (guint i = 0; i < self->n_lanes; i++)
+    {
+      if (self->lanes[i].process != NULL)
+        g_subprocess_force_exit (self->lanes[i].process);
+      lane_reset (&self->lanes[i]);
+    }
+  g_clear_handle_id (&self->hang_source, g_source_remove);
+  if (self->cancellable != NULL && self->cancelled_id != 0)
+    g_cancellable_disconnect (self->cancellable, self->cancelled_id);
+  self->cancelled_id = 0;
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->task);
+
+  G_OBJECT_CLASS (offload_crunch_job_parent_class)->dispose (object);
+}
+
+static void
+offload_crunch_job_finalize (GObject *object)
+{
+  OffloadCrunchJob *self = OFFLOAD_CRUNCH_JOB (object);
+
+  for (guint i = 0; i < self->n_lanes; i++)
+    {
+      if (self->lanes[i].line != NULL)
+        g_string_free (self->lanes[i].line, TRUE);
+      if (self->lanes[i].stderr_tail != NULL)
+        g_string_free (self->lanes[i].stderr_tail, TRUE);
+    }
+  g_free (self->lanes);
+  g_clear_pointer (&self->chunks, g_array_unref);
+  g_clear_pointer (&self->merger, offload_crunch_merger_free);
+  g_clear_pointer (&self->events, g_ptr_array_unref);
+  g_clear_error (&self->error);
+  g_free (self->error_details);
+  g_free (self->plan_json);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (offload_crunch_job_parent_class)->finalize (object);
+}
+
+static void
+offload_crunch_job_class_init (OffloadCrunchJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = offload_crunch_job_dispose;
+  object_class->finalize = offload_crunch_job_finalize;
+
+  /**
+   * OffloadCrunchJob::event:
+   * @self: the job
+   * @message: what happened, in words
+   *
+   * Something the user should hear of that does not end the job: a chunk
+   * that failed once and runs again. Emitted on the main thread.
+   */
+  signals[EVENT] = g_signal_new ("event",
+                                 G_TYPE_FROM_CLASS (klass),
+                                 G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL,
+                                 G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+offload_crunch_job_init (OffloadCrunchJob *self)
+{
+  self->workers = MAX (1, g_get_num_processors ());
+  self->chunk_size = OFFLOAD_CRUNCH_DEFAULT_CHUNK_SIZE;
+  self->bins = OFFLOAD_CRUNCH_DEFAULT_BINS;
+  self->hang_timeout = OFFLOAD_CRUNCH_DEFAULT_HANG_TIMEOUT;
+  self->events = g_ptr_array_new_with_free_func (g_free);
+}
+
+/**
+ * offload_crunch_job_new:
+ * @path: the CSV file
+ *
+ * Returns: (transfer full): a job, not started
+ */
+OffloadCrunchJob *
+offload_crunch_job_new (const char *path)
+{
+  OffloadCrunchJob *self;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (OFFLOAD_TYPE_CRUNCH_JOB, NULL);
+  self->path = g_strdup (path);
+  return self;
+}
+
+const char *
+offload_crunch_job_get_path (OffloadCrunchJob *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_CRUNCH_JOB (self), NULL);
+
+  return self->path;
+}
+
+void
+offload_crunch_job_set_workers (OffloadCrunchJob *self,
+                                guint             workers)
+{
+  g_return_if_fail (OFFLOAD_IS_CRUNCH_JOB (self));
+  g_return_if_fail (self->phase == OFFLOAD_CRUNCH_PHASE_IDLE);
+
+  self->workers = workers > 0 ? MIN (workers, 64) : MAX (1, g_get_num_processors ());
+}
+
+guint
+offload_crunch_job_get_workers (OffloadCrunchJob *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_CRUNCH_JOB (self), 0);
+
+  return self->workers;
+}
+
+void
+offload_crunch_job_set_chunk_size (OffloadCrunchJob *self,
+                                   guint64           chunk_size)
+{
+  g_return_if_fail (OFFLOAD_IS_CRUNCH_JOB (self));
+  g_return_if_fail (chunk_size > 0);
+
+  self->chunk_size = chunk_size;
+}
+
+void
+offload_crunch_job_set_bins (OffloadCrunchJob *self,
+                             guint             bins)
+{
+  g_return_if_fail (OFFLOAD_IS_CRUNCH_JOB (self));
+  g_return_if_fail (bins > 0 && bins <= 100000);
+
+  self->bins = bins;
+}
+
+void
+offload_crunch_job_set_hang_timeout (OffloadCrunchJob *self,
+                                     gint64            usec)
+{
+  g_return_if_fail (OFFLOAD_IS_CRUNCH_JOB (self));
+  g_return_if_fail (usec > 0);
+
+  self->hang_timeout = usec;
+}
+
+/* Ending. */
+
+static gboolean
+all_stopped (OffloadCrunchJob *self)
+{
+  for (guint i = 0; i < self->n_lanes; i++)
+    if (lane_busy (&self->lanes[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+finish (OffloadCrunchJob    *self,
+        OffloadCrunchResult *result)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  g_clear_handle_id (&self->hang_source, g_source_remove);
+  if (self->cancelled_id != 0)
+    g_cancellable_disconnect (self->cancellable, self->cancelled_id);
+  self->cancelled_id = 0;
+  self->phase = OFFLOAD_CRUNCH_PHASE_DONE;
+  if (self->stop_started != 0)
+    self->stop_duration = g_get_monotonic_time () - self->stop_started;
+
+  if (result != NULL)
+    g_task_return_pointer (task, result, (GDestroyNotify) offload_crunch_result_unref);
+  else
+    g_task_return_error (task, g_steal_pointer (&self->error));
+}
+
+/* The job fails with @error (taken), once every worker has stopped. */
+static void
+fail (OffloadCrunchJob *self,
+      GError           *error,
+      const char       *details)
+{
+  if (self->error != NULL)
+    {
+      g_error_free (error);
+      return;
+    }
+
+  self->error = error;
+  if (details != NULL)
+    self->error_details = g_strdup (details);
+  stop_all (self);
+  if (all_stopped (self) && self->task != NULL)
+    finish (self, NULL);
+}
+
+static gboolean
+kill_now (gpointer data)
+{
+  Lane *lane = data;
+
+  lane->kill_source = 0;
+  if (lane->process != NULL)
+    g_subprocess_force_exit (lane->process);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_lane (Lane *lane)
+{
+  if (lane->process == NULL || lane->stopping)
+    return;
+  lane->stopping = TRUE;
+  g_subprocess_send_signal (lane->process, SIGTERM);
+  lane->kill_source = g_timeout_add (KILL_GRACE_MS, kill_now, lane);
+}
+
+static void
+stop_all (OffloadCrunchJob *self)
+{
+  if (self->stop_started == 0)
+    self->stop_started = g_get_monotonic_time ();
+  for (guint i = 0; i < self->n_lanes; i++)
+    stop_lane (&self->lanes[i]);
+}
+
+static void
+on_cancelled_idle (OffloadCrunchJob *self)
+{
+  if (self->task == NULL || self->error != NULL)
+    return;
+  fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled")), NULL);
+}
+
+static gboolean
+cancelled_idle_cb (gpointer data)
+{
+  on_cancelled_idle (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  /* Cancellation may come from any thread: act on the main one. */
+  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, cancelled_idle_cb,
+                              g_object_ref (user_data), g_object_unref);
+}
+
+/* Describing a worker's end. */
+
+static const char *
+signal_name (int sig)
+{
+  static const struct { int sig; const char *name; } names[] = {
+    { SIGABRT, "SIGABRT" }, { SIGALRM, "SIGALRM" }, { SIGBUS, "SIGBUS" }, { SIGFPE, "SIGFPE" },
+    { SIGHUP, "SIGHUP" }, { SIGILL, "SIGILL" }, { SIGINT, "SIGINT" }, { SIGKILL, "SIGKILL" },
+    { SIGPIPE, "SIGPIPE" }, { SIGQUIT, "SIGQUIT" }, { SIGSEGV, "SIGSEGV" },
+    { SIGSYS, "SIGSYS" }, { SIGTERM, "SIGTERM" }, { SIGTRAP, "SIGTRAP" },
+    { SIGUSR1, "SIGUSR1" }, { SIGUSR2, "SIGUSR2" }, { SIGXCPU, "SIGXCPU" },
+    { SIGXFSZ, "SIGXFSZ" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (names[i].sig == sig)
+      return names[i].name;
+  return "?";
+}
+
+static char *
+describe_exit (Lane *lane)
+{
+  GSubprocess *process = lane->process;
+
+  if (lane->fault != NULL)
+    return g_strdup (lane->fault);
+  if (g_subprocess_get_if_signaled (process))
+    {
+      int sig = g_subprocess_get_term_sig (process);
+      return g_strdup_printf (_("the worker was killed by signal %s (%s)"),
+                              signal_name (sig), g_strsignal (sig));
+    }
+  if (g_subprocess_get_exit_status (process) != 0)
+    return g_strdup_printf (_("the worker exited with code %d"),
+                            g_subprocess_get_exit_status (process));
+  return g_strdup (_("the worker ended without a result"));
+}
+
+static char *
+chunk_details (OffloadCrunchJob *self,
+               Lane             *lane,
+               const char       *what)
+{
+  const Chunk *chunk = &g_array_index (self->chunks, Chunk, lane->chunk);
+  GString *details = g_string_new (NULL);
+
+  g_string_append_printf (details, _("Chunk %d of pass %u (bytes %" G_GUINT64_FORMAT
+                                     " to %" G_GUINT64_FORMAT "), worker %d: %s"),
+                          lane->chunk + 1, self->pass, chunk->start, chunk->end,
+                          lane->pid, what);
+  if (lane->stderr_tail->len > 0)
+    {
+      g_string_append_c (details, '\n');
+      g_string_append (details, _("Its last error output:"));
+      g_string_append_c (details, '\n');
+      g_string_append (details, lane->stderr_tail->str);
+    }
+
+  return g_string_free (details, FALSE);
+}
+
+/* The phases' results. */
+
+static gboolean
+take_quotes (OffloadCrunchJob  *self,
+             guint              index,
+             JsonNode          *node,
+             GError           **error)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonNode *quotes = object != NULL ? json_object_get_member (object, "quotes") : NULL;
+  JsonNode *nul = object != NULL ? json_object_get_member (object, "nul") : NULL;
+
+  if (quotes == NULL || json_node_get_value_type (quotes) != G_TYPE_INT64
+      || json_node_get_int (quotes) < 0
+      || (nul != NULL && json_node_get_value_type (nul) != G_TYPE_INT64))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The worker’s result is not valid: quotes"));
+      return FALSE;
+    }
+
+  if (nul != NULL)
+    {
+      g_set_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_NOT_CSV,
+                   _("This is not a CSV file: it holds binary data (a NUL byte at offset %"
+                     G_GINT64_FORMAT ")"), json_node_get_int (nul));
+      return FALSE;
+    }
+
+  /* Kept in the next chunk until the pass ends: the parity of each
+   * chunk's start is the sum of all the counts before it. */
+  g_array_index (self->chunks, Chunk, index).in_quotes = json_node_get_int (quotes) % 2;
+  return TRUE;
+}
+
+static gboolean
+take_result (OffloadCrunchJob  *self,
+             guint              index,
+             JsonNode          *node,
+             GError           **error)
+{
+  switch (self->phase)
+    {
+    case OFFLOAD_CRUNCH_PHASE_QUOTES:
+      return take_quotes (self, index, node, error);
+
+    case OFFLOAD_CRUNCH_PHASE_SCAN:
+      {
+        OffloadChunkStats *stats = offload_chunk_stats_from_json (node, error);
+
+        if (stats == NULL)
+          return FALSE;
+        self->rows_done += stats->records;
+        return offload_crunch_merger_add_scan (self->merger, index, stats, error);
+      }
+
+    case OFFLOAD_CRUNCH_PHASE_REFINE:
+      {
+        g_autoptr(OffloadRefineStats) stats = NULL;
+
+        stats = offload_refine_stats_from_json (self->plan, node, error);
+        if (stats == NULL)
+          return FALSE;
+        offload_crunch_merger_add_refine (self->merger, stats);
+        return TRUE;
+      }
+
+    case OFFLOAD_CRUNCH_PHASE_IDLE:
+    case OFFLOAD_CRUNCH_PHASE_DONE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The error a worker reported about the file, as the job's. */
+static GError *
+file_error (const char *message)
+{
+  return g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_NOT_CSV, message);
+}
+
+static void
+lane_done (Lane *lane)
+{
+  OffloadCrunchJob *self = lane->job;
+  g_autoptr(GError) error = NULL;
+  Chunk *chunk;
+  int index = lane->chunk;
+
+  if (!lane->exited || !lane->stdout_done || !lane->stderr_done)
+    return;
+
+  if (self->error != NULL || index < 0)
+    {
+      /* Stopping: this one is done. */
+      lane_reset (lane);
+      if (all_stopped (self) && self->task != NULL)
+        finish (self, NULL);
+      return;
+    }
+
+  chunk = &g_array_index (self->chunks, Chunk, index);
+
+  if (lane->fault == NULL && lane->result != NULL
+      && g_subprocess_get_if_exited (lane->process)
+      && g_subprocess_get_exit_status (lane->process) == 0)
+    {
+      if (take_result (self, (guint) index, lane->result, &error))
+        {
+          chunk->state = CHUNK_DONE;
+          self->chunks_done++;
+          self->bytes_done += chunk->end - chunk->start;
+          lane->chunks_done++;
+          lane_reset (lane);
+          schedule (self);
+          return;
+        }
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+        {
+          lane_reset (lane);
+          fail (self, g_steal_pointer (&error), NULL);
+          return;
+        }
+      /* A result that does not hold together is garbage: a fault. */
+      lane->fault = g_strdup_printf (_("the worker’s result was not valid (%s)"), error->message);
+    }
+  else if (lane->fault == NULL && lane->reported != NULL)
+    {
+      /* The worker's own words about the file: again would say the same. */
+      g_autofree char *details = chunk_details (self, lane, lane->reported);
+
+      error = file_error (lane->reported);
+      lane_reset (lane);
+      fail (self, g_steal_pointer (&error), details);
+      return;
+    }
+
+  /* A fault: once more on a fresh worker, then give up. */
+  {
+    g_autofree char *what = describe_exit (lane);
+    g_autofree char *details = chunk_details (self, lane, what);
+
+    chunk->attempts++;
+    if (chunk->attempts >= 2)
+      {
+        g_autofree char *all = g_strdup_printf ("%s\n\n%s", chunk->first_failure, details);
+
+        error = g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_WORKER,
+                             _("Chunk %d failed twice: %s"), index + 1, what);
+        lane_reset (lane);
+        fail (self, g_steal_pointer (&error), all);
+        return;
+      }
+
+    {
+      g_autofree char *message = g_strdup_printf (_("Chunk %d failed: %s. It runs again on a "
+                                                    "fresh worker."), index + 1, what);
+
+      g_ptr_array_add (self->events, g_strdup (message));
+      chunk->first_failure = g_steal_pointer (&details);
+      chunk->state = CHUNK_PENDING;
+      self->retries++;
+      lane_reset (lane);
+      g_signal_emit (self, signals[EVENT], 0, message);
+      schedule (self);
+    }
+  }
+}
+
+/* Reading a worker. */
+
+static void read_stdout (Lane *lane);
+static void read_stderr (Lane *lane);
+
+static void
+lane_fault (Lane       *lane,
+            const char *fault)
+{
+  if (lane->fault == NULL)
+    lane->fault = g_strdup (fault);
+  if (lane->process != NULL)
+    g_subprocess_force_exit (lane->process);
+}
+
+static void
+take_line (Lane       *lane,
+           const char *line)
+{
+  g_autoptr(JsonNode) payload = NULL;
+  g_autoptr(GError) error = NULL;
+  OffloadWorkerMessage message;
+
+  if (lane->fault != NULL)
+    return;
+
+  if (!offload_worker_parse_line (line, &message, &payload, &error))
+    {
+      g_autofree char *shown = g_utf8_make_valid (line, MIN (strlen (line), 60));
+      g_autofree char *fault = g_strdup_printf (_("the worker printed something that is not a "
+                                                  "message: “%s”"), g_strescape (shown, NULL));
+
+      lane_fault (lane, fault);
+      return;
+    }
+
+  lane->last_heard = g_get_monotonic_time ();
+  switch (message)
+    {
+    case OFFLOAD_WORKER_PROGRESS:
+      {
+        JsonObject *object = json_node_get_object (payload);
+
+        if (json_object_has_member (object, "bytes"))
+          lane->bytes_done = (guint64) MAX (0, json_object_get_int_member (object, "bytes"));
+        if (json_object_has_member (object, "rows"))
+          lane->rows = (guint64) MAX (0, json_object_get_int_member (object, "rows"));
+      }
+      break;
+
+    case OFFLOAD_WORKER_RESULT:
+      g_clear_pointer (&lane->result, json_node_unref);
+      lane->result = g_steal_pointer (&payload);
+      break;
+
+    case OFFLOAD_WORKER_ERROR:
+      {
+        JsonObject *object = json_node_get_object (payload);
+        const char *text = json_object_has_member (object, "message")
+                           ? json_object_get_string_member (object, "message") : NULL;
+
+        g_free (lane->reported);
+        lane->reported = g_strdup (text != NULL ? text : _("the worker failed"));
+      }
+      break;
+
+    default:
+      break;
+    }
+}
+
+static void
+on_stdout (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Lane *lane = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *data;
+  gsize length;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;                     /* the lane was reset: it is not ours any more */
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      if (lane->line->len > 0)
+        take_line (lane, lane->line->str);
+      g_string_truncate (lane->line, 0);
+      lane->stdout_done = TRUE;
+      lane_done (lane);
+      return;
+    }
+
+  data = g_bytes_get_data (bytes, &length);
+  while (length > 0)
+    {
+      const char *newline = memchr (data, '\n', length);
+      gsize n = newline != NULL ? (gsize) (newline - data) : length;
+
+      if (lane->line->len + n > OFFLOAD_WORKER_MAX_LINE)
+        {
+          lane_fault (lane, _("the worker printed a line longer than 64 MiB"));
+          g_string_truncate (lane->line, 0);
+          break;
+        }
+      g_string_append_len (lane->line, data, (gssize) n);
+      if (newline == NULL)
+        break;
+      take_line (lane, lane->line->str);
+      g_string_truncate (lane->line, 0);
+      data += n + 1;
+      length -= n + 1;
+    }
+
+  read_stdout (lane);
+}
+
+static void
+read_stdout (Lane *lane)
+{
+  g_input_stream_read_bytes_async (g_subprocess_get_stdout_pipe (lane->process), READ_SIZE,
+                                   G_PRIORITY_DEFAULT, lane->io, on_stdout, lane);
+}
+
+static void
+on_stderr (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Lane *lane = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      lane->stderr_done = TRUE;
+      lane_done (lane);
+      return;
+    }
+
+  /* Only the tail is kept: the last lines say what went wrong. */
+  g_string_append_len (lane->stderr_tail, g_bytes_get_data (bytes, NULL),
+                       (gssize) g_bytes_get_size (bytes));
+  if (lane->stderr_tail->len > STDERR_TAIL_BYTES)
+    {
+      gsize cut = lane->stderr_tail->len - STDERR_TAIL_BYTES;
+      const char *newline = memchr (lane->stderr_tail->str + cut, '\n', STDERR_TAIL_BYTES);
+
+      if (newline != NULL)
+        cut = (gsize) (newline - lane->stderr_tail->str) + 1;
+      g_string_erase (lane->stderr_tail, 0, (gssize) cut);
+    }
+
+  read_stderr (lane);
+}
+
+static void
+read_stderr (Lane *lane)
+{
+  g_input_stream_read_bytes_async (g_subprocess_get_stderr_pipe (lane->process), READ_SIZE,
+                                   G_PRIORITY_DEFAULT, lane->io, on_stderr, lane);
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Lane *lane = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  lane->exited = TRUE;
+  g_clear_handle_id (&lane->kill_source, g_source_remove);
+  lane_done (lane);
+}
+
+static void
+on_plan_written (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A worker that died before reading its plan is told apart by its exit. */
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error);
+  g_output_stream_close (G_OUTPUT_STREAM (source), NULL, NULL);
+}
+
+static void
+start_chunk (OffloadCrunchJob *self,
+             Lane             *lane,
+             guint             index)
+{
+  Chunk *chunk = &g_array_index (self->chunks, Chunk, index);
+  g_autofree char *start = g_strdup_printf ("%" G_GUINT64_FORMAT, chunk->start);
+  g_autofree char *end = g_strdup_printf ("%" G_GUINT64_FORMAT, chunk->end);
+  g_autofree char *bits = g_strdup_printf ("%u", OFFLOAD_CRUNCH_HISTOGRAM_BITS);
+  const char *in_quotes = chunk->in_quotes ? "1" : "0";
+  g_autoptr(GError) error = NULL;
+  const char *args[8] = { NULL };
+
+  switch (self->phase)
+    {
+    case OFFLOAD_CRUNCH_PHASE_QUOTES:
+      args[0] = "quotes", args[1] = self->path, args[2] = start, args[3] = end;
+      break;
+    case OFFLOAD_CRUNCH_PHASE_SCAN:
+      args[0] = "scan", args[1] = self->path, args[2] = start, args[3] = end;
+      args[4] = in_quotes, args[5] = bits;
+      break;
+    case OFFLOAD_CRUNCH_PHASE_REFINE:
+    case OFFLOAD_CRUNCH_PHASE_IDLE:
+    case OFFLOAD_CRUNCH_PHASE_DONE:
+    default:
+      args[0] = "refine", args[1] = self->path, args[2] = start, args[3] = end;
+      args[4] = in_quotes;
+      break;
+    }
+
+  lane->process = offload_worker_launcher_spawn (args, self->phase == OFFLOAD_CRUNCH_PHASE_REFINE,
+                                                 &error);
+  if (lane->process == NULL)
+    {
+      g_autofree char *details = g_strdup_printf ("%s: %s", offload_worker_launcher_get_path (),
+                                                  error->message);
+
+      fail (self, g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_WORKER,
+                               _("Could not start a worker: %s"), error->message), details);
+      return;
+    }
+
+  chunk->state = CHUNK_RUNNING;
+  lane->chunk = (int) index;
+  lane->io = g_cancellable_new ();
+  lane->started = lane->last_heard = g_get_monotonic_time ();
+  lane->pid = (int) g_ascii_strtoll (g_subprocess_get_identifier (lane->process), NULL, 10);
+
+  if (self->phase == OFFLOAD_CRUNCH_PHASE_REFINE)
+    g_output_stream_write_all_async (g_subprocess_get_stdin_pipe (lane->process),
+                                     self->plan_json, strlen (self->plan_json),
+                                     G_PRIORITY_DEFAULT, lane->io, on_plan_written, NULL);
+  read_stdout (lane);
+  read_stderr (lane);
+  g_subprocess_wait_async (lane->process, lane->io, on_exited, lane);
+}
+
+/* Passes. */
+
+static void
+make_chunks (OffloadCrunchJob *self)
+{
+  guint64 chunk_size = self->chunk_size;
+
+  /* Enough chunks to keep every worker busy, and not tiny ones. */
+  if (self->size / self->workers < chunk_size)
+    chunk_size = MAX (MIN_CHUNK_SIZE, (self->size + self->workers - 1) / self->workers);
+  if (self->single_piece)
+    chunk_size = MAX (self->size, 1);
+
+  g_array_set_size (self->chunks, 0);
+  for (guint64 start = 0; start < self->size; start += chunk_size)
+    {
+      Chunk chunk = { start, MIN (start + chunk_size, self->size), FALSE, 0, CHUNK_PENDING, NULL };
+
+      g_array_append_val (self->chunks, chunk);
+    }
+}
+
+static void
+end_pass (OffloadCrunchJob *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  switch (self->phase)
+    {
+    case OFFLOAD_CRUNCH_PHASE_QUOTES:
+      {
+        /* Turn the counts into each chunk's starting parity. */
+        gboolean parity = FALSE;
+
+        for (guint i = 0; i < self->chunks->len; i++)
+          {
+            Chunk *chunk = &g_array_index (self->chunks, Chunk, i);
+            gboolean odd = chunk->in_quotes;
+
+            chunk->in_quotes = parity;
+            parity ^= odd;
+          }
+        self->phase = OFFLOAD_CRUNCH_PHASE_SCAN;
+        g_clear_pointer (&self->merger, offload_crunch_merger_free);
+        self->merger = offload_crunch_merger_new (self->chunks->len, self->bins);
+      }
+      break;
+
+    case OFFLOAD_CRUNCH_PHASE_SCAN:
+      if (offload_crunch_merger_is_irregular (self->merger) && !self->single_piece)
+        {
+          /* A stray quote somewhere: parity cannot say where records
+           * begin, so the file is read again in one piece. */
+          self->single_piece = TRUE;
+          make_chunks (self);
+          g_clear_pointer (&self->merger, offload_crunch_merger_free);
+          self->merger = offload_crunch_merger_new (self->chunks->len, self->bins);
+          self->rows_done = 0;
+          break;
+        }
+      if (!offload_crunch_merger_finish_scan (self->merger, &error))
+        {
+          fail (self, g_steal_pointer (&error), NULL);
+          return;
+        }
+      self->phase = OFFLOAD_CRUNCH_PHASE_REFINE;
+      break;
+
+    case OFFLOAD_CRUNCH_PHASE_REFINE:
+      offload_crunch_merger_finish_refine (self->merger);
+      break;
+
+    case OFFLOAD_CRUNCH_PHASE_IDLE:
+    case OFFLOAD_CRUNCH_PHASE_DONE:
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (self->phase == OFFLOAD_CRUNCH_PHASE_REFINE)
+    {
+      self->plan = offload_crunch_merger_get_plan (self->merger);
+      if (self->plan == NULL)
+        {
+          OffloadCrunchResult *result = offload_crunch_merger_get_result (self->merger);
+
+          result->path = g_strdup (self->path);
+          result->bytes = self->size;
+          result->workers = self->workers;
+          result->chunks = self->chunks->len;
+          result->seconds = (g_get_monotonic_time () - self->run_started) / (double) G_USEC_PER_SEC;
+          for (guint i = 0; i < self->events->len; i++)
+            g_ptr_array_add (result->events, g_strdup (g_ptr_array_index (self->events, i)));
+          finish (self, result);
+          return;
+        }
+      g_free (self->plan_json);
+      {
+        g_autoptr(JsonNode) node = offload_refine_plan_to_json (self->plan);
+
+        self->plan_json = json_to_string (node, FALSE);
+      }
+    }
+
+  start_pass (self);
+}
+
+static void
+schedule (OffloadCrunchJob *self)
+{
+  if (self->error != NULL || self->task == NULL)
+    return;
+
+  if (self->chunks_done == self->chunks->len)
+    {
+      end_pass (self);
+      return;
+    }
+
+  for (guint i = 0; i < self->n_lanes && self->error == NULL; i++)
+    {
+      Lane *lane = &self->lanes[i];
+      guint next;
+
+      if (lane_busy (lane))
+        continue;
+      for (next = 0; next < self->chunks->len; next++)
+        if (g_array_index (self->chunks, Chunk, next).state == CHUNK_PENDING)
+          break;
+      if (next == self->chunks->len)
+        return;
+      start_chunk (self, lane, next);
+    }
+}
+
+static void
+start_pass (OffloadCrunchJob *self)
+{
+  self->pass++;
+  self->pass_started = g_get_monotonic_time ();
+  self->chunks_done = 0;
+  self->bytes_done = 0;
+  for (guint i = 0; i < self->chunks->len; i++)
+    {
+      Chunk *chunk = &g_array_index (self->chunks, Chunk, i);
+
+      chunk->state = CHUNK_PENDING;
+      chunk->attempts = 0;
+      g_clear_pointer (&chunk->first_failure, g_free);
+    }
+  schedule (self);
+}
+
+static gboolean
+check_hangs (gpointer data)
+{
+  OffloadCrunchJob *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = 0; i < self->n_lanes; i++)
+    {
+      Lane *lane = &self->lanes[i];
+
+      if (lane_busy (lane) && !lane->stopping && lane->fault == NULL
+          && now - lane->last_heard > self->hang_timeout)
+        {
+          g_autofree char *fault = g_strdup_printf (_("the worker stopped responding (nothing "
+                                                      "for %.0f s)"),
+                                                    self->hang_timeout / (double) G_USEC_PER_SEC);
+
+          lane_fault (lane, fault);
+        }
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_file_info (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(OffloadCrunchJob) self = user_data;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = g_file_query_info_finish (G_FILE (source), result, &error);
+  if (self->task == NULL || self->error != NULL)
+    return;
+  if (info == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        fail (self, g_steal_pointer (&error), NULL);
+      else
+        fail (self, g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
+                                 _("Could not open “%s”: %s"), self->path, error->message),
+              NULL);
+      return;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      fail (self, g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
+                               _("“%s” is not a regular file"), self->path), NULL);
+      return;
+    }
+
+  self->size = (guint64) g_file_info_get_size (info);
+  self->mtime = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED);
+  if (self->size == 0)
+    {
+      fail (self, g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_EMPTY,
+                                       _("The file is empty")), NULL);
+      return;
+    }
+
+  make_chunks (self);
+  self->phase = OFFLOAD_CRUNCH_PHASE_QUOTES;
+  self->hang_source = g_timeout_add (HANG_CHECK_MS, check_hangs, self);
+  start_pass (self);
+}
+
+static void
+prepare_run (OffloadCrunchJob *self)
+{
+  self->n_lanes = self->workers;
+  self->lanes = g_new0 (Lane, self->n_lanes);
+  for (guint i = 0; i < self->n_lanes; i++)
+    {
+      self->lanes[i].job = self;
+      self->lanes[i].index = i;
+      self->lanes[i].chunk = -1;
+      self->lanes[i].line = g_string_new (NULL);
+      self->lanes[i].stderr_tail = g_string_new (NULL);
+    }
+  self->chunks = g_array_new (FALSE, TRUE, sizeof (Chunk));
+  g_array_set_clear_func (self->chunks, chunk_clear);
+  self->run_started = g_get_monotonic_time ();
+}
+
+/**
+ * offload_crunch_job_run_async:
+ * @self: a job, not started before
+ * @cancellable: (nullable): cancels the job; it ends when every worker has
+ *   been reaped
+ * @callback: called on the main thread at the end
+ * @user_data: for @callback
+ *
+ * Computes the statistics in worker processes. Call from the main
+ * thread: the workers die with the thread that started them.
+ */
+void
+offload_crunch_job_run_async (OffloadCrunchJob    *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_return_if_fail (OFFLOAD_IS_CRUNCH_JOB (self));
+  g_return_if_fail (self->phase == OFFLOAD_CRUNCH_PHASE_IDLE && self->task == NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  self->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (self->task, offload_crunch_job_run_async);
+  g_task_set_check_cancellable (self->task, FALSE);   /* we say when it has stopped */
+  prepare_run (self);
+  self->phase = OFFLOAD_CRUNCH_PHASE_QUOTES;
+
+  if (cancellable != NULL)
+    {
+      self->cancellable = g_object_ref (cancellable);
+      self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
+                                                  self, NULL);
+    }
+
+  file = g_file_new_for_path (self->path);
+  g_file_query_info_async (file,
+                           G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                           G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                           G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                           G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, NULL,
+                           on_file_info, g_object_ref (self));
+}
+
+/**
+ * offload_crunch_job_run_finish:
+ * @self: a job
+ * @result: the callback's
+ * @error: why there is no result
+ *
+ * Returns: (transfer full) (nullable): the statistics
+ */
+OffloadCrunchResult *
+offload_crunch_job_run_finish (OffloadCrunchJob  *self,
+                               GAsyncResult      *result,
+                               GError           **error)
+{
+  g_return_val_if_fail (OFFLOAD_IS_CRUNCH_JOB (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* What the UI pulls. */
+
+/**
+ * offload_crunch_job_get_progress:
+ * @self: a job
+ * @progress: (out caller-allocates): where it is
+ */
+void
+offload_crunch_job_get_progress (OffloadCrunchJob      *self,
+                                 OffloadCrunchProgress *progress)
+{
+  double seconds;
+
+  g_return_if_fail (OFFLOAD_IS_CRUNCH_JOB (self));
+  g_return_if_fail (progress != NULL);
+
+  memset (progress, 0, sizeof *progress);
+  progress->phase = self->phase;
+  progress->pass = self->pass;
+  progress->bytes_total = self->size;
+  progress->bytes_done = self->bytes_done;
+  progress->rows = self->rows_done;
+  progress->chunks_done = self->chunks_done;
+  progress->chunks_total = self->chunks != NULL ? self->chunks->len : 0;
+  progress->retries = self->retries;
+  progress->cancelling = self->error != NULL && self->phase != OFFLOAD_CRUNCH_PHASE_DONE;
+
+  for (guint i = 0; i < self->n_lanes; i++)
+    {
+      const Lane *lane = &self->lanes[i];
+
+      if (lane->chunk >= 0 && lane_busy (lane))
+        {
+          const Chunk *chunk = &g_array_index (self->chunks, Chunk, lane->chunk);
+
+          progress->bytes_done += MIN (lane->bytes_done, chunk->end - chunk->start);
+          if (self->phase == OFFLOAD_CRUNCH_PHASE_SCAN)
+            progress->rows += lane->rows;
+        }
+    }
+  progress->bytes_done = MIN (progress->bytes_done, progress->bytes_total);
+
+  seconds = (g_get_monotonic_time () - self->pass_started) / (double) G_USEC_PER_SEC;
+  if (self->pass_started != 0 && seconds > 0)
+    progress->bytes_per_second = progress->bytes_done / seconds;
+}
+
+guint
+offload_crunch_job_get_n_lanes (OffloadCrunchJob *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_CRUNCH_JOB (self), 0);
+
+  return self->n_lanes;
+}
+
+/**
+ * offload_crunch_job_get_lane:
+ * @self: a job
+ * @lane: which, below offload_crunch_job_get_n_lanes()
+ * @out: (out caller-allocates): its state
+ */
+void
+offload_crunch_job_get_lane (OffloadCrunchJob  *self,
+                             guint              lane,
+                             OffloadCrunchLane *out)
+{
+  const Lane *l;
+
+  g_return_if_fail (OFFLOAD_IS_CRUNCH_JOB (self));
+  g_return_if_fail (lane < self->n_lanes);
+  g_return_if_fail (out != NULL);
+
+  l = &self->lanes[lane];
+  memset (out, 0, sizeof *out);
+  out->chunks_done = l->chunks_done;
+  if (!lane_busy (l))
+    return;
+
+  out->state = l->stopping ? OFFLOAD_CRUNCH_LANE_STOPPING : OFFLOAD_CRUNCH_LANE_RUNNING;
+  out->pid = l->pid;
+  if (l->chunk >= 0)
+    {
+      const Chunk *chunk = &g_array_index (self->chunks, Chunk, l->chunk);
+      double seconds = (g_get_monotonic_time () - l->started) / (double) G_USEC_PER_SEC;
+
+      out->chunk = (guint) l->chunk;
+      out->chunk_start = chunk->start;
+      out->chunk_end = chunk->end;
+      out->bytes_done = MIN (l->bytes_done, chunk->end - chunk->start);
+      out->rows_per_second = seconds > 0 ? l->rows / seconds : 0;
+    }
+}
+
+/**
+ * offload_crunch_job_get_error_details:
+ * @self: a job
+ *
+ * Returns: (nullable): which chunk and worker failed, how, and the
+ *   worker's last error output
+ */
+const char *
+offload_crunch_job_get_error_details (OffloadCrunchJob *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_CRUNCH_JOB (self), NULL);
+
+  return self->error_details;
+}
+
+/**
+ * offload_crunch_job_get_stop_duration:
+ * @self: a job that was cancelled or failed
+ *
+ * Returns: how long stopping every worker took, in microseconds
+ */
+gint64
+offload_crunch_job_get_stop_duration (OffloadCrunchJob *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_CRUNCH_JOB (self), 0);
+
+  return self->stop_duration;
+}
+
+/* The run on the main thread, for contrast: the same passes, one chunk,
+ * in this process, until the deadline. */
+
+typedef struct
+{
+  OffloadCrunchJob *self;
+  gint64            deadline;
+} Blocking;
+
+static gboolean
+blocking_progress (guint64  bytes,
+                   guint64  rows,
+                   gpointer user_data)
+{
+  Blocking *blocking = user_data;
+
+  blocking->self->bytes_done = bytes;
+  blocking->self->rows_done = rows;
+  return blocking->deadline <= 0 || g_get_monotonic_time () < blocking->deadline;
+}
+
+static GError *
+from_reader_error (OffloadCrunchJob *self,
+                   GError           *error)
+{
+  GError *ours;
+
+  if (g_error_matches (error, OFFLOAD_CHUNK_READER_ERROR, OFFLOAD_CHUNK_READER_ERROR_STOPPED))
+    ours = g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_TIME_LIMIT,
+                                _("Stopped at the time limit of the run on the main thread"));
+  else if (g_error_matches (error, OFFLOAD_CHUNK_READER_ERROR,
+                            OFFLOAD_CHUNK_READER_ERROR_CHANGED))
+    ours = g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_CHANGED,
+                                error->message);
+  else if (error->domain == OFFLOAD_CHUNK_READER_ERROR
+           && error->code == OFFLOAD_CHUNK_READER_ERROR_READ)
+    ours = g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE, error->message);
+  else if (error->domain == OFFLOAD_CRUNCH_ERROR)
+    ours = g_error_copy (error);
+  else
+    ours = g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_NOT_CSV,
+                                error->message);
+
+  g_error_free (error);
+  return ours;
+}
+
+/**
+ * offload_crunch_job_run_blocking:
+ * @self: a job, not started before
+ * @deadline: g_get_monotonic_time() at which to give up, or 0 for never
+ * @error: why there is no result
+ *
+ * Computes the same statistics on the calling thread, blocking it: the
+ * contrast to offload_crunch_job_run_async().
+ *
+ * Returns: (transfer full) (nullable): the statistics
+ */
+OffloadCrunchResult *
+offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
+                                 gint64             deadline,
+                                 GError           **error)
+{
+  g_autoptr(OffloadChunkReader) reader = NULL;
+  g_autoptr(OffloadCrunchMerger) merger = NULL;
+  g_autoptr(GError) local_error = NULL;
+  OffloadChunkStats *stats;
+  OffloadCrunchResult *result;
+  Blocking blocking = { self, deadline };
+  GStatBuf buf;
+  guint64 quotes, first_nul;
+  int fd;
+
+  g_return_val_if_fail (OFFLOAD_IS_CRUNCH_JOB (self), NULL);
+  g_return_val_if_fail (self->phase == OFFLOAD_CRUNCH_PHASE_IDLE, NULL);
+
+  self->workers = 0;
+  prepare_run (self);
+  self->phase = OFFLOAD_CRUNCH_PHASE_QUOTES;
+
+  fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &buf) != 0 || !S_ISREG (buf.st_mode))
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      self->phase = OFFLOAD_CRUNCH_PHASE_DONE;
+      if (fd >= 0 && saved == 0)
+        g_set_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
+                     _("“%s” is not a regular file"), self->path);
+      else
+        g_set_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
+                     _("Could not open “%s”: %s"), self->path, g_strerror (saved));
+      return NULL;
+    }
+  self->size = (guint64) buf.st_size;
+  if (self->size == 0)
+    {
+      close (fd);
+      self->phase = OFFLOAD_CRUNCH_PHASE_DONE;
+      g_set_error_literal (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_EMPTY,
+                           _("The file is empty"));
+      return NULL;
+    }
+
+  reader = offload_chunk_reader_new (fd, 0, self->size, blocking_progress, &blocking);
+  self->pass = 1;
+  if (!offload_chunk_reader_count_quotes (reader, &quotes, &first_nul, &local_error))
+    goto failed;
+  if (first_nul != G_MAXUINT64)
+    {
+      local_error = g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_NOT_CSV,
+                                 _("This is not a CSV file: it holds binary data (a NUL byte "
+                                   "at offset %" G_GUINT64_FORMAT ")"), first_nul);
+      goto failed;
+    }
+
+  g_clear_pointer (&reader, offload_chunk_reader_free);
+  reader = offload_chunk_reader_new (fd, 0, self->size, blocking_progress, &blocking);
+  self->phase = OFFLOAD_CRUNCH_PHASE_SCAN;
+  self->pass++;
+  stats = offload_chunk_reader_scan (reader, FALSE, OFFLOAD_CRUNCH_HISTOGRAM_BITS, &local_error);
+  merger = offload_crunch_merger_new (1, self->bins);
+  if (stats == NULL
+      || !offload_crunch_merger_add_scan (merger, 0, stats, &local_error)
+      || !offload_crunch_merger_finish_scan (merger, &local_error))
+    goto failed;
+
+  self->phase = OFFLOAD_CRUNCH_PHASE_REFINE;
+  for (const OffloadRefinePlan *plan; (plan = offload_crunch_merger_get_plan (merger)) != NULL; )
+    {
+      g_autoptr(OffloadRefineStats) refined = NULL;
+
+      g_clear_pointer (&reader, offload_chunk_reader_free);
+      reader = offload_chunk_reader_new (fd, 0, self->size, blocking_progress, &blocking);
+      self->pass++;
+      refined = offload_chunk_reader_refine (reader, FALSE, plan, &local_error);
+      if (refined == NULL)
+        goto failed;
+      offload_crunch_merger_add_refine (merger, refined);
+      offload_crunch_merger_finish_refine (merger);
+    }
+
+  close (fd);
+  self->phase = OFFLOAD_CRUNCH_PHASE_DONE;
+  result = offload_crunch_merger_get_result (merger);
+  result->path = g_strdup (self->path);
+  result->bytes = self->size;
+  result->workers = 0;
+  result->chunks = 1;
+  result->seconds = (g_get_monotonic_time () - self->run_started) / (double) G_USEC_PER_SEC;
+  return result;
+
+failed:
+  close (fd);
+  self->phase = OFFLOAD_CRUNCH_PHASE_DONE;
+  g_propagate_error (error, from_reader_error (self, g_steal_pointer (&local_error)));
+  return NULL;
+}

@@ -1,0 +1,533 @@
+/* offload-crunch-merger.c: chunks' partial results into a file's statistics
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "offload-crunch-job.h"
+#include "offload-crunch-merger.h"
+
+/* The parent's side of a crunch, without processes, so that the pool and
+ * the run on the main thread share it and tests can drive it:
+ *
+ * - the first pass's chunks are merged as they come; counts do not care
+ *   in which order, the means and variances do (in floating point), so
+ *   those are kept per chunk and merged in the file's order at the end:
+ *   the same chunks give the same bits, whichever worker was faster;
+ * - then plans for the later passes, until every quartile's rank has its
+ *   exact value, every histogram is counted and every text column's
+ *   values are: usually one later pass, two for continuous data;
+ * - then the result, as pandas' describe() would give it. */
+
+/* A wanted rank of one numeric column, narrowed pass by pass. */
+typedef struct
+{
+  guint    column;
+  guint64  rank_in_bucket;
+  guint64  prefix;
+  guint    prefix_bits;
+  gboolean resolved;
+  double   value;
+  int      target;          /* in the current plan, or -1 */
+} Rank;
+
+enum { P25_LOW, P25_HIGH, P50_LOW, P50_HIGH, P75_LOW, P75_HIGH, FINITE_MIN, FINITE_MAX, N_RANKS };
+
+typedef struct
+{
+  OffloadCrunchColumnType type;
+  Rank                    ranks[N_RANKS];
+  double                  fractions[3];
+  gboolean                bins_done;
+  int                     bins;       /* in the current plan, or -1 */
+  int                     text;       /* in the current plan, or -1 */
+  gboolean                text_done;
+  OffloadCrunchColumn    *out;
+} Column;
+
+struct _OffloadCrunchMerger
+{
+  guint               n_chunks;
+  guint               n_bins;
+  OffloadChunkStats  *merged;
+  GArray            **moments;      /* per chunk: OffloadMoments per column */
+  guint               chunks_in;
+  Column             *columns;
+  guint               n_columns;
+  OffloadRefinePlan  *plan;
+  OffloadRefineStats *refined;
+  guint               passes;
+  OffloadCrunchResult *result;
+};
+
+OffloadCrunchMerger *
+offload_crunch_merger_new (guint n_chunks,
+                           guint n_bins)
+{
+  OffloadCrunchMerger *self = g_new0 (OffloadCrunchMerger, 1);
+
+  g_return_val_if_fail (n_chunks > 0, NULL);
+  g_return_val_if_fail (n_bins > 0, NULL);
+
+  self->n_chunks = n_chunks;
+  self->n_bins = n_bins;
+  self->merged = offload_chunk_stats_new (OFFLOAD_CRUNCH_HISTOGRAM_BITS);
+  self->moments = g_new0 (GArray *, n_chunks);
+  self->passes = 1;
+  self->result = offload_crunch_result_new ();
+
+  return self;
+}
+
+void
+offload_crunch_merger_free (OffloadCrunchMerger *self)
+{
+  if (self == NULL)
+    return;
+
+  for (guint i = 0; i < self->n_chunks; i++)
+    g_clear_pointer (&self->moments[i], g_array_unref);
+  g_free (self->moments);
+  g_free (self->columns);
+  g_clear_pointer (&self->refined, offload_refine_stats_free);
+  g_clear_pointer (&self->plan, offload_refine_plan_free);
+  g_clear_pointer (&self->merged, offload_chunk_stats_free);
+  g_clear_pointer (&self->result, offload_crunch_result_unref);
+  g_free (self);
+}
+
+/**
+ * offload_crunch_merger_add_scan:
+ * @self: a merger
+ * @chunk: which chunk, in the file's order
+ * @stats: (transfer full): its first-pass statistics
+ * @error: when they cannot be merged (too many numeric columns)
+ *
+ * Returns: whether they were merged
+ */
+gboolean
+offload_crunch_merger_add_scan (OffloadCrunchMerger  *self,
+                                guint                 chunk,
+                                OffloadChunkStats    *stats,
+                                GError              **error)
+{
+  g_autoptr(OffloadChunkStats) owned = stats;
+  GArray *moments;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (chunk < self->n_chunks && self->moments[chunk] == NULL, FALSE);
+
+  moments = g_array_sized_new (FALSE, FALSE, sizeof (OffloadMoments), stats->columns->len);
+  for (guint i = 0; i < stats->columns->len; i++)
+    g_array_append_val (moments,
+                        ((OffloadColumnPartial *) g_ptr_array_index (stats->columns, i))->moments);
+  self->moments[chunk] = moments;
+  self->chunks_in++;
+
+  return offload_chunk_stats_merge (self->merged, stats, error);
+}
+
+/**
+ * offload_crunch_merger_is_irregular:
+ * @self: a merger with every chunk in
+ *
+ * Returns: whether a chunk met a stray quote: the file must then be read
+ *   again in one piece, as quote parity cannot say where records begin
+ */
+gboolean
+offload_crunch_merger_is_irregular (OffloadCrunchMerger *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->merged->irregular && self->n_chunks > 1;
+}
+
+static void
+rank_init (Rank    *rank,
+           guint    column,
+           guint64  value,
+           const OffloadKeyHistogram *histogram)
+{
+  rank->column = column;
+  rank->prefix = offload_key_histogram_find (histogram, value, &rank->rank_in_bucket, NULL);
+  rank->prefix_bits = histogram->bits;
+  rank->target = -1;
+}
+
+static gboolean
+range_known (Column *column)
+{
+  return column->ranks[FINITE_MIN].resolved && column->ranks[FINITE_MAX].resolved;
+}
+
+/**
+ * offload_crunch_merger_finish_scan:
+ * @self: a merger with every chunk in
+ * @error: when the file has no header or no rows
+ *
+ * Returns: whether there is something to compute
+ */
+gboolean
+offload_crunch_merger_finish_scan (OffloadCrunchMerger  *self,
+                                   GError              **error)
+{
+  OffloadChunkStats *merged;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->chunks_in == self->n_chunks, FALSE);
+
+  merged = self->merged;
+  if (merged->header == NULL)
+    {
+      g_set_error_literal (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_EMPTY,
+                           _("The file has no header row: it is empty, or holds only blank "
+                             "lines"));
+      return FALSE;
+    }
+  if (merged->records == 0)
+    {
+      g_set_error_literal (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_EMPTY,
+                           _("The file has a header row but no data rows"));
+      return FALSE;
+    }
+
+  self->n_columns = g_strv_length (merged->header);
+  self->columns = g_new0 (Column, self->n_columns);
+  self->result->rows = merged->records;
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, merged->widths);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      if (GPOINTER_TO_UINT (key) != self->n_columns)
+        self->result->ragged_rows += *(guint64 *) value;
+  }
+
+  for (guint c = 0; c < self->n_columns; c++)
+    {
+      Column *column = &self->columns[c];
+      OffloadColumnPartial *partial = offload_chunk_stats_get_column (merged, c);
+      OffloadMoments *m = &partial->moments;
+      OffloadCrunchColumn *out = g_new0 (OffloadCrunchColumn, 1);
+
+      column->out = out;
+      column->bins = column->text = -1;
+      out->name = g_strdup (merged->header[c]);
+      out->mean = out->std = out->min = out->max = NAN;
+      out->p25 = out->p50 = out->p75 = NAN;
+      g_ptr_array_add (self->result->columns, out);
+
+      /* The means and variances again, in the file's order. */
+      offload_moments_init (m);
+      for (guint i = 0; i < self->n_chunks; i++)
+        if (c < self->moments[i]->len)
+          offload_moments_merge (m, &g_array_index (self->moments[i], OffloadMoments, c));
+
+      out->count = partial->text + m->count;
+      out->missing = merged->records - MIN (merged->records, out->count);
+
+      if (partial->text > 0)
+        {
+          column->type = out->type = OFFLOAD_CRUNCH_COLUMN_TEXT;
+          continue;
+        }
+      if (m->count == 0)
+        {
+          column->type = out->type = OFFLOAD_CRUNCH_COLUMN_EMPTY;
+          column->bins_done = column->text_done = TRUE;
+          continue;
+        }
+
+      column->type = out->type = OFFLOAD_CRUNCH_COLUMN_NUMERIC;
+      column->text_done = TRUE;
+      out->mean = offload_moments_get_mean (m);
+      out->std = offload_moments_get_std (m);
+      out->min = m->min;
+      out->max = m->max;
+
+      for (guint q = 0; q < 3; q++)
+        {
+          guint64 low, high;
+
+          offload_quantile_ranks (m->count, 0.25 * (q + 1), &low, &high, &column->fractions[q]);
+          rank_init (&column->ranks[2 * q], c, low, partial->histogram);
+          rank_init (&column->ranks[2 * q + 1], c, high, partial->histogram);
+        }
+
+      /* The histogram is over the finite numbers: their range is known
+       * now unless there are infinities, whose neighbours then need
+       * finding like the quartiles. */
+      if (m->finite == 0)
+        {
+          column->bins_done = TRUE;
+          column->ranks[FINITE_MIN].resolved = column->ranks[FINITE_MAX].resolved = TRUE;
+        }
+      else if (m->positive_infinite == 0 && m->negative_infinite == 0)
+        {
+          column->ranks[FINITE_MIN].resolved = column->ranks[FINITE_MAX].resolved = TRUE;
+          column->ranks[FINITE_MIN].value = m->min;
+          column->ranks[FINITE_MAX].value = m->max;
+        }
+      else
+        {
+          rank_init (&column->ranks[FINITE_MIN], c, m->negative_infinite, partial->histogram);
+          rank_init (&column->ranks[FINITE_MAX], c, m->count - m->positive_infinite - 1,
+                     partial->histogram);
+        }
+    }
+
+  /* The first pass's histograms are done with. */
+  g_ptr_array_set_size (merged->columns, 0);
+  for (guint i = 0; i < self->n_chunks; i++)
+    g_clear_pointer (&self->moments[i], g_array_unref);
+
+  return TRUE;
+}
+
+guint64
+offload_crunch_merger_get_rows (OffloadCrunchMerger *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->merged->records;
+}
+
+static int
+add_target (OffloadRefinePlan *plan,
+            const Rank        *rank)
+{
+  OffloadRefineTarget target = { rank->column, rank->prefix, rank->prefix_bits };
+
+  for (guint i = 0; i < plan->targets->len; i++)
+    {
+      const OffloadRefineTarget *t = &g_array_index (plan->targets, OffloadRefineTarget, i);
+
+      if (t->column == target.column && t->prefix == target.prefix
+          && t->prefix_bits == target.prefix_bits)
+        return (int) i;
+    }
+  g_array_append_val (plan->targets, target);
+  return (int) plan->targets->len - 1;
+}
+
+/**
+ * offload_crunch_merger_get_plan:
+ * @self: a merger, past the first pass
+ *
+ * Returns: (transfer none) (nullable): what the next pass counts, or
+ *   %NULL when nothing is left to count
+ */
+const OffloadRefinePlan *
+offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
+{
+  OffloadRefinePlan *plan;
+  guint n_text = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->plan != NULL)
+    return self->plan;
+
+  plan = offload_refine_plan_new ();
+  for (guint c = 0; c < self->n_columns; c++)
+    {
+      Column *column = &self->columns[c];
+
+      if (column->type == OFFLOAD_CRUNCH_COLUMN_TEXT && !column->text_done)
+        {
+          column->text = (int) plan->text->len;
+          g_array_append_val (plan->text, c);
+          n_text++;
+        }
+      if (column->type != OFFLOAD_CRUNCH_COLUMN_NUMERIC)
+        continue;
+
+      for (guint r = 0; r < N_RANKS; r++)
+        if (!column->ranks[r].resolved)
+          column->ranks[r].target = add_target (plan, &column->ranks[r]);
+
+      if (!column->bins_done && range_known (column))
+        {
+          OffloadRefineBins bins = { c, self->n_bins,
+                                     column->ranks[FINITE_MIN].value,
+                                     column->ranks[FINITE_MAX].value };
+
+          /* As numpy.histogram() does with a range of one value. */
+          if (bins.low == bins.high)
+            {
+              bins.low -= 0.5;
+              bins.high += 0.5;
+            }
+          column->bins = (int) plan->bins->len;
+          g_array_append_val (plan->bins, bins);
+        }
+    }
+
+  /* Exact text values, within a bound for all the columns together. */
+  plan->text_max_exact = n_text > 0 ? CLAMP (262144 / n_text, 1024, 65536) : 2;
+
+  if (offload_refine_plan_is_empty (plan))
+    {
+      offload_refine_plan_free (plan);
+      return NULL;
+    }
+
+  self->plan = plan;
+  self->refined = offload_refine_stats_new (plan);
+  self->passes++;
+
+  return plan;
+}
+
+/**
+ * offload_crunch_merger_add_refine:
+ * @self: a merger with a plan
+ * @stats: a chunk's counts of the plan
+ */
+void
+offload_crunch_merger_add_refine (OffloadCrunchMerger      *self,
+                                  const OffloadRefineStats *stats)
+{
+  g_return_if_fail (self != NULL && self->refined != NULL);
+
+  offload_refine_stats_merge (self->refined, stats);
+}
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+narrow (Rank                            *rank,
+        const OffloadRefineTargetCounts *counts)
+{
+  rank->target = -1;
+
+  if (counts->distinct != NULL)
+    {
+      guint n = g_hash_table_size (counts->distinct);
+      guint64 seen = 0;
+      g_autofree guint64 *sorted = g_new (guint64, n);
+      GList *list = g_hash_table_get_keys (counts->distinct);
+      guint i = 0;
+
+      for (GList *l = list; l != NULL; l = l->next)
+        sorted[i++] = *(guint64 *) l->data;
+      g_list_free (list);
+      qsort (sorted, n, sizeof *sorted, compare_keys);
+
+      for (i = 0; i < n; i++)
+        {
+          seen += *(guint64 *) g_hash_table_lookup (counts->distinct, &sorted[i]);
+          if (rank->rank_in_bucket < seen)
+            {
+              rank->resolved = TRUE;
+              rank->value = offload_order_key_value (sorted[i]);
+              return;
+            }
+        }
+      g_assert_not_reached ();
+    }
+
+  rank->prefix = offload_key_histogram_find (counts->histogram, rank->rank_in_bucket,
+                                             &rank->rank_in_bucket, NULL);
+  rank->prefix_bits += counts->histogram->bits;
+  if (rank->prefix_bits >= 64)
+    {
+      rank->resolved = TRUE;
+      rank->value = offload_order_key_value (rank->prefix);
+    }
+}
+
+/**
+ * offload_crunch_merger_finish_refine:
+ * @self: a merger whose plan every chunk has counted
+ *
+ * Takes what the pass found; offload_crunch_merger_get_plan() then says
+ * whether another is needed.
+ */
+void
+offload_crunch_merger_finish_refine (OffloadCrunchMerger *self)
+{
+  g_return_if_fail (self != NULL && self->plan != NULL);
+
+  for (guint c = 0; c < self->n_columns; c++)
+    {
+      Column *column = &self->columns[c];
+      OffloadCrunchColumn *out = column->out;
+
+      for (guint r = 0; r < N_RANKS; r++)
+        if (column->ranks[r].target >= 0)
+          narrow (&column->ranks[r], &self->refined->targets[column->ranks[r].target]);
+
+      if (column->bins >= 0)
+        {
+          const OffloadRefineBins *b = &g_array_index (self->plan->bins, OffloadRefineBins,
+                                                       column->bins);
+
+          out->n_bins = b->n_bins;
+          out->bins = g_memdup2 (self->refined->bins[column->bins], sizeof (guint64) * b->n_bins);
+          out->edges = g_new (double, b->n_bins + 1);
+          for (guint i = 0; i < b->n_bins; i++)
+            out->edges[i] = i * ((b->high - b->low) / b->n_bins) + b->low;
+          out->edges[b->n_bins] = b->high;
+          column->bins_done = TRUE;
+          column->bins = -1;
+        }
+
+      if (column->text >= 0)
+        {
+          OffloadTextCounter *counter = self->refined->text[column->text];
+          const char *top = offload_text_counter_get_top (counter, &out->top_count);
+
+          out->distinct = offload_text_counter_get_distinct (counter);
+          out->distinct_estimated = out->top_estimated = !offload_text_counter_is_exact (counter);
+          out->top = g_strdup (top);
+          column->text_done = TRUE;
+          column->text = -1;
+        }
+
+      if (column->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC)
+        {
+          double *quartiles[3] = { &out->p25, &out->p50, &out->p75 };
+
+          for (guint q = 0; q < 3; q++)
+            if (column->ranks[2 * q].resolved && column->ranks[2 * q + 1].resolved)
+              *quartiles[q] = offload_quantile_lerp (column->ranks[2 * q].value,
+                                                     column->ranks[2 * q + 1].value,
+                                                     column->fractions[q]);
+        }
+    }
+
+  g_clear_pointer (&self->refined, offload_refine_stats_free);
+  g_clear_pointer (&self->plan, offload_refine_plan_free);
+}
+
+/**
+ * offload_crunch_merger_get_result:
+ * @self: a merger with no plan left
+ *
+ * Returns: (transfer full): the statistics; the caller fills in the file,
+ *   the time and the workers
+ */
+OffloadCrunchResult *
+offload_crunch_merger_get_result (OffloadCrunchMerger *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  self->result->passes = self->passes;
+  return offload_crunch_result_ref (self->result);
+}

@@ -1,0 +1,276 @@
+/* offload-crunch-result.c: the statistics of a whole CSV file
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "offload-crunch-result.h"
+
+G_DEFINE_BOXED_TYPE (OffloadCrunchResult, offload_crunch_result,
+                     offload_crunch_result_ref, offload_crunch_result_unref)
+
+static void
+column_free (gpointer data)
+{
+  OffloadCrunchColumn *column = data;
+
+  g_free (column->name);
+  g_free (column->edges);
+  g_free (column->bins);
+  g_free (column->top);
+  g_free (column);
+}
+
+OffloadCrunchResult *
+offload_crunch_result_new (void)
+{
+  OffloadCrunchResult *self = g_new0 (OffloadCrunchResult, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->columns = g_ptr_array_new_with_free_func (column_free);
+  self->events = g_ptr_array_new_with_free_func (g_free);
+
+  return self;
+}
+
+OffloadCrunchResult *
+offload_crunch_result_ref (OffloadCrunchResult *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+offload_crunch_result_unref (OffloadCrunchResult *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  g_free (self->path);
+  g_ptr_array_unref (self->columns);
+  g_ptr_array_unref (self->events);
+  g_free (self);
+}
+
+const char *
+offload_crunch_column_type_to_string (OffloadCrunchColumnType type)
+{
+  switch (type)
+    {
+    case OFFLOAD_CRUNCH_COLUMN_NUMERIC:
+      return "numeric";
+    case OFFLOAD_CRUNCH_COLUMN_TEXT:
+      return "text";
+    case OFFLOAD_CRUNCH_COLUMN_EMPTY:
+    default:
+      return "empty";
+    }
+}
+
+/* NaN (pandas' "no value") as null; infinities as strings, which JSON
+ * has no number for. */
+static void
+add_number (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isnan (value))
+    json_builder_add_null_value (builder);
+  else if (isinf (value))
+    json_builder_add_string_value (builder, value > 0 ? "inf" : "-inf");
+  else
+    json_builder_add_double_value (builder, value);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         guint64      value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, (gint64) value);
+}
+
+/**
+ * offload_crunch_result_to_json:
+ * @self: a result
+ *
+ * Returns: (transfer full): what `offload crunch --json` prints
+ */
+JsonNode *
+offload_crunch_result_to_json (const OffloadCrunchResult *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "file");
+  json_builder_add_string_value (builder, self->path);
+  add_int (builder, "rows", self->rows);
+  add_int (builder, "ragged_rows", self->ragged_rows);
+  add_int (builder, "bytes", self->bytes);
+  add_number (builder, "seconds", self->seconds);
+  add_int (builder, "workers", self->workers);
+  add_int (builder, "chunks", self->chunks);
+  add_int (builder, "passes", self->passes);
+
+  json_builder_set_member_name (builder, "columns");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->columns->len; i++)
+    {
+      const OffloadCrunchColumn *c = g_ptr_array_index (self->columns, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, c->name);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, offload_crunch_column_type_to_string (c->type));
+      add_int (builder, "count", c->count);
+      add_int (builder, "missing", c->missing);
+
+      if (c->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC)
+        {
+          add_number (builder, "mean", c->mean);
+          add_number (builder, "std", c->std);
+          add_number (builder, "min", c->min);
+          add_number (builder, "p25", c->p25);
+          add_number (builder, "p50", c->p50);
+          add_number (builder, "p75", c->p75);
+          add_number (builder, "max", c->max);
+          json_builder_set_member_name (builder, "histogram");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "edges");
+          json_builder_begin_array (builder);
+          for (guint b = 0; c->n_bins > 0 && b <= c->n_bins; b++)
+            json_builder_add_double_value (builder, c->edges[b]);
+          json_builder_end_array (builder);
+          json_builder_set_member_name (builder, "counts");
+          json_builder_begin_array (builder);
+          for (guint b = 0; b < c->n_bins; b++)
+            json_builder_add_int_value (builder, (gint64) c->bins[b]);
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+        }
+      else if (c->type == OFFLOAD_CRUNCH_COLUMN_TEXT)
+        {
+          add_int (builder, "distinct", c->distinct);
+          json_builder_set_member_name (builder, "distinct_estimated");
+          json_builder_add_boolean_value (builder, c->distinct_estimated);
+          json_builder_set_member_name (builder, "top");
+          if (c->top != NULL)
+            json_builder_add_string_value (builder, c->top);
+          else
+            json_builder_add_null_value (builder);
+          add_int (builder, "top_count", c->top_count);
+          json_builder_set_member_name (builder, "top_estimated");
+          json_builder_add_boolean_value (builder, c->top_estimated);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "errors");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->events->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (self->events, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static void
+append_field (GString    *out,
+              const char *text)
+{
+  if (text == NULL)
+    return;
+  if (strpbrk (text, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, text);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_number (GString *out,
+               double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_c (out, ',');
+  if (isnan (value))
+    return;
+  if (isinf (value))
+    g_string_append (out, value > 0 ? "inf" : "-inf");
+  else
+    g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer, value));
+}
+
+/**
+ * offload_crunch_result_to_csv:
+ * @self: a result
+ *
+ * Returns: (transfer full): a row per column of the file, with the
+ *   columns of describe() and the text columns' ones
+ */
+char *
+offload_crunch_result_to_csv (const OffloadCrunchResult *self)
+{
+  GString *out = g_string_new ("column,type,count,missing,mean,std,min,25%,50%,75%,max,"
+                               "distinct,top,freq\r\n");
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  for (guint i = 0; i < self->columns->len; i++)
+    {
+      const OffloadCrunchColumn *c = g_ptr_array_index (self->columns, i);
+      gboolean numeric = c->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC;
+
+      append_field (out, c->name);
+      g_string_append_printf (out, ",%s,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT,
+                              offload_crunch_column_type_to_string (c->type),
+                              c->count, c->missing);
+      append_number (out, numeric ? c->mean : NAN);
+      append_number (out, numeric ? c->std : NAN);
+      append_number (out, numeric ? c->min : NAN);
+      append_number (out, numeric ? c->p25 : NAN);
+      append_number (out, numeric ? c->p50 : NAN);
+      append_number (out, numeric ? c->p75 : NAN);
+      append_number (out, numeric ? c->max : NAN);
+      g_string_append_c (out, ',');
+      if (c->type == OFFLOAD_CRUNCH_COLUMN_TEXT)
+        {
+          g_string_append_printf (out, "%s%" G_GUINT64_FORMAT,
+                                  c->distinct_estimated ? "~" : "", c->distinct);
+          g_string_append_c (out, ',');
+          append_field (out, c->top);
+          g_string_append_printf (out, ",%" G_GUINT64_FORMAT, c->top_count);
+        }
+      else
+        g_string_append (out, ",,");
+      g_string_append (out, "\r\n");
+    }
+
+  return g_string_free (out, FALSE);
+}
