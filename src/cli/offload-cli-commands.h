@@ -11,9 +11,13 @@
 
 G_BEGIN_DECLS
 
+int offload_cli_crunch      (int    argc,
+                             char **argv);
 int offload_cli_demo_server (int    argc,
                              char **argv);
 int offload_cli_fetch       (int    argc,
+                             char **argv);
+int offload_cli_generate    (int    argc,
                              char **argv);
 
 G_END_DECLS

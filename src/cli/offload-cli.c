@@ -26,6 +26,8 @@ typedef struct
 static const OffloadCliCommand commands[] = {
   { "fetch", N_("Fetch URLs in worker threads and report each result"), offload_cli_fetch },
   { "demo-server", N_("Run the built-in demo server until interrupted"), offload_cli_demo_server },
+  { "crunch", N_("Exact statistics of a CSV file, in worker processes"), offload_cli_crunch },
+  { "generate", N_("Write the sample CSV dataset in a worker process"), offload_cli_generate },
   { NULL }
 };
 

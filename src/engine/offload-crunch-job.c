@@ -953,6 +953,47 @@ make_chunks (OffloadCrunchJob *self)
     }
 }
 
+static guint64
+modified (GFileInfo *info)
+{
+  return g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * G_USEC_PER_SEC
+         + g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
+}
+
+static void
+on_final_info (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(OffloadCrunchJob) self = user_data;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  OffloadCrunchResult *stats;
+
+  info = g_file_query_info_finish (G_FILE (source), result, &error);
+  if (self->task == NULL || self->error != NULL)
+    return;
+  if (info == NULL
+      || (guint64) g_file_info_get_size (info) != self->size
+      || modified (info) != self->mtime)
+    {
+      fail (self, g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_CHANGED,
+                                       _("The file changed while it was read: run again for "
+                                         "statistics of what it holds now")), NULL);
+      return;
+    }
+
+  stats = offload_crunch_merger_get_result (self->merger);
+  stats->path = g_strdup (self->path);
+  stats->bytes = self->size;
+  stats->workers = self->workers;
+  stats->chunks = self->chunks->len;
+  stats->seconds = (g_get_monotonic_time () - self->run_started) / (double) G_USEC_PER_SEC;
+  for (guint i = 0; i < self->events->len; i++)
+    g_ptr_array_add (stats->events, g_strdup (g_ptr_array_index (self->events, i)));
+  finish (self, stats);
+}
+
 static void
 end_pass (OffloadCrunchJob *self)
 {
@@ -1014,16 +1055,15 @@ end_pass (OffloadCrunchJob *self)
       self->plan = offload_crunch_merger_get_plan (self->merger);
       if (self->plan == NULL)
         {
-          OffloadCrunchResult *result = offload_crunch_merger_get_result (self->merger);
+          g_autoptr(GFile) file = g_file_new_for_path (self->path);
 
-          result->path = g_strdup (self->path);
-          result->bytes = self->size;
-          result->workers = self->workers;
-          result->chunks = self->chunks->len;
-          result->seconds = (g_get_monotonic_time () - self->run_started) / (double) G_USEC_PER_SEC;
-          for (guint i = 0; i < self->events->len; i++)
-            g_ptr_array_add (result->events, g_strdup (g_ptr_array_index (self->events, i)));
-          finish (self, result);
+          /* The answer holds only if the file is still the one read. */
+          g_file_query_info_async (file,
+                                   G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                   G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                   G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                   G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, NULL,
+                                   on_final_info, g_object_ref (self));
           return;
         }
       g_free (self->plan_json);
@@ -1068,6 +1108,9 @@ schedule (OffloadCrunchJob *self)
 static void
 start_pass (OffloadCrunchJob *self)
 {
+  if (self->pass > 0)
+    g_debug ("pass %u: %u chunks in %.3f s", self->pass, self->chunks->len,
+             (g_get_monotonic_time () - self->pass_started) / (double) G_USEC_PER_SEC);
   self->pass++;
   self->pass_started = g_get_monotonic_time ();
   self->chunks_done = 0;
@@ -1137,7 +1180,7 @@ on_file_info (GObject      *source,
     }
 
   self->size = (guint64) g_file_info_get_size (info);
-  self->mtime = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED);
+  self->mtime = modified (info);
   if (self->size == 0)
     {
       fail (self, g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_EMPTY,
@@ -1209,7 +1252,8 @@ offload_crunch_job_run_async (OffloadCrunchJob    *self,
   g_file_query_info_async (file,
                            G_FILE_ATTRIBUTE_STANDARD_TYPE ","
                            G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                           G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                           G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                           G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
                            G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, NULL,
                            on_file_info, g_object_ref (self));
 }

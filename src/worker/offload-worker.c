@@ -22,6 +22,7 @@
 #include <locale.h>
 
 #include "offload-chunk-reader.h"
+#include "offload-worker-generate.h"
 #include "offload-worker-protocol.h"
 
 /* Usage (the parent, OffloadWorkerPool, is the only caller):
@@ -37,6 +38,8 @@
  *   offload-worker refine FILE START END IN-QUOTES < PLAN
  *       a later pass over the same records: what they hold of the plan
  *       (offload-refine.h) read as JSON from standard input
+ *   offload-worker generate FILE ROWS SEED
+ *       writes the sample dataset (offload-worker-generate.c)
  *
  * It speaks offload-worker-protocol.h on its standard output, and needs
  * memory for one read buffer, one field and the histograms, whatever the
@@ -277,7 +280,8 @@ usage (void)
 {
   g_printerr ("usage: offload-worker quotes FILE START END\n"
               "       offload-worker scan FILE START END IN-QUOTES BITS\n"
-              "       offload-worker refine FILE START END IN-QUOTES < PLAN\n");
+              "       offload-worker refine FILE START END IN-QUOTES < PLAN\n"
+              "       offload-worker generate FILE ROWS SEED\n");
   return 2;
 }
 
@@ -301,6 +305,9 @@ main (int   argc,
    * to it: the interface keeps a core. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   setpriority (PRIO_PROCESS, 0, 10);
+
+  if (g_strcmp0 (mode, "generate") == 0)
+    return offload_worker_generate_main (argc, argv);
 
   if (argc < 5 || !parse_offset (argv[3], &start) || !parse_offset (argv[4], &end) || end < start)
     return usage ();

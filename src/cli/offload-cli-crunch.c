@@ -1,0 +1,290 @@
+/* offload-cli-crunch.c: `offload crunch`
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "offload-cli.h"
+#include "offload-cli-commands.h"
+#include "offload-crunch-job.h"
+
+/* The crunch engine without a display: the same worker pool as the app,
+ * on a GMainLoop. */
+
+#define PROGRESS_INTERVAL_MS 100
+
+typedef struct
+{
+  OffloadCrunchJob    *job;
+  GMainLoop           *loop;
+  GCancellable        *cancellable;
+  OffloadCrunchResult *result;
+  GError              *error;
+  gboolean             progress;
+} Crunch;
+
+static const char *
+phase_name (OffloadCrunchPhase phase)
+{
+  switch (phase)
+    {
+    case OFFLOAD_CRUNCH_PHASE_QUOTES:
+      return _("Finding records");
+    case OFFLOAD_CRUNCH_PHASE_SCAN:
+      return _("Reading");
+    case OFFLOAD_CRUNCH_PHASE_REFINE:
+      return _("Refining quartiles and histograms");
+    case OFFLOAD_CRUNCH_PHASE_IDLE:
+    case OFFLOAD_CRUNCH_PHASE_DONE:
+    default:
+      return _("Starting");
+    }
+}
+
+static gboolean
+print_progress (gpointer data)
+{
+  Crunch *crunch = data;
+  OffloadCrunchProgress progress;
+  g_autofree char *done = NULL, *total = NULL;
+
+  offload_crunch_job_get_progress (crunch->job, &progress);
+  done = g_format_size (progress.bytes_done);
+  total = g_format_size (progress.bytes_total);
+  g_printerr ("\r\033[K");
+  g_printerr (_("Pass %u, %s: %s of %s"), progress.pass, phase_name (progress.phase), done, total);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_event (OffloadCrunchJob *job,
+          const char       *message,
+          gpointer          user_data)
+{
+  Crunch *crunch = user_data;
+
+  if (crunch->progress)
+    g_printerr ("\r\033[K");
+  g_printerr ("offload crunch: %s\n", message);
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Crunch *crunch = user_data;
+
+  crunch->result = offload_crunch_job_run_finish (OFFLOAD_CRUNCH_JOB (source), result,
+                                                  &crunch->error);
+  g_main_loop_quit (crunch->loop);
+}
+
+static gboolean
+on_interrupt (gpointer data)
+{
+  Crunch *crunch = data;
+
+  g_cancellable_cancel (crunch->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+print_number (GString *out,
+              double   value)
+{
+  if (isnan (value))
+    g_string_append_printf (out, " %12s", "NaN");
+  else
+    g_string_append_printf (out, " %12.6g", value);
+}
+
+static void
+print_table (const OffloadCrunchResult *result)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *size = g_format_size (result->bytes);
+
+  g_string_append_printf (out, "%-20s %-8s %12s %10s %12s %12s %12s %12s %12s %12s %12s\n",
+                          _("column"), _("type"), _("count"), _("missing"), _("mean"), _("std"),
+                          _("min"), "25%", "50%", "75%", _("max"));
+  for (guint i = 0; i < result->columns->len; i++)
+    {
+      const OffloadCrunchColumn *c = g_ptr_array_index (result->columns, i);
+
+      g_string_append_printf (out, "%-20.20s %-8s %12" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT,
+                              c->name, offload_crunch_column_type_to_string (c->type),
+                              c->count, c->missing);
+      if (c->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC)
+        {
+          print_number (out, c->mean);
+          print_number (out, c->std);
+          print_number (out, c->min);
+          print_number (out, c->p25);
+          print_number (out, c->p50);
+          print_number (out, c->p75);
+          print_number (out, c->max);
+        }
+      else if (c->type == OFFLOAD_CRUNCH_COLUMN_TEXT)
+        g_string_append_printf (out, "  %s%" G_GUINT64_FORMAT " distinct, top “%s” ×%"
+                                G_GUINT64_FORMAT "%s",
+                                c->distinct_estimated ? "~" : "", c->distinct,
+                                c->top != NULL ? c->top : "", c->top_count,
+                                c->top_estimated ? " (estimate)" : "");
+      g_string_append_c (out, '\n');
+    }
+  g_string_append_printf (out, _("%" G_GUINT64_FORMAT " rows, %s, %.2f s, %u workers, %u passes"),
+                          result->rows, size, result->seconds, result->workers, result->passes);
+  if (result->ragged_rows > 0)
+    g_string_append_printf (out, _(", %" G_GUINT64_FORMAT " rows with a different number of "
+                                   "fields than the header"), result->ragged_rows);
+  g_string_append_c (out, '\n');
+  g_print ("%s", out->str);
+}
+
+int
+offload_cli_crunch (int    argc,
+                    char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) positional = NULL;
+  g_autofree char *chunk_text = NULL;
+  guint64 chunk_size = OFFLOAD_CRUNCH_DEFAULT_CHUNK_SIZE;
+  int workers = 0, bins = OFFLOAD_CRUNCH_DEFAULT_BINS;
+  gboolean json = FALSE;
+  guint progress_id = 0, sigint_id, sigterm_id;
+  Crunch crunch = { 0 };
+  int ret;
+  const GOptionEntry entries[] = {
+    { "workers", 'w', 0, G_OPTION_ARG_INT, &workers,
+      N_("Worker processes, 1 to 64 (default: the number of cores)"), N_("W") },
+    { "chunk-size", 0, 0, G_OPTION_ARG_STRING, &chunk_text,
+      N_("Bytes of the file each worker reads at a time (default 32 MiB)"), N_("BYTES") },
+    { "bins", 'b', 0, G_OPTION_ARG_INT, &bins,
+      N_("Bins of each numeric column’s histogram, 1 to 10000 (default 50)"), N_("B") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as one JSON object"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &positional, NULL, N_("FILE") },
+    { NULL }
+  };
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Exact statistics of a CSV file, in worker processes: count, "
+                                  "missing, mean, std, min, quartiles and max of every numeric "
+                                  "column, as pandas’ describe() gives them, with a histogram; "
+                                  "distinct values and the most frequent one of text columns.\n"
+                                  "Exit status: 0 on success, 1 when the job failed, 2 on a "
+                                  "usage error."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("offload crunch: %s\n", error->message);
+      return OFFLOAD_EXIT_USAGE;
+    }
+  if (positional == NULL || g_strv_length (positional) != 1)
+    {
+      g_printerr (_("offload crunch: give one CSV file\n"));
+      return OFFLOAD_EXIT_USAGE;
+    }
+  if (workers < 0 || workers > 64)
+    {
+      g_printerr (_("offload crunch: --workers must be between 1 and 64\n"));
+      return OFFLOAD_EXIT_USAGE;
+    }
+  if (bins < 1 || bins > 10000)
+    {
+      g_printerr (_("offload crunch: --bins must be between 1 and 10000\n"));
+      return OFFLOAD_EXIT_USAGE;
+    }
+  if (chunk_text != NULL
+      && (!g_ascii_string_to_unsigned (chunk_text, 10, 1, G_MAXINT64, &chunk_size, NULL)))
+    {
+      g_printerr (_("offload crunch: --chunk-size must be a number of bytes\n"));
+      return OFFLOAD_EXIT_USAGE;
+    }
+
+  crunch.job = offload_crunch_job_new (positional[0]);
+  offload_crunch_job_set_workers (crunch.job, (guint) workers);
+  offload_crunch_job_set_chunk_size (crunch.job, chunk_size);
+  offload_crunch_job_set_bins (crunch.job, (guint) bins);
+  g_signal_connect (crunch.job, "event", G_CALLBACK (on_event), &crunch);
+  crunch.loop = g_main_loop_new (NULL, FALSE);
+  crunch.cancellable = g_cancellable_new ();
+  crunch.progress = isatty (STDERR_FILENO);
+
+  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &crunch);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &crunch);
+  if (crunch.progress)
+    progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, print_progress, &crunch);
+
+  offload_crunch_job_run_async (crunch.job, crunch.cancellable, on_done, &crunch);
+  g_main_loop_run (crunch.loop);
+
+  g_clear_handle_id (&progress_id, g_source_remove);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  if (crunch.progress)
+    g_printerr ("\r\033[K");
+
+  if (crunch.result != NULL)
+    {
+      if (json)
+        {
+          g_autoptr(JsonNode) node = offload_crunch_result_to_json (crunch.result);
+          g_autofree char *text = json_to_string (node, FALSE);
+
+          g_print ("%s\n", text);
+        }
+      else
+        print_table (crunch.result);
+      ret = OFFLOAD_EXIT_OK;
+    }
+  else
+    {
+      const char *details = offload_crunch_job_get_error_details (crunch.job);
+
+      g_printerr ("offload crunch: %s\n", crunch.error->message);
+      if (details != NULL)
+        g_printerr ("%s\n", details);
+      if (json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+          g_autoptr(JsonNode) node = NULL;
+          g_autofree char *text = NULL;
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "file");
+          json_builder_add_string_value (builder, positional[0]);
+          json_builder_set_member_name (builder, "errors");
+          json_builder_begin_array (builder);
+          json_builder_add_string_value (builder, crunch.error->message);
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+          node = json_builder_get_root (builder);
+          text = json_to_string (node, FALSE);
+          g_print ("%s\n", text);
+        }
+      ret = OFFLOAD_EXIT_FAILED;
+    }
+
+  g_clear_error (&crunch.error);
+  g_clear_pointer (&crunch.result, offload_crunch_result_unref);
+  g_clear_object (&crunch.cancellable);
+  g_clear_pointer (&crunch.loop, g_main_loop_unref);
+  g_clear_object (&crunch.job);
+
+  return ret;
+}
