@@ -353,17 +353,13 @@ offload_chunk_stats_to_json (const OffloadChunkStats *self)
       add_double (builder, "min", m->min);
       add_double (builder, "max", m->max);
 
-      json_builder_set_member_name (builder, "histogram");
-      json_builder_begin_array (builder);
-      for (gsize b = 0; column->histogram != NULL && b < ((gsize) 1 << column->histogram->bits); b++)
-        if (column->histogram->counts[b] > 0)
-          {
-            json_builder_begin_array (builder);
-            json_builder_add_int_value (builder, (gint64) b);
-            json_builder_add_int_value (builder, (gint64) column->histogram->counts[b]);
-            json_builder_end_array (builder);
-          }
-      json_builder_end_array (builder);
+      if (column->histogram != NULL)
+        {
+          g_autofree char *histogram = offload_key_histogram_encode (column->histogram);
+
+          json_builder_set_member_name (builder, "histogram");
+          json_builder_add_string_value (builder, histogram);
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -475,7 +471,7 @@ read_column (OffloadChunkStats  *self,
   OffloadColumnPartial *column = offload_chunk_stats_get_column (self, index);
   OffloadMoments *m = &column->moments;
   JsonObject *object;
-  JsonArray *histogram;
+  JsonNode *histogram;
   JsonNode *first_text;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -491,8 +487,7 @@ read_column (OffloadChunkStats  *self,
       || !get_double (object, "mean", &m->mean, error)
       || !get_double (object, "m2", &m->m2, error)
       || !get_double (object, "min", &m->min, error)
-      || !get_double (object, "max", &m->max, error)
-      || !get_pairs (object, "histogram", &histogram, error))
+      || !get_double (object, "max", &m->max, error))
     return FALSE;
 
   {
@@ -517,22 +512,13 @@ read_column (OffloadChunkStats  *self,
 
   if (m->count > 0 && !ensure_histogram (self, column))
     return invalid (error, "too many numeric columns");
-  if (m->count == 0 && json_array_get_length (histogram) > 0)
+  histogram = json_object_get_member (object, "histogram");
+  if ((m->count == 0) != (histogram == NULL))
     return invalid (error, "the histogram of a column");
-
-  for (guint i = 0; i < json_array_get_length (histogram); i++)
-    {
-      JsonArray *pair = json_array_get_array_element (histogram, i);
-      gint64 bucket = json_array_get_int_element (pair, 0);
-      gint64 count = json_array_get_int_element (pair, 1);
-
-      if (bucket >= ((gint64) 1 << column->histogram->bits)
-          || !g_uint64_checked_add (&column->histogram->counts[bucket],
-                                    column->histogram->counts[bucket], (guint64) count)
-          || !g_uint64_checked_add (&column->histogram->total,
-                                    column->histogram->total, (guint64) count))
-        return invalid (error, "a histogram bucket");
-    }
+  if (histogram != NULL
+      && (json_node_get_value_type (histogram) != G_TYPE_STRING
+          || !offload_key_histogram_decode (column->histogram, json_node_get_string (histogram))))
+    return invalid (error, "a histogram bucket");
 
   if (column->histogram != NULL && column->histogram->total != m->count)
     return invalid (error, "the histogram of a column");

@@ -68,6 +68,9 @@ gboolean             offload_key_histogram_add     (OffloadKeyHistogram       *s
                                                     guint64                    key);
 void                 offload_key_histogram_merge   (OffloadKeyHistogram       *self,
                                                     const OffloadKeyHistogram *other);
+char                *offload_key_histogram_encode  (const OffloadKeyHistogram *self);
+gboolean             offload_key_histogram_decode  (OffloadKeyHistogram       *self,
+                                                    const char                *text);
 guint64              offload_key_histogram_find    (const OffloadKeyHistogram *self,
                                                     guint64                    rank,
                                                     guint64                   *rank_in_bucket,

@@ -936,11 +936,13 @@ start_chunk (OffloadCrunchJob *self,
 static void
 make_chunks (OffloadCrunchJob *self)
 {
-  guint64 chunk_size = self->chunk_size;
+  guint64 chunk_size, n_chunks;
 
-  /* Enough chunks to keep every worker busy, and not tiny ones. */
-  if (self->size / self->workers < chunk_size)
-    chunk_size = MAX (MIN_CHUNK_SIZE, (self->size + self->workers - 1) / self->workers);
+  /* Chunks of at most the chunk size, as many as a multiple of the
+   * workers, so that none waits for the last one alone; not tiny ones. */
+  n_chunks = MAX (1, (self->size + self->chunk_size - 1) / self->chunk_size);
+  n_chunks = (n_chunks + self->workers - 1) / self->workers * self->workers;
+  chunk_size = MAX (MIN (self->chunk_size, MIN_CHUNK_SIZE), (self->size + n_chunks - 1) / n_chunks);
   if (self->single_piece)
     chunk_size = MAX (self->size, 1);
 

@@ -511,17 +511,12 @@ offload_refine_stats_to_json (const OffloadRefineStats *self)
       const OffloadRefineTargetCounts *counts = &self->targets[i];
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "histogram");
-      json_builder_begin_array (builder);
-      for (gsize b = 0; b < ((gsize) 1 << counts->histogram->bits); b++)
-        if (counts->histogram->counts[b] > 0)
-          {
-            json_builder_begin_array (builder);
-            json_builder_add_int_value (builder, (gint64) b);
-            json_builder_add_int_value (builder, (gint64) counts->histogram->counts[b]);
-            json_builder_end_array (builder);
-          }
-      json_builder_end_array (builder);
+      {
+        g_autofree char *histogram = offload_key_histogram_encode (counts->histogram);
+
+        json_builder_set_member_name (builder, "histogram");
+        json_builder_add_string_value (builder, histogram);
+      }
 
       json_builder_set_member_name (builder, "distinct");
       if (counts->distinct == NULL)
@@ -581,32 +576,20 @@ read_target (OffloadRefineTargetCounts *counts,
              JsonNode                  *node)
 {
   JsonObject *object;
-  JsonArray *histogram;
+  JsonNode *histogram;
   JsonNode *distinct;
-  guint64 total = 0, in_distinct = 0;
+  guint64 total, in_distinct = 0;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return FALSE;
   object = json_node_get_object (node);
-  histogram = get_array (object, "histogram");
+  histogram = json_object_get_member (object, "histogram");
   distinct = json_object_get_member (object, "distinct");
-  if (histogram == NULL || distinct == NULL)
+  if (histogram == NULL || distinct == NULL
+      || json_node_get_value_type (histogram) != G_TYPE_STRING
+      || !offload_key_histogram_decode (counts->histogram, json_node_get_string (histogram)))
     return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (histogram); i++)
-    {
-      JsonArray *pair = get_tuple (histogram, i, 2);
-      gint64 bucket, count;
-
-      if (pair == NULL
-          || !get_int (pair, 0, 0, ((gint64) 1 << counts->histogram->bits) - 1, &bucket)
-          || !get_int (pair, 1, 1, G_MAXINT64, &count)
-          || !g_uint64_checked_add (&counts->histogram->counts[bucket],
-                                    counts->histogram->counts[bucket], (guint64) count)
-          || !g_uint64_checked_add (&total, total, (guint64) count))
-        return FALSE;
-    }
-  counts->histogram->total = total;
+  total = counts->histogram->total;
 
   if (JSON_NODE_HOLDS_NULL (distinct))
     {
