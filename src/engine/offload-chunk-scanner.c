@@ -137,6 +137,7 @@ offload_chunk_scanner_finish (OffloadChunkScanner *self)
   /* A chunk that ended before its header did has no header. */
   g_clear_pointer (&self->names, g_ptr_array_unref);
   self->stats->irregular = offload_csv_parser_is_irregular (self->parser);
+  offload_chunk_stats_flush (self->stats);
 
   return g_steal_pointer (&self->stats);
 }

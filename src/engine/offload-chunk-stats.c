@@ -151,7 +151,12 @@ offload_chunk_stats_add_cell (OffloadChunkStats *self,
     case OFFLOAD_CELL_NUMBER:
       if (!ensure_histogram (self, partial))
         return FALSE;
-      offload_moments_add (&partial->moments, value);
+      partial->pending[partial->n_pending++] = value;
+      if (partial->n_pending == G_N_ELEMENTS (partial->pending))
+        {
+          offload_moments_add_values (&partial->moments, partial->pending, partial->n_pending);
+          partial->n_pending = 0;
+        }
       offload_key_histogram_add (partial->histogram, offload_order_key (value));
       break;
 
@@ -206,6 +211,27 @@ offload_chunk_stats_end_record (OffloadChunkStats *self,
 }
 
 /**
+ * offload_chunk_stats_flush:
+ * @self: statistics
+ *
+ * Moves the numbers added in blocks into the moments: done before the
+ * moments are read or merged.
+ */
+void
+offload_chunk_stats_flush (OffloadChunkStats *self)
+{
+  g_return_if_fail (self != NULL);
+
+  for (guint i = 0; i < self->columns->len; i++)
+    {
+      OffloadColumnPartial *column = g_ptr_array_index (self->columns, i);
+
+      offload_moments_add_values (&column->moments, column->pending, column->n_pending);
+      column->n_pending = 0;
+    }
+}
+
+/**
  * offload_chunk_stats_merge:
  * @self: statistics to merge into
  * @other: another chunk's
@@ -232,6 +258,9 @@ offload_chunk_stats_merge (OffloadChunkStats        *self,
       return FALSE;
     }
 
+  offload_chunk_stats_flush (self);
+  /* Moments not flushed in @other are flushed in a copy of them. */
+
   self->records += other->records;
   self->irregular |= other->irregular;
   if (self->header == NULL && other->header != NULL)
@@ -250,7 +279,12 @@ offload_chunk_stats_merge (OffloadChunkStats        *self,
       ours->text += theirs->text;
       if (ours->first_text == NULL && theirs->first_text != NULL)
         ours->first_text = g_strdup (theirs->first_text);
-      offload_moments_merge (&ours->moments, &theirs->moments);
+      {
+        OffloadMoments moments = theirs->moments;
+
+        offload_moments_add_values (&moments, theirs->pending, theirs->n_pending);
+        offload_moments_merge (&ours->moments, &moments);
+      }
       if (theirs->histogram != NULL)
         {
           if (!ensure_histogram (self, ours))
@@ -301,6 +335,10 @@ offload_chunk_stats_to_json (const OffloadChunkStats *self)
   gpointer key, value;
 
   g_return_val_if_fail (self != NULL, NULL);
+
+  /* Numbers waiting for their block are part of the value, not a change
+   * to it. */
+  offload_chunk_stats_flush ((OffloadChunkStats *) self);
 
   json_builder_begin_object (builder);
   add_count (builder, "bits", self->histogram_bits);

@@ -27,6 +27,8 @@ typedef struct
   char                *first_text;  /* the first text cell: why a column is not numeric */
   OffloadMoments       moments;
   OffloadKeyHistogram *histogram;   /* order keys of the numbers; NULL without any */
+  double               pending[32];  /* numbers not yet in the moments */
+  guint                n_pending;
 } OffloadColumnPartial;
 
 /* Bounds, whatever the file or the worker says: columns in a record, and
@@ -61,6 +63,7 @@ gboolean           offload_chunk_stats_add_cell     (OffloadChunkStats       *se
                                                      gsize                    length);
 void               offload_chunk_stats_end_record   (OffloadChunkStats       *self,
                                                      guint                    n_fields);
+void               offload_chunk_stats_flush        (OffloadChunkStats       *self);
 gboolean           offload_chunk_stats_merge        (OffloadChunkStats       *self,
                                                      const OffloadChunkStats *other,
                                                      GError                 **error);

@@ -56,6 +56,70 @@ offload_moments_add (OffloadMoments *self,
   }
 }
 
+/**
+ * offload_moments_add_values:
+ * @self: moments
+ * @values: (array length=n): numbers, a few dozen at a time
+ * @n: how many
+ *
+ * The same as adding them one by one, but with one division for the
+ * block instead of one per number: the block's mean and squared
+ * deviations in two passes, then merged like a chunk (Chan et al.).
+ */
+void
+offload_moments_add_values (OffloadMoments *self,
+                            const double   *values,
+                            gsize           n)
+{
+  OffloadMoments block;
+  double sum = 0, m2 = 0, mean;
+  gsize finite = 0;
+
+  g_return_if_fail (self != NULL);
+
+  if (n == 0)
+    return;
+
+  offload_moments_init (&block);
+  for (gsize i = 0; i < n; i++)
+    {
+      double value = values[i];
+
+      block.min = MIN (block.min, value);
+      block.max = MAX (block.max, value);
+      if (isinf (value))
+        {
+          if (value > 0)
+            block.positive_infinite++;
+          else
+            block.negative_infinite++;
+          continue;
+        }
+      sum += value;
+      finite++;
+    }
+  if (finite > 0)
+    {
+      mean = sum / (double) finite;
+      for (gsize i = 0; i < n; i++)
+        if (!isinf (values[i]))
+          m2 += (values[i] - mean) * (values[i] - mean);
+
+      /* A sum can overflow where the mean would not: then one by one. */
+      if (!isfinite (mean) || !isfinite (m2))
+        {
+          for (gsize i = 0; i < n; i++)
+            offload_moments_add (self, values[i]);
+          return;
+        }
+      block.mean = mean;
+      block.m2 = m2;
+    }
+  block.finite = finite;
+  block.count = n;
+  offload_moments_merge (self, &block);
+}
+
 void
 offload_moments_merge (OffloadMoments       *self,
                        const OffloadMoments *other)

@@ -34,6 +34,9 @@ typedef struct
 void   offload_moments_init     (OffloadMoments       *self);
 void   offload_moments_add      (OffloadMoments       *self,
                                  double                value);
+void   offload_moments_add_values (OffloadMoments     *self,
+                                   const double       *values,
+                                   gsize               n);
 void   offload_moments_merge    (OffloadMoments       *self,
                                  const OffloadMoments *other);
 double offload_moments_get_mean (const OffloadMoments *self);

@@ -103,44 +103,63 @@ offload_csv_parser_free (OffloadCsvParser *self)
   g_free (self);
 }
 
+/* A field is passed on from the input itself when it lies whole in one
+ * piece of it (most do), else from the copy gathered across pieces. */
 static void
-end_field (OffloadCsvParser *self)
+emit_field (OffloadCsvParser *self,
+            const char       *data,
+            gsize             length)
 {
-  self->field_func (self->column, (const char *) self->field->data, self->field->len,
-                    self->quoted, self->user_data);
+  self->field_func (self->column, data, length, self->quoted, self->user_data);
   self->column++;
-  g_byte_array_set_size (self->field, 0);
+  if (self->field->len > 0)
+    g_byte_array_set_size (self->field, 0);
   self->quoted = FALSE;
   self->state = STATE_FIELD_START;
 }
 
-static gboolean
-only_blanks (const GByteArray *field)
+static void
+end_field (OffloadCsvParser *self)
 {
-  for (guint i = 0; i < field->len; i++)
-    if (field->data[i] != ' ' && field->data[i] != '\t')
+  emit_field (self, (const char *) self->field->data, self->field->len);
+}
+
+static gboolean
+only_blanks (const char *data,
+             gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    if (data[i] != ' ' && data[i] != '\t')
       return FALSE;
 
   return TRUE;
 }
 
-/* At a line end outside quotes. */
+/* At a line end outside quotes, with the last field's bytes. */
 static void
-end_record (OffloadCsvParser *self)
+end_record_with (OffloadCsvParser *self,
+                 const char       *data,
+                 gsize             length)
 {
   /* A blank line, or one of only spaces and tabs, is no record. */
-  if (self->column == 0 && !self->quoted && only_blanks (self->field))
+  if (self->column == 0 && !self->quoted && only_blanks (data, length))
     {
       g_byte_array_set_size (self->field, 0);
       self->state = STATE_FIELD_START;
       return;
     }
 
-  end_field (self);
+  emit_field (self, data, length);
   self->records++;
   if (self->record_func != NULL)
     self->record_func (self->column, self->user_data);
   self->column = 0;
+}
+
+static void
+end_record (OffloadCsvParser *self)
+{
+  end_record_with (self, (const char *) self->field->data, self->field->len);
 }
 
 static gboolean
@@ -217,10 +236,33 @@ offload_csv_parser_feed (OffloadCsvParser *self,
             /* The common case, a run of plain bytes, in one append. */
             const char *run = p;
 
-            while (p < end && *p != ',' && *p != '\n' && *p != '\r')
+            while (p < end && *p != ',' && *p != '\n' && *p != '\r' && *p != '"')
               p++;
-            if (memchr (run, '"', (gsize) (p - run)) != NULL)
-              self->irregular = TRUE;
+            if (p < end && *p == '"')
+              {
+                /* A quote inside an unquoted field: kept, but noted. */
+                self->irregular = TRUE;
+                while (p < end && *p != ',' && *p != '\n' && *p != '\r')
+                  p++;
+              }
+
+            /* Whole in this piece: no copy. */
+            if (p < end && self->field->len == 0 && (gsize) (p - run) <= MAX_FIELD_BYTES)
+              {
+                gsize n = (gsize) (p - run);
+
+                if (*p++ == ',')
+                  {
+                    emit_field (self, run, n);
+                    break;
+                  }
+                self->swallow_lf = p[-1] == '\r';
+                end_record_with (self, run, n);
+                if (stop_after_record)
+                  return (gsize) (p - data);
+                break;
+              }
+
             if (!append (self, run, (gsize) (p - run)))
               return length;
             if (p == end)

@@ -132,6 +132,35 @@ offload_number_parse (const char *text,
       return FALSE;
     }
 
+  /* The common case first: up to 19 digits in all (so the mantissa
+   * cannot overflow), no exponent, within the exact fast path below. */
+  if (FLT_EVAL_METHOD == 0)
+    {
+      const char *q = p;
+      guint64 m = 0;
+      guint digits = 0, fraction = 0;
+
+      while (q < end && (guint) (*q - '0') < 10)
+        {
+          m = m * 10 + (guint) (*q++ - '0');
+          digits++;
+        }
+      if (q < end && *q == '.')
+        for (q++; q < end && (guint) (*q - '0') < 10; q++)
+          {
+            m = m * 10 + (guint) (*q - '0');
+            digits++;
+            fraction++;
+          }
+      if (q == end && digits > 0 && digits <= 19 && fraction <= 22 && m <= MAX_EXACT_MANTISSA)
+        {
+          double result = fraction > 0 ? (double) m / powers_of_ten[fraction] : (double) m;
+
+          *value = negative ? -result : result;
+          return TRUE;
+        }
+    }
+
   /* Integer part. */
   while (p < end && g_ascii_isdigit (*p))
     {
