@@ -185,6 +185,66 @@ offload_chunk_reader_count_quotes (OffloadChunkReader  *self,
   return TRUE;
 }
 
+static void
+count_header_field (guint       column,
+                    const char *data,
+                    gsize       length,
+                    gboolean    quoted,
+                    gpointer    user_data)
+{
+}
+
+static void
+count_header_record (guint    n_fields,
+                     gpointer user_data)
+{
+  *(guint *) user_data = n_fields;
+}
+
+/**
+ * offload_chunk_reader_count_header:
+ * @self: a reader
+ * @fields: (out): the fields of the file's first record (its header), 0
+ *   for none
+ * @error: when the file could not be read
+ *
+ * Reads from the file's start, whatever the range, to the end of the
+ * first record: the parent sizes the histograms by the columns.
+ *
+ * Returns: whether the file could be read
+ */
+gboolean
+offload_chunk_reader_count_header (OffloadChunkReader  *self,
+                                   guint               *fields,
+                                   GError             **error)
+{
+  g_autoptr(OffloadCsvParser) parser = NULL;
+  guint64 position = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  *fields = 0;
+  parser = offload_csv_parser_new (count_header_field, count_header_record, fields);
+  for (;;)
+    {
+      gssize n = read_at (self, position, BUFFER_SIZE);
+      gsize skip;
+
+      if (n < 0)
+        return read_failed (error);
+      if (n == 0)
+        {
+          offload_csv_parser_finish (parser);
+          return TRUE;
+        }
+      skip = position == 0 ? offload_csv_skip_bom (self->buffer, (gsize) n) : 0;
+      position += skip + offload_csv_parser_feed (parser, self->buffer + skip, (gsize) n - skip,
+                                                  TRUE);
+      if (*fields > 0 || offload_csv_parser_get_error (parser) != NULL)
+        return TRUE;
+    }
+}
+
 typedef enum {
   FIRST_FOUND,
   FIRST_NONE,       /* no record begins in the range */

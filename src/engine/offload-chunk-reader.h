@@ -48,6 +48,9 @@ gboolean            offload_chunk_reader_count_quotes (OffloadChunkReader      *
                                                        guint64                 *quotes,
                                                        guint64                 *first_nul,
                                                        GError                 **error);
+gboolean            offload_chunk_reader_count_header (OffloadChunkReader      *self,
+                                                       guint                   *fields,
+                                                       GError                 **error);
 OffloadChunkStats  *offload_chunk_reader_scan         (OffloadChunkReader      *self,
                                                        gboolean                 in_quotes,
                                                        guint                    bits,

@@ -124,6 +124,7 @@ struct _OffloadCrunchJob
   gint64               run_started;
   guint                retries;
   guint64              quotes;
+  guint                histogram_bits;
   OffloadCrunchMerger *merger;
   const OffloadRefinePlan *plan;
   char                *plan_json;
@@ -516,10 +517,14 @@ take_quotes (OffloadCrunchJob  *self,
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   JsonNode *quotes = object != NULL ? json_object_get_member (object, "quotes") : NULL;
   JsonNode *nul = object != NULL ? json_object_get_member (object, "nul") : NULL;
+  JsonNode *columns = object != NULL ? json_object_get_member (object, "columns") : NULL;
 
   if (quotes == NULL || json_node_get_value_type (quotes) != G_TYPE_INT64
       || json_node_get_int (quotes) < 0
-      || (nul != NULL && json_node_get_value_type (nul) != G_TYPE_INT64))
+      || (nul != NULL && json_node_get_value_type (nul) != G_TYPE_INT64)
+      || (index == 0) != (columns != NULL)
+      || (columns != NULL && (json_node_get_value_type (columns) != G_TYPE_INT64
+                              || json_node_get_int (columns) < 0)))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            _("The worker’s result is not valid: quotes"));
@@ -533,6 +538,10 @@ take_quotes (OffloadCrunchJob  *self,
                      G_GINT64_FORMAT ")"), json_node_get_int (nul));
       return FALSE;
     }
+
+  if (columns != NULL)
+    self->histogram_bits = offload_crunch_histogram_bits ((guint) MIN (json_node_get_int (columns),
+                                                                       G_MAXUINT));
 
   /* Kept in the next chunk until the pass ends: the parity of each
    * chunk's start is the sum of all the counts before it. */
@@ -881,7 +890,7 @@ start_chunk (OffloadCrunchJob *self,
   Chunk *chunk = &g_array_index (self->chunks, Chunk, index);
   g_autofree char *start = g_strdup_printf ("%" G_GUINT64_FORMAT, chunk->start);
   g_autofree char *end = g_strdup_printf ("%" G_GUINT64_FORMAT, chunk->end);
-  g_autofree char *bits = g_strdup_printf ("%u", OFFLOAD_CRUNCH_HISTOGRAM_BITS);
+  g_autofree char *bits = g_strdup_printf ("%u", self->histogram_bits);
   const char *in_quotes = chunk->in_quotes ? "1" : "0";
   g_autoptr(GError) error = NULL;
   const char *args[8] = { NULL };
@@ -1018,7 +1027,8 @@ end_pass (OffloadCrunchJob *self)
           }
         self->phase = OFFLOAD_CRUNCH_PHASE_SCAN;
         g_clear_pointer (&self->merger, offload_crunch_merger_free);
-        self->merger = offload_crunch_merger_new (self->chunks->len, self->bins);
+        self->merger = offload_crunch_merger_new (self->chunks->len, self->bins,
+                                                  self->histogram_bits);
       }
       break;
 
@@ -1030,7 +1040,8 @@ end_pass (OffloadCrunchJob *self)
           self->single_piece = TRUE;
           make_chunks (self);
           g_clear_pointer (&self->merger, offload_crunch_merger_free);
-          self->merger = offload_crunch_merger_new (self->chunks->len, self->bins);
+          self->merger = offload_crunch_merger_new (self->chunks->len, self->bins,
+                                                  self->histogram_bits);
           self->rows_done = 0;
           break;
         }
@@ -1472,6 +1483,7 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
   Blocking blocking = { self, deadline };
   GStatBuf buf;
   guint64 quotes, first_nul;
+  guint columns = 0;
   int fd;
 
   g_return_val_if_fail (OFFLOAD_IS_CRUNCH_JOB (self), NULL);
@@ -1509,7 +1521,8 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
 
   reader = offload_chunk_reader_new (fd, 0, self->size, blocking_progress, &blocking);
   self->pass = 1;
-  if (!offload_chunk_reader_count_quotes (reader, &quotes, &first_nul, &local_error))
+  if (!offload_chunk_reader_count_quotes (reader, &quotes, &first_nul, &local_error)
+      || !offload_chunk_reader_count_header (reader, &columns, &local_error))
     goto failed;
   if (first_nul != G_MAXUINT64)
     {
@@ -1523,8 +1536,9 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
   reader = offload_chunk_reader_new (fd, 0, self->size, blocking_progress, &blocking);
   self->phase = OFFLOAD_CRUNCH_PHASE_SCAN;
   self->pass++;
-  stats = offload_chunk_reader_scan (reader, FALSE, OFFLOAD_CRUNCH_HISTOGRAM_BITS, &local_error);
-  merger = offload_crunch_merger_new (1, self->bins);
+  self->histogram_bits = offload_crunch_histogram_bits (columns);
+  stats = offload_chunk_reader_scan (reader, FALSE, self->histogram_bits, &local_error);
+  merger = offload_crunch_merger_new (1, self->bins, self->histogram_bits);
   if (stats == NULL
       || !offload_crunch_merger_add_scan (merger, 0, stats, &local_error)
       || !offload_crunch_merger_finish_scan (merger, &local_error))

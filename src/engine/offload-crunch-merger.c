@@ -31,6 +31,7 @@ typedef struct
 {
   guint    column;
   guint64  rank_in_bucket;
+  guint64  bucket_count;
   guint64  prefix;
   guint    prefix_bits;
   gboolean resolved;
@@ -67,18 +68,43 @@ struct _OffloadCrunchMerger
   OffloadCrunchResult *result;
 };
 
+/* The first pass's histograms as fine as 32 MiB a worker allows: the
+ * finer they are, the fewer numbers share a quartile's bucket, and the
+ * more often one later pass can collect them all (two otherwise). */
+#define HISTOGRAM_BUDGET (G_GUINT64_CONSTANT (32) * 1024 * 1024)
+
+/**
+ * offload_crunch_histogram_bits:
+ * @n_columns: the header's fields (every one may be numeric)
+ *
+ * Returns: the first pass's histogram bits for that many columns
+ */
+guint
+offload_crunch_histogram_bits (guint n_columns)
+{
+  guint64 buckets = HISTOGRAM_BUDGET / sizeof (guint64) / MAX (n_columns, 1);
+  guint bits = 0;
+
+  while (bits < 20 && ((guint64) 2 << bits) <= buckets)
+    bits++;
+
+  return MAX (bits, 8);
+}
+
 OffloadCrunchMerger *
 offload_crunch_merger_new (guint n_chunks,
-                           guint n_bins)
+                           guint n_bins,
+                           guint histogram_bits)
 {
   OffloadCrunchMerger *self = g_new0 (OffloadCrunchMerger, 1);
 
   g_return_val_if_fail (n_chunks > 0, NULL);
   g_return_val_if_fail (n_bins > 0, NULL);
+  g_return_val_if_fail (histogram_bits >= 1 && histogram_bits <= 20, NULL);
 
   self->n_chunks = n_chunks;
   self->n_bins = n_bins;
-  self->merged = offload_chunk_stats_new (OFFLOAD_CRUNCH_HISTOGRAM_BITS);
+  self->merged = offload_chunk_stats_new (histogram_bits);
   self->moments = g_new0 (GArray *, n_chunks);
   self->passes = 1;
   self->result = offload_crunch_result_new ();
@@ -156,7 +182,8 @@ rank_init (Rank    *rank,
            const OffloadKeyHistogram *histogram)
 {
   rank->column = column;
-  rank->prefix = offload_key_histogram_find (histogram, value, &rank->rank_in_bucket, NULL);
+  rank->prefix = offload_key_histogram_find (histogram, value, &rank->rank_in_bucket,
+                                             &rank->bucket_count);
   rank->prefix_bits = histogram->bits;
   rank->target = -1;
 }
@@ -304,7 +331,8 @@ static int
 add_target (OffloadRefinePlan *plan,
             const Rank        *rank)
 {
-  OffloadRefineTarget target = { rank->column, rank->prefix, rank->prefix_bits };
+  OffloadRefineTarget target = { rank->column, rank->prefix, rank->prefix_bits,
+                                 rank->bucket_count <= OFFLOAD_REFINE_COLLECT_MAX };
 
   for (guint i = 0; i < plan->targets->len; i++)
     {
@@ -416,6 +444,17 @@ narrow (Rank                            *rank,
 {
   rank->target = -1;
 
+  if (counts->values != NULL)
+    {
+      /* Every number of the bucket: the rank is read off them sorted. */
+      g_assert (rank->rank_in_bucket < counts->values->len);
+      g_array_sort (counts->values, compare_keys);
+      rank->resolved = TRUE;
+      rank->value = offload_order_key_value (g_array_index (counts->values, guint64,
+                                                            rank->rank_in_bucket));
+      return;
+    }
+
   if (counts->distinct != NULL)
     {
       guint n = g_hash_table_size (counts->distinct);
@@ -443,7 +482,7 @@ narrow (Rank                            *rank,
     }
 
   rank->prefix = offload_key_histogram_find (counts->histogram, rank->rank_in_bucket,
-                                             &rank->rank_in_bucket, NULL);
+                                             &rank->rank_in_bucket, &rank->bucket_count);
   rank->prefix_bits += counts->histogram->bits;
   if (rank->prefix_bits >= 64)
     {

@@ -13,12 +13,12 @@
 
 G_BEGIN_DECLS
 
-#define OFFLOAD_CRUNCH_HISTOGRAM_BITS 16
-
 typedef struct _OffloadCrunchMerger OffloadCrunchMerger;
 
+guint                    offload_crunch_histogram_bits       (guint                 n_columns);
 OffloadCrunchMerger     *offload_crunch_merger_new           (guint                 n_chunks,
-                                                              guint                 n_bins);
+                                                              guint                 n_bins,
+                                                              guint                 histogram_bits);
 void                     offload_crunch_merger_free          (OffloadCrunchMerger  *self);
 gboolean                 offload_crunch_merger_add_scan      (OffloadCrunchMerger  *self,
                                                               guint                 chunk,

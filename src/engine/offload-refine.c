@@ -75,6 +75,7 @@ offload_refine_plan_to_json (const OffloadRefinePlan *self)
       json_builder_add_int_value (builder, t->column);
       json_builder_add_int_value (builder, (gint64) t->prefix);
       json_builder_add_int_value (builder, t->prefix_bits);
+      json_builder_add_int_value (builder, t->collect ? 1 : 0);
       json_builder_end_array (builder);
     }
   json_builder_end_array (builder);
@@ -192,18 +193,20 @@ offload_refine_plan_from_json (JsonNode  *node,
 
   for (guint i = 0; i < json_array_get_length (targets); i++)
     {
-      JsonArray *tuple = get_tuple (targets, i, 3);
+      JsonArray *tuple = get_tuple (targets, i, 4);
       OffloadRefineTarget t;
-      gint64 column, prefix, bits;
+      gint64 column, prefix, bits, collect;
 
       if (tuple == NULL
           || !get_int (tuple, 0, 0, G_MAXINT32, &column)
           || !get_int (tuple, 1, G_MININT64, G_MAXINT64, &prefix)
-          || !get_int (tuple, 2, 1, 64 - OFFLOAD_REFINE_BITS, &bits))
+          || !get_int (tuple, 2, 1, 63, &bits)
+          || !get_int (tuple, 3, 0, 1, &collect))
         return invalid (error, "plan target"), NULL;
       t.column = (guint) column;
       t.prefix = (guint64) prefix;
       t.prefix_bits = (guint) bits;
+      t.collect = collect == 1;
       g_array_append_val (self->targets, t);
     }
 
@@ -308,6 +311,8 @@ offload_refine_stats_new (const OffloadRefinePlan *plan)
                                                               target_bits (t));
       self->targets[i].distinct = g_hash_table_new_full (g_int64_hash, g_int64_equal,
                                                          g_free, g_free);
+      if (t->collect)
+        self->targets[i].values = g_array_new (FALSE, FALSE, sizeof (guint64));
       g_array_append_val (items_for (self, t->column)->targets, i);
     }
 
@@ -340,6 +345,7 @@ offload_refine_stats_free (OffloadRefineStats *self)
     {
       offload_key_histogram_free (self->targets[i].histogram);
       g_clear_pointer (&self->targets[i].distinct, g_hash_table_unref);
+      g_clear_pointer (&self->targets[i].values, g_array_unref);
     }
   for (guint i = 0; i < self->plan->bins->len; i++)
     g_free (self->bins[i]);
@@ -456,7 +462,16 @@ offload_refine_stats_add_cell (OffloadRefineStats *self,
     {
       OffloadRefineTargetCounts *counts = &self->targets[g_array_index (items->targets, guint, i)];
 
-      if (offload_key_histogram_add (counts->histogram, key))
+      if (!offload_key_histogram_add (counts->histogram, key))
+        continue;
+      if (counts->values != NULL)
+        {
+          /* Bounded: the parent collects only targets that few numbers
+           * of the whole file fall in. */
+          if (counts->values->len < OFFLOAD_REFINE_COLLECT_MAX)
+            g_array_append_val (counts->values, key);
+        }
+      else
         add_distinct (&counts->distinct, key, 1);
     }
 }
@@ -475,6 +490,12 @@ offload_refine_stats_merge (OffloadRefineStats       *self,
   for (guint i = 0; i < self->plan->targets->len; i++)
     {
       offload_key_histogram_merge (self->targets[i].histogram, other->targets[i].histogram);
+      if (self->targets[i].values != NULL)
+        {
+          g_array_append_vals (self->targets[i].values, other->targets[i].values->data,
+                               other->targets[i].values->len);
+          continue;
+        }
       if (other->targets[i].distinct == NULL)
         g_clear_pointer (&self->targets[i].distinct, g_hash_table_unref);
       else
@@ -496,6 +517,90 @@ offload_refine_stats_merge (OffloadRefineStats       *self,
     offload_text_counter_merge (self->text[i], other->text[i]);
 }
 
+static gboolean
+key_in_histogram (const OffloadKeyHistogram *histogram,
+                  guint64                    key)
+{
+  guint shift = 64 - histogram->prefix_bits;
+
+  return histogram->prefix_bits == 0 || (key >> shift) == (histogram->prefix >> shift);
+}
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Sorted keys as base64 of varint differences: keys in one narrow bucket
+ * differ in their low bits only, so each takes a few bytes. */
+static char *
+encode_keys (GArray *keys)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint64 previous = 0;
+
+  g_array_sort (keys, compare_keys);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      guint64 delta = g_array_index (keys, guint64, i) - previous;
+
+      previous = g_array_index (keys, guint64, i);
+      do
+        {
+          guint8 byte = delta & 0x7f;
+
+          delta >>= 7;
+          if (delta != 0)
+            byte |= 0x80;
+          g_byte_array_append (out, &byte, 1);
+        }
+      while (delta != 0);
+    }
+
+  return g_base64_encode (out->data, out->len);
+}
+
+static gboolean
+decode_keys (const char                *text,
+             const OffloadKeyHistogram *histogram,
+             GArray                    *keys)
+{
+  g_autofree guint8 *data = NULL;
+  const guint8 *p, *end;
+  guint64 previous = 0;
+  gsize length = 0;
+
+  data = g_base64_decode (text, &length);
+  p = data;
+  end = data + length;
+  while (p < end)
+    {
+      guint64 delta = 0, key;
+      guint shift = 0;
+
+      for (;; shift += 7)
+        {
+          if (p == end || shift > 63)
+            return FALSE;
+          delta |= (guint64) (*p & 0x7f) << shift;
+          if (!(*p++ & 0x80))
+            break;
+        }
+      if (!g_uint64_checked_add (&key, previous, delta)
+          || keys->len >= OFFLOAD_REFINE_COLLECT_MAX
+          || !key_in_histogram (histogram, key))
+        return FALSE;
+      g_array_append_val (keys, key);
+      previous = key;
+    }
+
+  return TRUE;
+}
+
 JsonNode *
 offload_refine_stats_to_json (const OffloadRefineStats *self)
 {
@@ -511,6 +616,15 @@ offload_refine_stats_to_json (const OffloadRefineStats *self)
       const OffloadRefineTargetCounts *counts = &self->targets[i];
 
       json_builder_begin_object (builder);
+      if (counts->values != NULL)
+        {
+          g_autofree char *values = encode_keys (counts->values);
+
+          json_builder_set_member_name (builder, "values");
+          json_builder_add_string_value (builder, values);
+          json_builder_end_object (builder);
+          continue;
+        }
       {
         g_autofree char *histogram = offload_key_histogram_encode (counts->histogram);
 
@@ -563,15 +677,6 @@ offload_refine_stats_to_json (const OffloadRefineStats *self)
 }
 
 static gboolean
-key_in_histogram (const OffloadKeyHistogram *histogram,
-                  guint64                    key)
-{
-  guint shift = 64 - histogram->prefix_bits;
-
-  return histogram->prefix_bits == 0 || (key >> shift) == (histogram->prefix >> shift);
-}
-
-static gboolean
 read_target (OffloadRefineTargetCounts *counts,
              JsonNode                  *node)
 {
@@ -583,6 +688,14 @@ read_target (OffloadRefineTargetCounts *counts,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return FALSE;
   object = json_node_get_object (node);
+  if (counts->values != NULL)
+    {
+      JsonNode *values = json_object_get_member (object, "values");
+
+      return values != NULL && json_node_get_value_type (values) == G_TYPE_STRING
+             && decode_keys (json_node_get_string (values), counts->histogram, counts->values);
+    }
+
   histogram = json_object_get_member (object, "histogram");
   distinct = json_object_get_member (object, "distinct");
   if (histogram == NULL || distinct == NULL

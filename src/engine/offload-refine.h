@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 #define OFFLOAD_REFINE_BITS          16
 /* A target's distinct keys are sent as they are, up to this many. */
 #define OFFLOAD_REFINE_DISTINCT_MAX  64
+/* A target with at most this many numbers in the whole file has them
+ * all sent, sorted: the rank is then read off them. */
+#define OFFLOAD_REFINE_COLLECT_MAX   (256 * 1024)
 
 /**
  * OffloadRefineTarget:
@@ -27,9 +30,10 @@ G_BEGIN_DECLS
  */
 typedef struct
 {
-  guint   column;
-  guint64 prefix;
-  guint   prefix_bits;
+  guint    column;
+  guint64  prefix;
+  guint    prefix_bits;
+  gboolean collect;       /* send the keys themselves */
 } OffloadRefineTarget;
 
 /**
@@ -70,12 +74,14 @@ OffloadRefinePlan *offload_refine_plan_from_json (JsonNode          *node,
  * OffloadRefineTargetCounts:
  *
  * A target's numbers: by their next bits, and their distinct keys while
- * there are at most %OFFLOAD_REFINE_DISTINCT_MAX of them.
+ * there are at most %OFFLOAD_REFINE_DISTINCT_MAX of them; or, for a
+ * target that collects, their keys.
  */
 typedef struct
 {
   OffloadKeyHistogram *histogram;
   GHashTable          *distinct;   /* guint64 key -> guint64 count; NULL: too many */
+  GArray              *values;     /* of guint64 keys, when collecting */
 } OffloadRefineTargetCounts;
 
 /**

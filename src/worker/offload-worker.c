@@ -29,7 +29,9 @@
  *
  *   offload-worker quotes FILE START END
  *       counts the quotes in [START, END): the parent adds them up to know
- *       whether each chunk starts inside quotes
+ *       whether each chunk starts inside quotes; the first chunk also
+ *       counts the header's fields, by which the parent sizes the
+ *       histograms
  *   offload-worker scan FILE START END IN-QUOTES BITS
  *       the statistics of the records that begin in [START, END), reading
  *       on past END to finish the last one; IN-QUOTES is 1 when an odd
@@ -160,14 +162,17 @@ progress (guint64  bytes,
 }
 
 static int
-count_quotes (OffloadChunkReader *reader)
+count_quotes (OffloadChunkReader *reader,
+              guint64             start)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   guint64 quotes, first_nul;
+  guint columns = 0;
 
-  if (!offload_chunk_reader_count_quotes (reader, &quotes, &first_nul, &error))
+  if (!offload_chunk_reader_count_quotes (reader, &quotes, &first_nul, &error)
+      || (start == 0 && !offload_chunk_reader_count_header (reader, &columns, &error)))
     return fail (error->message);
 
   json_builder_begin_object (builder);
@@ -177,6 +182,11 @@ count_quotes (OffloadChunkReader *reader)
     {
       json_builder_set_member_name (builder, "nul");
       json_builder_add_int_value (builder, (gint64) first_nul);
+    }
+  if (start == 0)
+    {
+      json_builder_set_member_name (builder, "columns");
+      json_builder_add_int_value (builder, columns);
     }
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
@@ -337,7 +347,7 @@ main (int   argc,
   reader = offload_chunk_reader_new (fd, start, end, progress, &job);
 
   if (g_strcmp0 (mode, "quotes") == 0)
-    ret = count_quotes (reader);
+    ret = count_quotes (reader, start);
   else if (g_strcmp0 (mode, "scan") == 0)
     ret = scan (reader, in_quotes == 1, (guint) bits);
   else
