@@ -55,6 +55,7 @@ G_DEFINE_QUARK (offload-crunch-error-quark, offload_crunch_error)
 typedef enum {
   CHUNK_PENDING,
   CHUNK_RUNNING,
+  CHUNK_MERGING,    /* its result is being parsed and merged */
   CHUNK_DONE,
 } ChunkState;
 
@@ -83,7 +84,7 @@ struct _Lane
   guint64           rows;
   gint64            started;
   gint64            last_heard;
-  JsonNode         *result;
+  char             *result;       /* the `result` line, parsed off the main thread */
   char             *reported;     /* the worker's own error message */
   char             *fault;        /* what we saw go wrong */
   gboolean          stdout_done;
@@ -125,7 +126,9 @@ struct _OffloadCrunchJob
   guint                retries;
   guint64              quotes;
   guint                histogram_bits;
-  OffloadCrunchMerger *merger;
+  OffloadCrunchMerger *merger;      /* the merge thread's during a pass, ours between */
+  GThreadPool         *merge_thread;
+  guint                merging;     /* results in the merge thread */
   const OffloadRefinePlan *plan;
   char                *plan_json;
   GPtrArray           *events;
@@ -165,7 +168,7 @@ lane_reset (Lane *lane)
     g_cancellable_cancel (lane->io);
   g_clear_object (&lane->io);
   g_clear_object (&lane->process);
-  g_clear_pointer (&lane->result, json_node_unref);
+  g_clear_pointer (&lane->result, g_free);
   g_clear_pointer (&lane->reported, g_free);
   g_clear_pointer (&lane->fault, g_free);
   if (lane->line != NULL)
@@ -221,6 +224,8 @@ offload_crunch_job_finalize (GObject *object)
         g_string_free (self->lanes[i].stderr_tail, TRUE);
     }
   g_free (self->lanes);
+  if (self->merge_thread != NULL)
+    g_thread_pool_free (self->merge_thread, FALSE, TRUE);
   g_clear_pointer (&self->chunks, g_array_unref);
   g_clear_pointer (&self->merger, offload_crunch_merger_free);
   g_clear_pointer (&self->events, g_ptr_array_unref);
@@ -344,6 +349,8 @@ offload_crunch_job_set_hang_timeout (OffloadCrunchJob *self,
 static gboolean
 all_stopped (OffloadCrunchJob *self)
 {
+  if (self->merging > 0)
+    return FALSE;
   for (guint i = 0; i < self->n_lanes; i++)
     if (lane_busy (&self->lanes[i]))
       return FALSE;
@@ -485,22 +492,23 @@ describe_exit (Lane *lane)
 
 static char *
 chunk_details (OffloadCrunchJob *self,
-               Lane             *lane,
+               int               index,
+               int               pid,
+               const char       *stderr_tail,
                const char       *what)
 {
-  const Chunk *chunk = &g_array_index (self->chunks, Chunk, lane->chunk);
+  const Chunk *chunk = &g_array_index (self->chunks, Chunk, index);
   GString *details = g_string_new (NULL);
 
   g_string_append_printf (details, _("Chunk %d of pass %u (bytes %" G_GUINT64_FORMAT
                                      " to %" G_GUINT64_FORMAT "), worker %d: %s"),
-                          lane->chunk + 1, self->pass, chunk->start, chunk->end,
-                          lane->pid, what);
-  if (lane->stderr_tail->len > 0)
+                          index + 1, self->pass, chunk->start, chunk->end, pid, what);
+  if (stderr_tail != NULL && *stderr_tail != '\0')
     {
       g_string_append_c (details, '\n');
       g_string_append (details, _("Its last error output:"));
       g_string_append_c (details, '\n');
-      g_string_append (details, lane->stderr_tail->str);
+      g_string_append (details, stderr_tail);
     }
 
   return g_string_free (details, FALSE);
@@ -509,10 +517,10 @@ chunk_details (OffloadCrunchJob *self,
 /* The phases' results. */
 
 static gboolean
-take_quotes (OffloadCrunchJob  *self,
-             guint              index,
-             JsonNode          *node,
-             GError           **error)
+take_quote_counts (OffloadCrunchJob  *self,
+                   guint              index,
+                   JsonNode          *node,
+                   GError           **error)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   JsonNode *quotes = object != NULL ? json_object_get_member (object, "quotes") : NULL;
@@ -549,25 +557,59 @@ take_quotes (OffloadCrunchJob  *self,
   return TRUE;
 }
 
-static gboolean
-take_result (OffloadCrunchJob  *self,
-             guint              index,
-             JsonNode          *node,
-             GError           **error)
-{
-  switch (self->phase)
-    {
-    case OFFLOAD_CRUNCH_PHASE_QUOTES:
-      return take_quotes (self, index, node, error);
+/* The merge thread: parses a chunk's result and merges it, one at a
+ * time, so the main thread never spends a frame on megabytes of JSON.
+ * The merger is the thread's while a pass runs and the main thread's
+ * between passes. Each item is handed over with release and acquire
+ * atomics: the thread pool's own locks are futexes ThreadSanitizer does
+ * not see. */
 
+typedef struct
+{
+  OffloadCrunchJob   *self;
+  OffloadCrunchPhase  phase;
+  guint               index;
+  int                 pid;
+  char               *line;
+  guint64             records;
+  GError             *error;
+  int                 handed;     /* atomics */
+  int                 merged;
+} Merge;
+
+static void
+merge_free (Merge *merge)
+{
+  g_clear_object (&merge->self);
+  g_free (merge->line);
+  g_clear_error (&merge->error);
+  g_free (merge);
+}
+
+static gboolean merged_cb (gpointer data);
+
+static gboolean
+merge_line (OffloadCrunchJob  *self,
+            Merge             *merge,
+            GError           **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  OffloadWorkerMessage message;
+
+  if (!offload_worker_parse_line (merge->line, &message, &node, error))
+    return FALSE;
+  g_assert (message == OFFLOAD_WORKER_RESULT);
+
+  switch (merge->phase)
+    {
     case OFFLOAD_CRUNCH_PHASE_SCAN:
       {
         OffloadChunkStats *stats = offload_chunk_stats_from_json (node, error);
 
         if (stats == NULL)
           return FALSE;
-        self->rows_done += stats->records;
-        return offload_crunch_merger_add_scan (self->merger, index, stats, error);
+        merge->records = stats->records;
+        return offload_crunch_merger_add_scan (self->merger, merge->index, stats, error);
       }
 
     case OFFLOAD_CRUNCH_PHASE_REFINE:
@@ -581,6 +623,7 @@ take_result (OffloadCrunchJob  *self,
         return TRUE;
       }
 
+    case OFFLOAD_CRUNCH_PHASE_QUOTES:
     case OFFLOAD_CRUNCH_PHASE_IDLE:
     case OFFLOAD_CRUNCH_PHASE_DONE:
     default:
@@ -588,11 +631,118 @@ take_result (OffloadCrunchJob  *self,
     }
 }
 
+static void
+merge_func (gpointer data,
+            gpointer user_data)
+{
+  Merge *merge = data;
+
+  g_assert (g_atomic_int_get (&merge->handed) == 1);
+  merge_line (merge->self, merge, &merge->error);
+  g_atomic_int_set (&merge->merged, 1);
+  g_main_context_invoke (NULL, merged_cb, merge);
+}
+
+/* The quote counts are a few bytes: read here. */
+static gboolean
+take_quotes (OffloadCrunchJob  *self,
+             guint              index,
+             const char        *line,
+             GError           **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  OffloadWorkerMessage message;
+
+  if (!offload_worker_parse_line (line, &message, &node, error))
+    return FALSE;
+
+  return take_quote_counts (self, index, node, error);
+}
+
 /* The error a worker reported about the file, as the job's. */
 static GError *
 file_error (const char *message)
 {
   return g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_NOT_CSV, message);
+}
+
+static void
+chunk_done (OffloadCrunchJob *self,
+            guint             index)
+{
+  Chunk *chunk = &g_array_index (self->chunks, Chunk, index);
+
+  chunk->state = CHUNK_DONE;
+  self->chunks_done++;
+  self->bytes_done += chunk->end - chunk->start;
+}
+
+/* A chunk's worker failed: once more on a fresh worker, then give up. */
+static void
+chunk_failed (OffloadCrunchJob *self,
+              guint             index,
+              const char       *what,
+              char             *details)
+{
+  Chunk *chunk = &g_array_index (self->chunks, Chunk, index);
+  g_autofree char *message = NULL;
+
+  chunk->attempts++;
+  if (chunk->attempts >= 2)
+    {
+      g_autofree char *all = g_strdup_printf ("%s\n\n%s", chunk->first_failure, details);
+
+      fail (self, g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_WORKER,
+                               _("Chunk %u failed twice: %s"), index + 1, what), all);
+      return;
+    }
+
+  message = g_strdup_printf (_("Chunk %u failed: %s. It runs again on a fresh worker."),
+                             index + 1, what);
+  g_ptr_array_add (self->events, g_strdup (message));
+  g_free (chunk->first_failure);
+  chunk->first_failure = g_strdup (details);
+  chunk->state = CHUNK_PENDING;
+  self->retries++;
+  g_signal_emit (self, signals[EVENT], 0, message);
+  schedule (self);
+}
+
+static gboolean
+merged_cb (gpointer data)
+{
+  Merge *merge = data;
+  OffloadCrunchJob *self = merge->self;
+
+  g_assert (g_atomic_int_get (&merge->merged) == 1);
+  self->merging--;
+
+  if (self->task == NULL)
+    ;                           /* already ended */
+  else if (self->error != NULL)
+    {
+      if (all_stopped (self))
+        finish (self, NULL);
+    }
+  else if (merge->error == NULL)
+    {
+      self->rows_done += merge->records;
+      chunk_done (self, merge->index);
+      schedule (self);
+    }
+  else if (g_error_matches (merge->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+    {
+      g_autofree char *what = g_strdup_printf (_("the worker’s result was not valid (%s)"),
+                                               merge->error->message);
+      g_autofree char *details = chunk_details (self, (int) merge->index, merge->pid, "", what);
+
+      chunk_failed (self, merge->index, what, details);
+    }
+  else
+    fail (self, g_steal_pointer (&merge->error), NULL);
+
+  merge_free (merge);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -621,11 +771,28 @@ lane_done (Lane *lane)
       && g_subprocess_get_if_exited (lane->process)
       && g_subprocess_get_exit_status (lane->process) == 0)
     {
-      if (take_result (self, (guint) index, lane->result, &error))
+      if (self->phase != OFFLOAD_CRUNCH_PHASE_QUOTES)
         {
-          chunk->state = CHUNK_DONE;
-          self->chunks_done++;
-          self->bytes_done += chunk->end - chunk->start;
+          Merge *merge = g_new0 (Merge, 1);
+
+          merge->self = g_object_ref (self);
+          merge->phase = self->phase;
+          merge->index = (guint) index;
+          merge->pid = lane->pid;
+          merge->line = g_steal_pointer (&lane->result);
+          chunk->state = CHUNK_MERGING;
+          self->merging++;
+          lane->chunks_done++;
+          lane_reset (lane);
+          g_atomic_int_set (&merge->handed, 1);
+          g_thread_pool_push (self->merge_thread, merge, NULL);
+          schedule (self);
+          return;
+        }
+
+      if (take_quotes (self, (guint) index, lane->result, &error))
+        {
+          chunk_done (self, (guint) index);
           lane->chunks_done++;
           lane_reset (lane);
           schedule (self);
@@ -643,7 +810,8 @@ lane_done (Lane *lane)
   else if (lane->fault == NULL && lane->reported != NULL)
     {
       /* The worker's own words about the file: again would say the same. */
-      g_autofree char *details = chunk_details (self, lane, lane->reported);
+      g_autofree char *details = chunk_details (self, lane->chunk, lane->pid,
+                                                lane->stderr_tail->str, lane->reported);
 
       error = file_error (lane->reported);
       lane_reset (lane);
@@ -654,32 +822,11 @@ lane_done (Lane *lane)
   /* A fault: once more on a fresh worker, then give up. */
   {
     g_autofree char *what = describe_exit (lane);
-    g_autofree char *details = chunk_details (self, lane, what);
+    g_autofree char *details = chunk_details (self, lane->chunk, lane->pid, lane->stderr_tail->str,
+                                              what);
 
-    chunk->attempts++;
-    if (chunk->attempts >= 2)
-      {
-        g_autofree char *all = g_strdup_printf ("%s\n\n%s", chunk->first_failure, details);
-
-        error = g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_WORKER,
-                             _("Chunk %d failed twice: %s"), index + 1, what);
-        lane_reset (lane);
-        fail (self, g_steal_pointer (&error), all);
-        return;
-      }
-
-    {
-      g_autofree char *message = g_strdup_printf (_("Chunk %d failed: %s. It runs again on a "
-                                                    "fresh worker."), index + 1, what);
-
-      g_ptr_array_add (self->events, g_strdup (message));
-      chunk->first_failure = g_steal_pointer (&details);
-      chunk->state = CHUNK_PENDING;
-      self->retries++;
-      lane_reset (lane);
-      g_signal_emit (self, signals[EVENT], 0, message);
-      schedule (self);
-    }
+    lane_reset (lane);
+    chunk_failed (self, (guint) index, what, details);
   }
 }
 
@@ -709,11 +856,21 @@ take_line (Lane       *lane,
   if (lane->fault != NULL)
     return;
 
+  /* A result can be megabytes of JSON: the merge thread parses it. */
+  if (g_str_has_prefix (line, "result "))
+    {
+      lane->last_heard = g_get_monotonic_time ();
+      g_free (lane->result);
+      lane->result = g_strdup (line);
+      return;
+    }
+
   if (!offload_worker_parse_line (line, &message, &payload, &error))
     {
       g_autofree char *shown = g_utf8_make_valid (line, MIN (strlen (line), 60));
+      g_autofree char *escaped = g_strescape (shown, NULL);
       g_autofree char *fault = g_strdup_printf (_("the worker printed something that is not a "
-                                                  "message: “%s”"), g_strescape (shown, NULL));
+                                                  "message: “%s”"), escaped);
 
       lane_fault (lane, fault);
       return;
@@ -733,10 +890,7 @@ take_line (Lane       *lane,
       }
       break;
 
-    case OFFLOAD_WORKER_RESULT:
-      g_clear_pointer (&lane->result, json_node_unref);
-      lane->result = g_steal_pointer (&payload);
-      break;
+    case OFFLOAD_WORKER_RESULT:     /* taken above, as it is */
 
     case OFFLOAD_WORKER_ERROR:
       {
@@ -929,7 +1083,12 @@ start_chunk (OffloadCrunchJob *self,
   lane->chunk = (int) index;
   lane->io = g_cancellable_new ();
   lane->started = lane->last_heard = g_get_monotonic_time ();
-  lane->pid = (int) g_ascii_strtoll (g_subprocess_get_identifier (lane->process), NULL, 10);
+  {
+    /* NULL when the worker has already ended and been reaped. */
+    const char *identifier = g_subprocess_get_identifier (lane->process);
+
+    lane->pid = identifier != NULL ? (int) g_ascii_strtoll (identifier, NULL, 10) : 0;
+  }
 
   if (self->phase == OFFLOAD_CRUNCH_PHASE_REFINE)
     g_output_stream_write_all_async (g_subprocess_get_stdin_pipe (lane->process),
@@ -1222,6 +1381,7 @@ prepare_run (OffloadCrunchJob *self)
     }
   self->chunks = g_array_new (FALSE, TRUE, sizeof (Chunk));
   g_array_set_clear_func (self->chunks, chunk_clear);
+  self->merge_thread = g_thread_pool_new (merge_func, NULL, 1, FALSE, NULL);
   self->run_started = g_get_monotonic_time ();
 }
 
@@ -1556,6 +1716,7 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
       if (refined == NULL)
         goto failed;
       offload_crunch_merger_add_refine (merger, refined);
+      g_clear_pointer (&refined, offload_refine_stats_free);    /* before its plan goes */
       offload_crunch_merger_finish_refine (merger);
     }
 
