@@ -86,6 +86,7 @@ struct _Lane
   gint64            last_heard;
   char             *result;       /* the `result` line, parsed off the main thread */
   char             *reported;     /* the worker's own error message */
+  OffloadCrunchError reported_kind;
   char             *fault;        /* what we saw go wrong */
   gboolean          stdout_done;
   gboolean          stderr_done;
@@ -659,13 +660,6 @@ take_quotes (OffloadCrunchJob  *self,
   return take_quote_counts (self, index, node, error);
 }
 
-/* The error a worker reported about the file, as the job's. */
-static GError *
-file_error (const char *message)
-{
-  return g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_NOT_CSV, message);
-}
-
 static void
 chunk_done (OffloadCrunchJob *self,
             guint             index)
@@ -813,7 +807,7 @@ lane_done (Lane *lane)
       g_autofree char *details = chunk_details (self, lane->chunk, lane->pid,
                                                 lane->stderr_tail->str, lane->reported);
 
-      error = file_error (lane->reported);
+      error = g_error_new_literal (OFFLOAD_CRUNCH_ERROR, lane->reported_kind, lane->reported);
       lane_reset (lane);
       fail (self, g_steal_pointer (&error), details);
       return;
@@ -843,6 +837,27 @@ lane_fault (Lane       *lane,
     lane->fault = g_strdup (fault);
   if (lane->process != NULL)
     g_subprocess_force_exit (lane->process);
+}
+
+/* What a worker says is checked, whatever it says. */
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_INT64
+         ? json_node_get_int (node) : 0;
 }
 
 static void
@@ -883,10 +898,8 @@ take_line (Lane       *lane,
       {
         JsonObject *object = json_node_get_object (payload);
 
-        if (json_object_has_member (object, "bytes"))
-          lane->bytes_done = (guint64) MAX (0, json_object_get_int_member (object, "bytes"));
-        if (json_object_has_member (object, "rows"))
-          lane->rows = (guint64) MAX (0, json_object_get_int_member (object, "rows"));
+        lane->bytes_done = (guint64) MAX (0, member_int (object, "bytes"));
+        lane->rows = (guint64) MAX (0, member_int (object, "rows"));
       }
       break;
 
@@ -895,11 +908,15 @@ take_line (Lane       *lane,
     case OFFLOAD_WORKER_ERROR:
       {
         JsonObject *object = json_node_get_object (payload);
-        const char *text = json_object_has_member (object, "message")
-                           ? json_object_get_string_member (object, "message") : NULL;
+        const char *text = member_string (object, "message");
+
+        const char *kind = member_string (object, "kind");
 
         g_free (lane->reported);
         lane->reported = g_strdup (text != NULL ? text : _("the worker failed"));
+        lane->reported_kind = g_strcmp0 (kind, "read") == 0 ? OFFLOAD_CRUNCH_ERROR_FILE
+                              : g_strcmp0 (kind, "changed") == 0 ? OFFLOAD_CRUNCH_ERROR_CHANGED
+                              : OFFLOAD_CRUNCH_ERROR_NOT_CSV;
       }
       break;
 

@@ -72,8 +72,12 @@ say (OffloadWorkerMessage  message,
   fflush (stdout);
 }
 
+/* The error, with its kind for the parent: "read" (the system said no),
+ * "changed" (the file is shorter than it was), or "csv" (what the file
+ * holds is not a CSV the parser takes). */
 static int
-fail (const char *message)
+fail_with_kind (const char *kind,
+                const char *message)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
@@ -81,12 +85,33 @@ fail (const char *message)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kind);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
   say (OFFLOAD_WORKER_ERROR, node);
   g_printerr ("offload-worker: %s\n", message);
 
   return 1;
+}
+
+static int
+fail (const char *message)
+{
+  return fail_with_kind ("read", message);
+}
+
+static int
+fail_error (const GError *error)
+{
+  const char *kind = "csv";
+
+  if (g_error_matches (error, OFFLOAD_CHUNK_READER_ERROR, OFFLOAD_CHUNK_READER_ERROR_READ))
+    kind = "read";
+  else if (g_error_matches (error, OFFLOAD_CHUNK_READER_ERROR, OFFLOAD_CHUNK_READER_ERROR_CHANGED))
+    kind = "changed";
+
+  return fail_with_kind (kind, error->message);
 }
 
 static void
@@ -173,7 +198,7 @@ count_quotes (OffloadChunkReader *reader,
 
   if (!offload_chunk_reader_count_quotes (reader, &quotes, &first_nul, &error)
       || (start == 0 && !offload_chunk_reader_count_header (reader, &columns, &error)))
-    return fail (error->message);
+    return fail_error (error);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "quotes");
@@ -206,7 +231,7 @@ scan (OffloadChunkReader *reader,
 
   stats = offload_chunk_reader_scan (reader, in_quotes, bits, &error);
   if (stats == NULL)
-    return fail (error->message);
+    return fail_error (error);
 
   node = offload_chunk_stats_to_json (stats);
   say (OFFLOAD_WORKER_RESULT, node);
@@ -270,7 +295,7 @@ refine (OffloadChunkReader *reader,
 
   stats = offload_chunk_reader_refine (reader, in_quotes, plan, &error);
   if (stats == NULL)
-    return fail (error->message);
+    return fail_error (error);
 
   node = offload_refine_stats_to_json (stats);
   say (OFFLOAD_WORKER_RESULT, node);
