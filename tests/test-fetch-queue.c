@@ -7,12 +7,14 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
 #include "offload-body-preview.h"
 #include "offload-demo-server.h"
 #include "offload-fetch-queue.h"
+#include "offload-sample-data.h"
 #include "offload-test-utils.h"
 
 static OffloadDemoServer *server;
@@ -156,6 +158,53 @@ test_success (void)
   g_assert_cmpint (offload_fetch_request_get_bytes_expected (request), ==, 100000);
   g_assert_cmpint (offload_fetch_request_get_preview_kind (request), ==, OFFLOAD_PREVIEW_HEX);
   g_assert_cmpuint (offload_fetch_queue_get_bytes_received (queue), >=, 100000);
+}
+
+/* CSV bodies are kept whole, for the Crunch page; nothing else is, and
+ * nothing half-written stays. */
+static void
+test_keep_csv (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autofree char *dir = g_dir_make_tmp ("offload-keep-XXXXXX", NULL);
+  g_autofree char *csv = demo_url ("/csv?rows=500");
+  g_autofree char *json = demo_url ("/json/records?n=3");
+  g_autoptr(GListStore) requests = make_requests (csv, json, NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *kept, *name;
+  guint files = 0;
+
+  offload_fetch_queue_set_keep_csv_dir (queue, dir);
+  run_all (queue, requests);
+
+  kept = offload_fetch_request_get_kept_path (nth (requests, 0));
+  g_assert_nonnull (kept);
+  g_assert_true (g_str_has_prefix (kept, dir));
+  g_assert_true (g_str_has_suffix (kept, ".csv"));
+  g_file_get_contents (kept, &contents, NULL, &error);
+  g_assert_no_error (error);
+  offload_sample_data_append_header (expected);
+  for (guint64 row = 0; row < 500; row++)
+    offload_sample_data_append_row (expected, row, OFFLOAD_SAMPLE_DATA_DEFAULT_SEED);
+  g_assert_cmpstr (contents, ==, expected->str);
+  g_assert_null (offload_fetch_request_get_keep_error (nth (requests, 0)));
+  g_assert_null (offload_fetch_request_get_kept_path (nth (requests, 1)));
+
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_false (g_str_has_suffix (name, ".partial"));
+      g_unlink (path);
+      files++;
+    }
+  g_assert_cmpuint (files, ==, 1);
+  g_rmdir (dir);
 }
 
 static guint
@@ -604,6 +653,7 @@ main (int   argc,
 
   g_test_add_func ("/offload/fetch/preview", test_preview);
   g_test_add_func ("/offload/fetch/success", test_success);
+  g_test_add_func ("/offload/fetch/keep-csv", test_keep_csv);
   g_test_add_func ("/offload/fetch/errors", test_errors);
   g_test_add_func ("/offload/fetch/body-cap", test_body_cap);
   g_test_add_func ("/offload/fetch/timeouts", test_timeouts);

@@ -7,7 +7,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
 #include <libsoup/soup.h>
 
 #include "offload-fetch-queue.h"
@@ -68,6 +73,7 @@ struct _OffloadFetchQueue
   guint     concurrency;
   guint     timeout;
   guint64   max_body;
+  char     *keep_csv_dir;
 
   Run      *run;
 
@@ -280,6 +286,7 @@ typedef struct
   SoupSession         *session;
   Watchdog            *watchdog;
   guint64              max_body;
+  char                *keep_csv_dir;   /* where CSV bodies are kept, or NULL */
   guint                timeout;
   gint64               budget_us;      /* blocking mode: what is left of it */
   guint                generation;
@@ -299,6 +306,7 @@ job_free (Job *job)
   g_clear_object (&job->cancellable);
   g_clear_object (&job->session);
   g_clear_pointer (&job->watchdog, watchdog_unref);
+  g_free (job->keep_csv_dir);
   g_free (job);
 }
 
@@ -469,6 +477,124 @@ content_type_of (SoupMessage *msg)
   return g_strdup (type);
 }
 
+/* Keeping a CSV body: written to a hidden temporary file beside its
+ * final name, renamed when the body has arrived whole, removed if not. */
+typedef struct
+{
+  int   fd;
+  char *temporary;
+  char *dir;
+} Keep;
+
+static gboolean
+is_csv (const char *content_type)
+{
+  return content_type != NULL
+         && (g_ascii_strcasecmp (content_type, "text/csv") == 0
+             || g_ascii_strcasecmp (content_type, "application/csv") == 0);
+}
+
+static void
+keep_free (Keep *keep)
+{
+  if (keep->fd >= 0)
+    close (keep->fd);
+  g_free (keep->temporary);
+  g_free (keep->dir);
+  g_free (keep);
+}
+
+static void
+keep_discard (Keep *keep)
+{
+  g_unlink (keep->temporary);
+  keep_free (keep);
+}
+
+static void
+keep_failed (char       **message,
+             const char  *path,
+             int          saved_errno)
+{
+  g_free (*message);
+  *message = g_strdup_printf (_("The body could not be kept in “%s”: %s"),
+                              path, g_strerror (saved_errno));
+}
+
+static Keep *
+keep_open (const char  *dir,
+           char       **message)
+{
+  Keep *keep;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      keep_failed (message, dir, errno);
+      return NULL;
+    }
+
+  keep = g_new0 (Keep, 1);
+  keep->dir = g_strdup (dir);
+  keep->temporary = g_build_filename (dir, ".response-XXXXXX.partial", NULL);
+  keep->fd = g_mkstemp_full (keep->temporary, O_WRONLY | O_CLOEXEC, 0600);
+  if (keep->fd < 0)
+    {
+      keep_failed (message, dir, errno);
+      keep_discard (keep);
+      return NULL;
+    }
+
+  return keep;
+}
+
+static gboolean
+keep_write (Keep        *keep,
+            const guint8 *data,
+            gsize        length,
+            char       **message)
+{
+  while (length > 0)
+    {
+      gssize n = write (keep->fd, data, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          keep_failed (message, keep->dir, errno);
+          return FALSE;
+        }
+      data += n;
+      length -= (gsize) n;
+    }
+
+  return TRUE;
+}
+
+static char *
+keep_commit (Keep  *keep,
+             char **message)
+{
+  g_autofree char *name = g_path_get_basename (keep->temporary);
+  g_autofree char *path = NULL;
+  int closed;
+
+  /* ".response-XXXXXX.partial" -> "response-XXXXXX.csv" */
+  name[strlen (name) - strlen (".partial")] = '\0';
+  path = g_strdup_printf ("%s%c%s.csv", keep->dir, G_DIR_SEPARATOR, name + 1);
+  closed = close (keep->fd);
+  keep->fd = -1;
+  if (closed != 0 || g_rename (keep->temporary, path) != 0)
+    {
+      keep_failed (message, path, errno);
+      keep_discard (keep);
+      return NULL;
+    }
+  keep_free (keep);
+
+  return g_steal_pointer (&path);
+}
+
 /* The whole request, blocking. Runs in a pool thread, or on the main
  * thread in the blocking mode (next_thread == NULL). */
 static OffloadFetchResult *
@@ -485,6 +611,7 @@ fetch_one (Job  *job,
   OffloadFetchRequest *request = job->request;
   const char *url = offload_fetch_request_get_url (request);
   Deadline *deadline = NULL;
+  Keep *keep = NULL;
   const char *scheme;
   gboolean eof = FALSE;
 
@@ -566,6 +693,10 @@ fetch_one (Job  *job,
   offload_fetch_request_report_state (request, OFFLOAD_FETCH_STATE_RECEIVING, result->first_byte);
   offload_fetch_request_report_bytes (request, 0, result->bytes_expected);
 
+  /* A CSV body is kept whole in a file, for the Crunch page. */
+  if (job->keep_csv_dir != NULL && is_csv (result->content_type))
+    keep = keep_open (job->keep_csv_dir, &result->keep_error);
+
   /* Bounded memory: only the preview is kept; the rest is counted. */
   buffer = get_read_buffer ();
   preview = g_byte_array_new ();
@@ -580,6 +711,9 @@ fetch_one (Job  *job,
           eof = TRUE;
           break;
         }
+
+      if (keep != NULL && !keep_write (keep, buffer, (gsize) n, &result->keep_error))
+        g_clear_pointer (&keep, keep_discard);
 
       if (preview->len < OFFLOAD_PREVIEW_MAX_BYTES)
         g_byte_array_append (preview, buffer,
@@ -613,6 +747,10 @@ fetch_one (Job  *job,
   /* Closing an unfinished body closes its connection: nothing keeps
    * downloading in the background. */
   g_input_stream_close (stream, NULL, NULL);
+
+  if (keep != NULL && error == NULL && eof)
+    result->kept_path = keep_commit (g_steal_pointer (&keep), &result->keep_error);
+  g_clear_pointer (&keep, keep_discard);
 
   if (preview->len > 0)
     {
@@ -898,6 +1036,7 @@ offload_fetch_queue_run_async (OffloadFetchQueue   *self,
       job->session = g_object_ref (run->session);
       job->watchdog = watchdog_ref (run->watchdog);
       job->max_body = self->max_body;
+      job->keep_csv_dir = g_strdup (self->keep_csv_dir);
       job->timeout = self->timeout;
       job->generation = run->generation;
 
@@ -983,6 +1122,7 @@ offload_fetch_queue_run_blocking (OffloadFetchQueue  *self,
       job.session = session;
       job.watchdog = watchdog;
       job.max_body = self->max_body;
+      job.keep_csv_dir = self->keep_csv_dir;
       job.timeout = self->timeout;
 
       if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
@@ -1058,6 +1198,8 @@ offload_fetch_queue_dispose (GObject *object)
   /* A running run holds a reference on the queue through its task, so
    * dispose never sees one. */
   g_assert (self->run == NULL);
+
+  g_clear_pointer (&self->keep_csv_dir, g_free);
 
   G_OBJECT_CLASS (offload_fetch_queue_parent_class)->dispose (object);
 }
@@ -1269,6 +1411,24 @@ offload_fetch_queue_set_timeout (OffloadFetchQueue *self,
       self->timeout = seconds;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
     }
+}
+
+/**
+ * offload_fetch_queue_set_keep_csv_dir:
+ * @self: a queue
+ * @dir: (nullable): where to keep CSV bodies whole (`text/csv`), for the
+ *   Crunch page; %NULL keeps none
+ *
+ * Takes effect from the next run.
+ */
+void
+offload_fetch_queue_set_keep_csv_dir (OffloadFetchQueue *self,
+                                      const char        *dir)
+{
+  g_return_if_fail (OFFLOAD_IS_FETCH_QUEUE (self));
+
+  g_free (self->keep_csv_dir);
+  self->keep_csv_dir = g_strdup (dir);
 }
 
 guint64

@@ -29,6 +29,8 @@ typedef struct
   gint64              first_byte;
   gint64              finished;
   char               *thread_name;
+  char               *kept_path;      /* a CSV body, kept whole */
+  char               *keep_error;     /* why it could not be */
 } OffloadFetchResult;
 
 void          offload_fetch_result_free (OffloadFetchResult *result);

@@ -83,6 +83,8 @@ offload_fetch_result_free (OffloadFetchResult *result)
   g_free (result->headers);
   g_free (result->preview);
   g_free (result->thread_name);
+  g_free (result->kept_path);
+  g_free (result->keep_error);
   g_clear_error (&result->error);
   g_free (result);
 }
@@ -354,6 +356,35 @@ offload_fetch_request_get_error_message (OffloadFetchRequest *self)
   const GError *error = offload_fetch_request_get_error (self);
 
   return error != NULL ? error->message : NULL;
+}
+
+/**
+ * offload_fetch_request_get_kept_path:
+ * @self: a request
+ *
+ * Returns: (nullable): the file holding its CSV body whole, when the
+ *   queue keeps CSV bodies and this one arrived whole
+ */
+const char *
+offload_fetch_request_get_kept_path (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), NULL);
+
+  return self->result != NULL ? self->result->kept_path : NULL;
+}
+
+/**
+ * offload_fetch_request_get_keep_error:
+ * @self: a request
+ *
+ * Returns: (nullable): why its CSV body could not be kept
+ */
+const char *
+offload_fetch_request_get_keep_error (OffloadFetchRequest *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_REQUEST (self), NULL);
+
+  return self->result != NULL ? self->result->keep_error : NULL;
 }
 
 const char *

@@ -68,6 +68,8 @@ const char          *offload_fetch_request_get_headers        (OffloadFetchReque
 const GError        *offload_fetch_request_get_error          (OffloadFetchRequest *self);
 const char          *offload_fetch_request_get_error_message  (OffloadFetchRequest *self);
 const char          *offload_fetch_request_get_preview        (OffloadFetchRequest *self);
+const char          *offload_fetch_request_get_kept_path      (OffloadFetchRequest *self);
+const char          *offload_fetch_request_get_keep_error     (OffloadFetchRequest *self);
 OffloadPreviewKind   offload_fetch_request_get_preview_kind   (OffloadFetchRequest *self);
 gboolean             offload_fetch_request_get_preview_partial (OffloadFetchRequest *self);
 gint64               offload_fetch_request_get_queued_time    (OffloadFetchRequest *self);
