@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "offload-crunch-page.h"
 #include "offload-fetch-page.h"
 #include "offload-hud.h"
 #include "offload-window.h"
@@ -237,6 +238,7 @@ offload_window_class_init (OffloadWindowClass *klass)
 
   window_class->close_request = offload_window_close_request;
 
+  g_type_ensure (OFFLOAD_TYPE_CRUNCH_PAGE);
   g_type_ensure (OFFLOAD_TYPE_FETCH_PAGE);
   g_type_ensure (OFFLOAD_TYPE_HUD);
 

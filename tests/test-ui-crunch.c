@@ -1,0 +1,587 @@
+/* test-ui-crunch.c: the Crunch page of the real window, under Xvfb
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+
+#include "offload-crunch-column-item.h"
+#include "offload-crunch-lane-row.h"
+#include "offload-crunch-page.h"
+#include "offload-histogram-view.h"
+#include "offload-test-ui.h"
+
+#define SMALL_ROWS 20000
+#define LARGE_ROWS 2000000
+
+/* The generated datasets go here (XDG_CACHE_HOME), not into the cache of
+ * whoever runs the tests. */
+static char *cache_dir;
+static char *small_path;
+
+static OffloadCrunchPage *
+get_page (void)
+{
+  GtkWidget *page = offload_test_find (GTK_WIDGET (offload_test_ui_window ()), "crunch_page",
+                                       OFFLOAD_TYPE_CRUNCH_PAGE);
+
+  g_assert_nonnull (page);
+  return OFFLOAD_CRUNCH_PAGE (page);
+}
+
+static GtkWidget *
+find (OffloadCrunchPage *page,
+      const char        *id,
+      GType              type)
+{
+  GtkWidget *widget = offload_test_find (GTK_WIDGET (page), id, type);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static const char *
+label_text (OffloadCrunchPage *page,
+            const char        *id)
+{
+  return offload_test_label_text (GTK_WIDGET (page), id);
+}
+
+static const char *
+visible_child (OffloadCrunchPage *page,
+               const char        *stack_id)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (find (page, stack_id, GTK_TYPE_STACK)));
+}
+
+static char *
+format_count (guint64 count)
+{
+  /* As the page groups thousands, in whatever locale the test runs. */
+  return g_strdup_printf ("%'" G_GUINT64_FORMAT, count);
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* The page acts only while it is shown, as its shortcuts do. */
+static OffloadCrunchPage *
+show_page (void)
+{
+  OffloadCrunchPage *page = get_page ();
+  GtkWidget *stack = offload_test_find (GTK_WIDGET (offload_test_ui_window ()), "stack",
+                                        ADW_TYPE_VIEW_STACK);
+
+  g_assert_nonnull (stack);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "crunch");
+  offload_test_wait_for (is_mapped, page, "the Crunch page to show");
+
+  return page;
+}
+
+static gboolean
+generated (gpointer data)
+{
+  return !offload_crunch_page_get_generating (data);
+}
+
+static char *
+generate (OffloadCrunchPage *page,
+          guint64            rows)
+{
+  GtkWidget *generate_box = find (page, "generate_box", GTK_TYPE_BOX);
+
+  offload_crunch_page_generate_sample (page, rows);
+  g_assert_true (offload_crunch_page_get_generating (page));
+  g_assert_true (gtk_widget_get_visible (generate_box));
+  offload_test_wait_for (generated, page, "the sample dataset to be written");
+  g_assert_false (gtk_widget_get_visible (generate_box));
+
+  /* Chosen, in the cache folder, and ready to crunch. */
+  g_assert_nonnull (offload_crunch_page_get_file (page));
+  g_assert_true (g_str_has_prefix (offload_crunch_page_get_file (page), cache_dir));
+  g_assert_true (g_file_test (offload_crunch_page_get_file (page), G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpstr (visible_child (page, "content_stack"), ==, "ready");
+
+  return g_strdup (offload_crunch_page_get_file (page));
+}
+
+static gboolean
+run_over (gpointer data)
+{
+  OffloadCrunchPage *page = data;
+
+  /* Over for the user too: Start is back in place of Cancel. */
+  return !offload_crunch_page_get_running (page)
+         && g_strcmp0 (visible_child (page, "button_stack"), "start") == 0;
+}
+
+static void
+crunch (OffloadCrunchPage *page)
+{
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
+  g_assert_true (offload_crunch_page_get_running (page));
+  g_assert_cmpstr (visible_child (page, "content_stack"), ==, "run");
+  offload_test_wait_for (run_over, page, "the crunch to end");
+}
+
+static GListModel *
+table_model (OffloadCrunchPage *page)
+{
+  GtkWidget *view = find (page, "columns_view", GTK_TYPE_COLUMN_VIEW);
+
+  return G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)));
+}
+
+static guint
+find_row (GListModel              *model,
+          OffloadCrunchColumnType  type,
+          gboolean                 last)
+{
+  guint found = GTK_INVALID_LIST_POSITION;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(OffloadCrunchColumnItem) item = g_list_model_get_item (model, i);
+
+      if (offload_crunch_column_item_get_column (item)->type == type)
+        {
+          found = i;
+          if (!last)
+            break;
+        }
+    }
+
+  return found;
+}
+
+static void
+test_empty (void)
+{
+  OffloadCrunchPage *page = show_page ();
+
+  /* Nothing chosen yet: the empty state says what to do, Start waits. */
+  g_assert_null (offload_crunch_page_get_file (page));
+  g_assert_cmpstr (visible_child (page, "content_stack"), ==, "empty");
+  g_assert_true (offload_test_shows_label (GTK_WIDGET (page),
+                                           "Choose a CSV file or generate a sample dataset"));
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
+  g_assert_false (offload_crunch_page_get_running (page));
+  g_assert_null (offload_crunch_page_get_job (page));
+}
+
+typedef struct
+{
+  char     *text;
+  gboolean  done;
+} ClipboardRead;
+
+static void
+clipboard_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ClipboardRead *read = user_data;
+  g_autoptr(GError) error = NULL;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
+  g_assert_no_error (error);
+  read->done = TRUE;
+}
+
+static gboolean
+clipboard_read (gpointer data)
+{
+  return ((ClipboardRead *) data)->done;
+}
+
+/* The export is written in the background: wait until the file holds
+ * all of it (a part of a JSON object does not parse). */
+static gboolean
+json_written (gpointer data)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  return json_parser_load_from_file (parser, data, NULL)
+         && json_parser_get_root (parser) != NULL;
+}
+
+typedef struct
+{
+  const char *path;
+  const char *expected;
+} Written;
+
+static gboolean
+csv_written (gpointer data)
+{
+  Written *written = data;
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (written->path, &contents, NULL, NULL)
+         && g_strcmp0 (contents, written->expected) == 0;
+}
+
+static void
+test_generate_and_crunch (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  OffloadHistogramView *histogram = NULL;
+  OffloadCrunchResult *result;
+  GListModel *model;
+  GtkSingleSelection *selection;
+  GtkWidget *view;
+  g_autofree char *rows = format_count (SMALL_ROWS);
+  g_autofree char *summary_start = g_strdup_printf ("%s rows · ", rows);
+  g_autofree char *count_text = NULL;
+  const OffloadCrunchColumn *column;
+  guint numeric, text_row;
+
+  g_settings_set_uint (settings, "crunch-workers", 2);
+  g_settings_set_boolean (settings, "crunch-blocking", FALSE);
+
+  small_path = generate (page, SMALL_ROWS);
+  crunch (page);
+
+  /* The statistics, as the table lists them. */
+  result = offload_crunch_page_get_result (page);
+  g_assert_nonnull (result);
+  g_assert_cmpuint (result->rows, ==, SMALL_ROWS);
+  g_assert_cmpuint (result->columns->len, ==, 10);
+  g_assert_cmpstr (visible_child (page, "results_stack"), ==, "results");
+  g_assert_false (gtk_widget_get_visible (find (page, "error_box", GTK_TYPE_BOX)));
+
+  model = table_model (page);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 10);
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(OffloadCrunchColumnItem) item = g_list_model_get_item (model, i);
+
+      column = offload_crunch_column_item_get_column (item);
+      g_assert_cmpuint (column->count + column->missing, ==, SMALL_ROWS);
+    }
+
+  numeric = find_row (model, OFFLOAD_CRUNCH_COLUMN_NUMERIC, TRUE);
+  g_assert_cmpuint (numeric, !=, GTK_INVALID_LIST_POSITION);
+  {
+    g_autoptr(OffloadCrunchColumnItem) item = g_list_model_get_item (model, numeric);
+
+    column = offload_crunch_column_item_get_column (item);
+    g_assert_cmpuint (column->count, >, 0);
+    g_assert_cmpfloat (column->min, <=, column->p25);
+    g_assert_cmpfloat (column->p25, <=, column->p50);
+    g_assert_cmpfloat (column->p50, <=, column->p75);
+    g_assert_cmpfloat (column->p75, <=, column->max);
+    count_text = format_count (column->count);
+  }
+  /* What the user reads in the Count column. */
+  view = find (page, "columns_view", GTK_TYPE_COLUMN_VIEW);
+  g_assert_true (offload_test_shows_label (view, count_text));
+
+  /* The summary line. */
+  g_assert_true (g_str_has_prefix (label_text (page, "summary_label"), summary_start));
+  g_assert_nonnull (strstr (label_text (page, "summary_label"), " · 10 columns · "));
+  g_assert_nonnull (strstr (label_text (page, "summary_label"), " · 2 workers · "));
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Crunched “"));
+
+  /* A numeric column selected: its histogram is drawn. */
+  selection = GTK_SINGLE_SELECTION (model);
+  gtk_single_selection_set_selected (selection, numeric);
+  histogram = OFFLOAD_HISTOGRAM_VIEW (find (page, "histogram_view",
+                                            OFFLOAD_TYPE_HISTOGRAM_VIEW));
+  g_assert_cmpstr (visible_child (page, "histogram_stack"), ==, "histogram");
+  g_assert_cmpuint (offload_histogram_view_get_n_bins (histogram), >, 0);
+  g_assert_cmpuint (offload_histogram_view_get_n_bins (histogram), <=, 50);
+  g_assert_cmpuint (offload_histogram_view_get_total (histogram), >, 0);
+  g_assert_cmpuint (offload_histogram_view_get_total (histogram), <=, column->count);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (histogram)));
+
+  /* A text column has none, and says so. */
+  text_row = find_row (model, OFFLOAD_CRUNCH_COLUMN_TEXT, FALSE);
+  if (text_row != GTK_INVALID_LIST_POSITION)
+    {
+      gtk_single_selection_set_selected (selection, text_row);
+      g_assert_cmpstr (visible_child (page, "histogram_stack"), ==, "none");
+      g_assert_cmpuint (offload_histogram_view_get_n_bins (histogram), ==, 0);
+      g_assert_nonnull (strstr (label_text (page, "histogram_hint"), "no histogram"));
+    }
+
+  /* Sorting by a header: the model the table shows is sorted. */
+  {
+    GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+    g_autoptr(GtkColumnViewColumn) name_column = g_list_model_get_item (columns, 0);
+    g_autofree char *previous = NULL;
+
+    gtk_column_view_sort_by_column (GTK_COLUMN_VIEW (view), name_column, GTK_SORT_DESCENDING);
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(OffloadCrunchColumnItem) item = g_list_model_get_item (model, i);
+        const char *name = offload_crunch_column_item_get_name (item);
+
+        if (previous != NULL)
+          g_assert_cmpint (g_utf8_collate (previous, name), >=, 0);
+        g_free (previous);
+        previous = g_strdup (name);
+      }
+    gtk_column_view_sort_by_column (GTK_COLUMN_VIEW (view), NULL, GTK_SORT_ASCENDING);
+  }
+
+  /* Copy: the CSV on the clipboard. */
+  {
+    g_autofree char *csv = offload_crunch_result_to_csv (result);
+    ClipboardRead read = { NULL, FALSE };
+
+    gtk_widget_activate_action (GTK_WIDGET (page), "crunch.copy", NULL);
+    gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (page)), NULL,
+                                   clipboard_read_cb, &read);
+    offload_test_wait_for (clipboard_read, &read, "the clipboard");
+    g_assert_cmpstr (read.text, ==, csv);
+    g_free (read.text);
+  }
+
+  /* Export: JSON by its name, CSV otherwise, written whole. */
+  {
+    g_autofree char *json_path = g_build_filename (cache_dir, "stats.json", NULL);
+    g_autofree char *csv_path = g_build_filename (cache_dir, "stats.csv", NULL);
+    g_autoptr(GFile) json_file = g_file_new_for_path (json_path);
+    g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
+    g_autofree char *csv = offload_crunch_result_to_csv (result);
+    Written written = { csv_path, csv };
+
+    offload_crunch_page_export (page, json_file);
+    offload_test_wait_for (json_written, json_path, "the JSON export");
+
+    offload_crunch_page_export (page, csv_file);
+    offload_test_wait_for (csv_written, &written, "the CSV export");
+  }
+}
+
+/* The contrast: the same statistics on the main thread. */
+static void
+test_blocking (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  OffloadCrunchResult *result;
+
+  if (small_path == NULL)
+    small_path = generate (page, SMALL_ROWS);
+  offload_crunch_page_set_file (page, small_path);
+  g_settings_set_boolean (settings, "crunch-blocking", TRUE);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
+                                   "Running on the main thread"));
+  offload_test_wait_for (run_over, page, "the blocking crunch to end");
+
+  result = offload_crunch_page_get_result (page);
+  g_assert_nonnull (result);
+  g_assert_cmpuint (result->rows, ==, SMALL_ROWS);
+  g_assert_cmpuint (result->workers, ==, 0);
+  g_assert_nonnull (strstr (label_text (page, "summary_label"), " · on the main thread · "));
+  g_assert_cmpuint (g_list_model_get_n_items (table_model (page)), ==, 10);
+
+  g_settings_set_boolean (settings, "crunch-blocking", FALSE);
+}
+
+/* A worker that crashes: its chunk runs again on a fresh worker, the run
+ * succeeds, and the page says what happened. */
+static void
+test_retry (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *once = g_build_filename (cache_dir, "fault-once", NULL);
+  OffloadCrunchResult *result;
+  GtkWidget *events_label;
+
+  if (small_path == NULL)
+    small_path = generate (page, SMALL_ROWS);
+  offload_crunch_page_set_file (page, small_path);
+  g_settings_set_uint (settings, "crunch-workers", 2);
+  g_settings_set_boolean (settings, "crunch-blocking", FALSE);
+
+  /* The first worker started crashes; the workers inherit this. */
+  g_setenv ("OFFLOAD_WORKER_FAULT", "crash", TRUE);
+  g_setenv ("OFFLOAD_WORKER_FAULT_ONCE", once, TRUE);
+  crunch (page);
+  g_unsetenv ("OFFLOAD_WORKER_FAULT");
+  g_unsetenv ("OFFLOAD_WORKER_FAULT_ONCE");
+
+  result = offload_crunch_page_get_result (page);
+  g_assert_nonnull (result);
+  g_assert_cmpuint (result->rows, ==, SMALL_ROWS);
+  g_assert_cmpuint (result->events->len, >=, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (result->events, 0), "SIGSEGV"));
+
+  events_label = find (page, "events_label", GTK_TYPE_LABEL);
+  g_assert_true (gtk_widget_get_visible (events_label));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (events_label)),
+                                   g_ptr_array_index (result->events, 0)));
+  g_assert_false (gtk_widget_get_visible (find (page, "error_box", GTK_TYPE_BOX)));
+}
+
+/* A file that is not what it should be: the error, in words. */
+static void
+test_error (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  g_autofree char *path = g_build_filename (cache_dir, "header-only.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, "a,b,c\n", -1, &error);
+  g_assert_no_error (error);
+  offload_crunch_page_set_file (page, path);
+  g_assert_cmpstr (visible_child (page, "content_stack"), ==, "ready");
+
+  crunch (page);
+  g_assert_null (offload_crunch_page_get_result (page));
+  g_assert_true (gtk_widget_get_visible (find (page, "error_box", GTK_TYPE_BOX)));
+  g_assert_true (g_str_has_prefix (label_text (page, "error_title"), "Could not crunch “"));
+  g_assert_cmpstr (label_text (page, "error_label"), !=, "");
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Failed after "));
+  g_assert_cmpstr (visible_child (page, "results_stack"), ==, "none");
+  g_assert_false (gtk_widget_get_sensitive (find (page, "copy_button", GTK_TYPE_BUTTON)));
+}
+
+static gboolean
+lane_running (gpointer data)
+{
+  OffloadCrunchPage *page = data;
+  OffloadCrunchJob *job = offload_crunch_page_get_job (page);
+  GPtrArray *pids = g_object_get_data (G_OBJECT (page), "test-pids");
+
+  for (guint i = 0; job != NULL && i < offload_crunch_job_get_n_lanes (job); i++)
+    {
+      OffloadCrunchLane lane = { 0 };
+
+      offload_crunch_job_get_lane (job, i, &lane);
+      if (lane.state == OFFLOAD_CRUNCH_LANE_RUNNING && lane.pid > 0)
+        {
+          g_ptr_array_add (pids, GINT_TO_POINTER (lane.pid));
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+test_cancel (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GPtrArray) pids = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *path = NULL;
+  OffloadCrunchJob *job;
+
+  g_settings_set_uint (settings, "crunch-workers", 2);
+  g_settings_set_boolean (settings, "crunch-blocking", FALSE);
+
+  path = generate (page, LARGE_ROWS);
+
+  g_object_set_data (G_OBJECT (page), "test-pids", pids);
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
+  offload_test_wait_for (lane_running, page, "a worker to read a chunk");
+  g_object_set_data (G_OBJECT (page), "test-pids", NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.cancel", NULL);
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelling…"));
+  offload_test_wait_for (run_over, page, "the crunch to stop");
+
+  /* Stopped, as the page says: every lane is idle, every worker gone. */
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelled after "));
+  g_assert_nonnull (strstr (label_text (page, "overall_label"), "no worker left"));
+  g_assert_null (offload_crunch_page_get_result (page));
+
+  job = offload_crunch_page_get_job (page);
+  g_assert_nonnull (job);
+  g_assert_cmpuint (offload_crunch_job_get_n_lanes (job), >, 0);
+  for (guint i = 0; i < offload_crunch_job_get_n_lanes (job); i++)
+    {
+      OffloadCrunchLane lane = { 0 };
+
+      offload_crunch_job_get_lane (job, i, &lane);
+      g_assert_cmpint (lane.state, ==, OFFLOAD_CRUNCH_LANE_IDLE);
+      g_assert_cmpint (lane.pid, ==, 0);
+    }
+
+  /* The lanes stay on screen, showing it. */
+  rows = offload_test_find_all (GTK_WIDGET (page), OFFLOAD_TYPE_CRUNCH_LANE_ROW);
+  g_assert_cmpuint (rows->len, ==, offload_crunch_job_get_n_lanes (job));
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_cmpint (offload_crunch_lane_row_get_state (rows->pdata[i]), ==,
+                     OFFLOAD_CRUNCH_LANE_IDLE);
+
+  /* Reaped: the process is gone, not a zombie. */
+  g_assert_cmpuint (pids->len, >, 0);
+  for (guint i = 0; i < pids->len; i++)
+    {
+      g_assert_cmpint (kill (GPOINTER_TO_INT (pids->pdata[i]), 0), ==, -1);
+      g_assert_cmpint (errno, ==, ESRCH);
+    }
+
+  g_remove (path);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  cache_dir = g_dir_make_tmp ("offload-test-ui-crunch-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
+
+  offload_test_ui_init (&argc, &argv);
+
+  g_test_add_func ("/offload/ui/crunch/empty", test_empty);
+  g_test_add_func ("/offload/ui/crunch/generate-and-crunch", test_generate_and_crunch);
+  g_test_add_func ("/offload/ui/crunch/blocking", test_blocking);
+  g_test_add_func ("/offload/ui/crunch/retry", test_retry);
+  g_test_add_func ("/offload/ui/crunch/error", test_error);
+  g_test_add_func ("/offload/ui/crunch/cancel", test_cancel);
+
+  ret = offload_test_ui_run ();
+
+  remove_tree (cache_dir);
+  g_free (cache_dir);
+  g_free (small_path);
+
+  return ret;
+}
