@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "offload-crunch-page.h"
 #include "offload-fetch-page.h"
 #include "offload-fetch-row.h"
 #include "offload-test-ui.h"
@@ -277,6 +278,46 @@ test_cancel_selected (void)
   offload_test_wait_for (toast_shown, (gpointer) "2 requests: 1 succeeded, 0 failed, 1 cancelled", "the toast");
 }
 
+/* A fetched CSV body opens on the Crunch page. */
+static void
+test_crunch_body (void)
+{
+  OffloadFetchPage *page = get_page ();
+  OffloadWindow *window = get_window ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *view = offload_test_find (GTK_WIDGET (page), "results_view", GTK_TYPE_LIST_VIEW);
+  GtkWidget *crunch = offload_test_find (GTK_WIDGET (window), "crunch_page",
+                                         OFFLOAD_TYPE_CRUNCH_PAGE);
+  GtkWidget *stack = offload_test_find (GTK_WIDGET (window), "stack", ADW_TYPE_VIEW_STACK);
+  const char *urls[] = { "demo:/csv?rows=300", "demo:/json/records?n=2", NULL };
+  g_autoptr(OffloadFetchRequest) csv = NULL;
+  g_autofree char *file = NULL;
+  const char *kept;
+
+  g_settings_set_strv (settings, "urls", urls);
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  offload_test_wait_for (run_over, page, "the run to end");
+
+  csv = g_list_model_get_item (offload_fetch_page_get_requests (page), 0);
+  kept = offload_fetch_request_get_kept_path (csv);
+  g_assert_nonnull (kept);
+  g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+
+  /* Only a CSV response offers it. */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 1);
+  g_assert_false (gtk_widget_get_visible (offload_test_find (GTK_WIDGET (page), "details_crunch",
+                                                            GTK_TYPE_BUTTON)));
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 0);
+  g_assert_true (gtk_widget_get_visible (offload_test_find (GTK_WIDGET (page), "details_crunch",
+                                                           GTK_TYPE_BUTTON)));
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.crunch-selected", NULL);
+  g_object_get (crunch, "file", &file, NULL);
+  g_assert_cmpstr (file, ==, kept);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "crunch");
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "fetch");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -288,6 +329,7 @@ main (int   argc,
   g_test_add_func ("/offload/ui/fetch/cancel", test_cancel);
   g_test_add_func ("/offload/ui/fetch/cancel-selected", test_cancel_selected);
   g_test_add_func ("/offload/ui/fetch/blocking", test_blocking);
+  g_test_add_func ("/offload/ui/fetch/crunch-body", test_crunch_body);
 
   return offload_test_ui_run ();
 }

@@ -869,10 +869,10 @@ update_progress (OffloadCrunchPage *self,
     }
 
   parts = g_ptr_array_new_with_free_func (g_free);
-  if (progress.pass > 0 && progress.phase != OFFLOAD_CRUNCH_PHASE_QUOTES)
-    /* Translators: e.g. "Reading, pass 1"; the phase, then which read of the file */
-    g_ptr_array_add (parts, g_strdup_printf (_("%s, pass %u"), phase_label (progress.phase),
-                                             progress.pass));
+  if (progress.pass > 0)
+    /* Translators: e.g. "Reading, pass 2 of 3"; the phase, then which read of the file */
+    g_ptr_array_add (parts, g_strdup_printf (_("%s, pass %u of %u"), phase_label (progress.phase),
+                                             progress.pass, progress.passes));
   else
     g_ptr_array_add (parts, g_strdup (phase_label (progress.phase)));
 

@@ -9,6 +9,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "offload-demo-server.h"
@@ -73,6 +74,8 @@ struct _OffloadFetchPage
   GtkStack            *details_stack;
   GtkLabel            *details_url;
   GtkWidget           *details_cancel;
+  GtkWidget           *details_crunch;
+  gint64               previous_run_real;   /* seconds: the last run's start */
   GtkLabel            *details_summary;
   GtkLabel            *details_timings;
   GtkLabel            *details_error;
@@ -574,6 +577,8 @@ update_details (OffloadFetchPage *self)
   gtk_label_set_label (self->details_url, offload_fetch_request_get_url (request));
   gtk_widget_set_visible (self->details_cancel,
                           !offload_fetch_request_is_finished (request) && !self->blocking_run);
+  gtk_widget_set_visible (self->details_crunch,
+                          offload_fetch_request_get_kept_path (request) != NULL);
 
   received = g_format_size (offload_fetch_request_get_bytes_received (request));
   if (offload_fetch_request_get_status (request) > 0)
@@ -665,6 +670,61 @@ static void
 on_shown_state_changed (OffloadFetchPage *self)
 {
   update_details (self);
+}
+
+/* Kept CSV bodies live for two runs: the last run's may be open on the
+ * Crunch page. Older ones go, in a thread (no file I/O on this one). */
+static void
+prune_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  gint64 cutoff = *(gint64 *) task_data;
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "offload", "responses",
+                                           NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      GStatBuf buf;
+
+      if (g_str_has_prefix (name, "response-") && g_str_has_suffix (name, ".csv")
+          && g_stat (path, &buf) == 0 && (gint64) buf.st_mtime < cutoff)
+        g_unlink (path);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+prune_kept_bodies (OffloadFetchPage *self)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (self->previous_run_real != 0)
+    {
+      task = g_task_new (NULL, NULL, NULL, NULL);
+      g_task_set_task_data (task, g_memdup2 (&self->previous_run_real, sizeof (gint64)), g_free);
+      g_task_run_in_thread (task, prune_thread);
+    }
+  self->previous_run_real = now;
+}
+
+/* The window's win.crunch-file opens it on the Crunch page. */
+static void
+crunch_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+  const char *path;
+
+  if (self->shown == NULL || (path = offload_fetch_request_get_kept_path (self->shown)) == NULL)
+    return;
+  gtk_widget_activate_action (widget, "win.crunch-file", "s", path);
 }
 
 static void
@@ -917,6 +977,8 @@ start_action (GtkWidget  *widget,
   offload_fetch_queue_set_max_body (self->queue,
                                     g_settings_get_uint64 (self->settings, "max-body"));
 
+  prune_kept_bodies (self);
+
   self->run_started = g_get_monotonic_time ();
   self->run_ended = 0;
   self->cancel_requested = 0;
@@ -1033,6 +1095,7 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_stack);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_url);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_cancel);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_crunch);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_summary);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_timings);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_error);
@@ -1043,6 +1106,8 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "fetch.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "fetch.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "fetch.crunch-selected", NULL,
+                                   crunch_selected_action);
   gtk_widget_class_install_action (widget_class, "fetch.cancel-selected", NULL,
                                    cancel_selected_action);
   gtk_widget_class_install_action (widget_class, "fetch.add", NULL, add_action);
@@ -1086,6 +1151,13 @@ offload_fetch_page_init (OffloadFetchPage *self)
 
   self->settings = g_settings_new (APP_ID);
   self->queue = offload_fetch_queue_new ();
+  {
+    g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "offload", "responses",
+                                             NULL);
+
+    /* CSV bodies, for the Crunch page: replaced by the next run's. */
+    offload_fetch_queue_set_keep_csv_dir (self->queue, dir);
+  }
   g_signal_connect_object (self->queue, "notify::n-finished", G_CALLBACK (update_overall),
                            self, G_CONNECT_SWAPPED);
 

@@ -32,6 +32,7 @@ struct _OffloadWindow
   /* Template children */
   AdwToastOverlay      *toast_overlay;
   AdwViewStack         *stack;
+  OffloadCrunchPage    *crunch_page;
   OffloadHud           *hud;
 };
 
@@ -160,7 +161,20 @@ reset_hud_action (GSimpleAction *action,
   offload_latency_probe_reset (self->probe);
 }
 
+/* A file for the Crunch page, from elsewhere (a fetched CSV body). */
+static void
+crunch_file_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  OffloadWindow *self = OFFLOAD_WINDOW (user_data);
+
+  offload_crunch_page_set_file (self->crunch_page, g_variant_get_string (parameter, NULL));
+  adw_view_stack_set_visible_child_name (self->stack, "crunch");
+}
+
 static const GActionEntry win_actions[] = {
+  { "crunch-file", crunch_file_action, "s" },
   { "freeze", freeze_action, "u" },
   { "freeze-for-duration", freeze_for_duration_action },
   { "reset-hud", reset_hud_action },
@@ -245,6 +259,7 @@ offload_window_class_init (OffloadWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/offload-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OffloadWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, OffloadWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, OffloadWindow, crunch_page);
   gtk_widget_class_bind_template_child (widget_class, OffloadWindow, hud);
 }
 

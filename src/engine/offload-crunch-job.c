@@ -1171,6 +1171,7 @@ on_final_info (GObject      *source,
     }
 
   stats = offload_crunch_merger_get_result (self->merger);
+  stats->passes = self->pass;
   stats->path = g_strdup (self->path);
   stats->bytes = self->size;
   stats->workers = self->workers;
@@ -1486,6 +1487,8 @@ offload_crunch_job_get_progress (OffloadCrunchJob      *self,
   memset (progress, 0, sizeof *progress);
   progress->phase = self->phase;
   progress->pass = self->pass;
+  /* Quotes, the first pass and one later pass, unless more were needed. */
+  progress->passes = MAX (self->pass, 3);
   progress->bytes_total = self->size;
   progress->bytes_done = self->bytes_done;
   progress->rows = self->rows_done;
@@ -1740,6 +1743,7 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
   close (fd);
   self->phase = OFFLOAD_CRUNCH_PHASE_DONE;
   result = offload_crunch_merger_get_result (merger);
+  result->passes = self->pass;
   result->path = g_strdup (self->path);
   result->bytes = self->size;
   result->workers = 0;

@@ -62,6 +62,7 @@ typedef struct
 {
   OffloadCrunchPhase phase;
   guint              pass;            /* reads of the file so far, this one included */
+  guint              passes;          /* reads expected in all: this many at least */
   guint64            bytes_done;      /* of this pass */
   guint64            bytes_total;     /* of this pass: the file's size */
   double             bytes_per_second; /* this pass, so far */

@@ -72,7 +72,7 @@ typedef struct
   guint64          ragged_rows;     /* records with more or fewer fields than the header */
   guint            workers;         /* 0 for a run on the main thread */
   guint            chunks;
-  guint            passes;          /* reads of the file: 1 + the second passes */
+  guint            passes;          /* reads of the file: quotes, first pass, later passes */
   double           seconds;
   GPtrArray       *columns;         /* of OffloadCrunchColumn */
   GPtrArray       *events;          /* of char *: retried chunks, in words */
