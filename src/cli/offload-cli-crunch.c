@@ -144,11 +144,17 @@ print_table (const OffloadCrunchResult *result)
                                 c->top_estimated ? " (estimate)" : "");
       g_string_append_c (out, '\n');
     }
-  g_string_append_printf (out, _("%" G_GUINT64_FORMAT " rows, %s, %.2f s, %u workers, %u passes"),
-                          result->rows, size, result->seconds, result->workers, result->passes);
-  if (result->ragged_rows > 0)
-    g_string_append_printf (out, _(", %" G_GUINT64_FORMAT " rows with a different number of "
-                                   "fields than the header"), result->ragged_rows);
+  {
+    g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, result->rows);
+    g_autofree char *ragged = g_strdup_printf ("%" G_GUINT64_FORMAT, result->ragged_rows);
+
+    /* Translators: rows, the file's size, seconds, workers, reads of the file */
+    g_string_append_printf (out, _("%s rows, %s, %.2f s, %u workers, %u passes"),
+                            rows, size, result->seconds, result->workers, result->passes);
+    if (result->ragged_rows > 0)
+      g_string_append_printf (out, _(", %s rows with a different number of fields than the "
+                                     "header"), ragged);
+  }
   g_string_append_c (out, '\n');
   g_print ("%s", out->str);
 }

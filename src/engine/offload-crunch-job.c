@@ -499,11 +499,13 @@ chunk_details (OffloadCrunchJob *self,
                const char       *what)
 {
   const Chunk *chunk = &g_array_index (self->chunks, Chunk, index);
+  g_autofree char *start = g_strdup_printf ("%" G_GUINT64_FORMAT, chunk->start);
+  g_autofree char *end = g_strdup_printf ("%" G_GUINT64_FORMAT, chunk->end);
   GString *details = g_string_new (NULL);
 
-  g_string_append_printf (details, _("Chunk %d of pass %u (bytes %" G_GUINT64_FORMAT
-                                     " to %" G_GUINT64_FORMAT "), worker %d: %s"),
-                          index + 1, self->pass, chunk->start, chunk->end, pid, what);
+  /* Translators: the numbers of the bytes where a chunk of the file starts and ends */
+  g_string_append_printf (details, _("Chunk %d of pass %u (bytes %s to %s), worker %d: %s"),
+                          index + 1, self->pass, start, end, pid, what);
   if (stderr_tail != NULL && *stderr_tail != '\0')
     {
       g_string_append_c (details, '\n');
@@ -516,6 +518,17 @@ chunk_details (OffloadCrunchJob *self,
 }
 
 /* The phases' results. */
+
+static void
+set_binary_error (GError  **error,
+                  guint64   offset)
+{
+  g_autofree char *where = g_strdup_printf ("%" G_GUINT64_FORMAT, offset);
+
+  g_set_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_NOT_CSV,
+               _("This is not a CSV file: it holds binary data (a NUL byte at offset %s)"),
+               where);
+}
 
 static gboolean
 take_quote_counts (OffloadCrunchJob  *self,
@@ -542,9 +555,7 @@ take_quote_counts (OffloadCrunchJob  *self,
 
   if (nul != NULL)
     {
-      g_set_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_NOT_CSV,
-                   _("This is not a CSV file: it holds binary data (a NUL byte at offset %"
-                     G_GINT64_FORMAT ")"), json_node_get_int (nul));
+      set_binary_error (error, (guint64) json_node_get_int (nul));
       return FALSE;
     }
 
@@ -1706,9 +1717,7 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
     goto failed;
   if (first_nul != G_MAXUINT64)
     {
-      local_error = g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_NOT_CSV,
-                                 _("This is not a CSV file: it holds binary data (a NUL byte "
-                                   "at offset %" G_GUINT64_FORMAT ")"), first_nul);
+      set_binary_error (&local_error, first_nul);
       goto failed;
     }
 
