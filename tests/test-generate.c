@@ -64,6 +64,14 @@ list_dir (const char *dir)
   return g_strjoinv (" ", (char **) names->pdata);
 }
 
+static gboolean
+dir_is_empty (gpointer dir)
+{
+  g_autofree char *names = list_dir (dir);
+
+  return *names == '\0';
+}
+
 static void
 remove_dir (const char *dir)
 {
@@ -388,8 +396,9 @@ test_worker_faults (void)
   g_assert_nonnull (strstr (error->message, "failing on purpose"));
   g_unsetenv ("OFFLOAD_WORKER_FAULT");
 
-  /* The crashed worker could not clean up; the file itself never
-   * appears half written. */
+  /* The crashed worker could not clean up its temporary file, so the job
+   * does (asynchronously); the file itself never appears half written. */
+  offload_test_wait_for (dir_is_empty, dir, "the temporary files to go");
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   assert_no_children ();
 

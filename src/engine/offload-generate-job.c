@@ -58,6 +58,7 @@ typedef struct
   GSource          *cancel_source;
   GSource          *kill_source;
   char             *worker_error;    /* what an `error` line said */
+  char             *partial;         /* the worker's temporary file */
   GError           *garbage;         /* the first line that was not a message */
   guint             pending;         /* of stdout, stderr and the exit */
   gboolean          got_result;
@@ -103,6 +104,7 @@ run_free (gpointer data)
   g_clear_object (&run->err);
   g_queue_clear_full (&run->stderr_tail, g_free);
   g_clear_pointer (&run->worker_error, g_free);
+  g_clear_pointer (&run->partial, g_free);
   g_clear_error (&run->garbage);
   g_free (run);
 }
@@ -232,6 +234,15 @@ finish (GTask *task)
   if (self->task == task)
     self->task = NULL;
 
+  /* A worker that died where it could not clean up (SIGKILL, a crash)
+   * leaves its temporary file: it goes now, without blocking. */
+  if (run->partial != NULL && !(run->got_result && g_subprocess_get_successful (run->process)))
+    {
+      g_autoptr(GFile) partial = g_file_new_for_path (run->partial);
+
+      g_file_delete_async (partial, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+    }
+
   if (run->cancelled || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
   else if (run->garbage != NULL)
@@ -258,16 +269,29 @@ step_done (GTask *task)
     finish (task);
 }
 
+static gint64
+member_int (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_INT64
+         ? json_node_get_int (node) : 0;
+}
+
 static void
 read_counts (OffloadGenerateJob *self,
+             Run                *run,
              JsonNode           *payload)
 {
   JsonObject *object = json_node_get_object (payload);
+  JsonNode *partial = json_object_get_member (object, "partial");
 
-  self->rows_done = (guint64) MAX (0, json_object_get_int_member_with_default (object, "rows",
-                                                                              0));
-  self->bytes_done = (guint64) MAX (0, json_object_get_int_member_with_default (object, "bytes",
-                                                                               0));
+  self->rows_done = (guint64) MAX (0, member_int (object, "rows"));
+  self->bytes_done = (guint64) MAX (0, member_int (object, "bytes"));
+  if (run != NULL && partial != NULL && json_node_get_value_type (partial) == G_TYPE_STRING
+      && run->partial == NULL)
+    run->partial = g_strdup (json_node_get_string (partial));
 }
 
 static void on_stdout_line (GObject      *object,
@@ -328,11 +352,11 @@ on_stdout_line (GObject      *object,
   switch (message)
     {
     case OFFLOAD_WORKER_PROGRESS:
-      read_counts (self, payload);
+      read_counts (self, run, payload);
       break;
 
     case OFFLOAD_WORKER_RESULT:
-      read_counts (self, payload);
+      read_counts (self, run, payload);
       run->got_result = TRUE;
       break;
 

@@ -125,6 +125,13 @@ say_counts (OffloadWorkerMessage  message,
   json_builder_add_int_value (builder, (gint64) gen->rows_done);
   json_builder_set_member_name (builder, "bytes");
   json_builder_add_int_value (builder, (gint64) gen->bytes_done);
+  /* Where the rows go until the end: the parent removes the file if this
+   * process dies where it cannot (SIGKILL, a crash). */
+  if (gen->temp != NULL && message == OFFLOAD_WORKER_PROGRESS)
+    {
+      json_builder_set_member_name (builder, "partial");
+      json_builder_add_string_value (builder, gen->temp);
+    }
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
   say (message, node);
