@@ -245,6 +245,8 @@ typedef struct
 {
   GArray *targets;              /* of guint: indices into plan->targets */
   int     bins;                 /* index into plan->bins, or -1 */
+  double  step;                 /* of those bins, and their count over their range */
+  double  norm;
   int     text;                 /* index into plan->text, or -1 */
 } ColumnItems;
 
@@ -321,8 +323,12 @@ offload_refine_stats_new (const OffloadRefinePlan *plan)
     {
       const OffloadRefineBins *b = &g_array_index (plan->bins, OffloadRefineBins, i);
 
+      ColumnItems *items = items_for (self, b->column);
+
       self->bins[i] = g_new0 (guint64, b->n_bins);
-      items_for (self, b->column)->bins = (int) i;
+      items->bins = (int) i;
+      items->step = (b->high - b->low) / b->n_bins;
+      items->norm = b->n_bins / (b->high - b->low);
     }
 
   self->text = g_new0 (OffloadTextCounter *, plan->text->len);
@@ -358,6 +364,26 @@ offload_refine_stats_free (OffloadRefineStats *self)
   g_free (self);
 }
 
+/* numpy.histogram()'s way: the index from the value's distance to the low
+ * edge, then corrected against the edges themselves, low + i * step as
+ * numpy.linspace makes them. The step and the scale are the pass's. */
+static inline guint
+bin_index (const OffloadRefineBins *bins,
+           double                   step,
+           double                   norm,
+           double                   value)
+{
+  double index = (value - bins->low) * norm;
+  guint i = index <= 0 ? 0 : index >= bins->n_bins ? bins->n_bins - 1 : (guint) index;
+
+  if (i > 0 && value < i * step + bins->low)
+    i--;
+  else if (i + 1 < bins->n_bins && value >= (i + 1) * step + bins->low)
+    i++;
+
+  return i;
+}
+
 /**
  * offload_refine_bin_index:
  * @bins: a histogram's range
@@ -371,15 +397,9 @@ offload_refine_bin_index (const OffloadRefineBins *bins,
                           double                   value)
 {
   double step = (bins->high - bins->low) / bins->n_bins;
-  double index = (value - bins->low) * (bins->n_bins / (bins->high - bins->low));
-  guint i = index <= 0 ? 0 : index >= bins->n_bins ? bins->n_bins - 1 : (guint) index;
+  double norm = bins->n_bins / (bins->high - bins->low);
 
-  if (i > 0 && value < i * step + bins->low)
-    i--;
-  else if (i + 1 < bins->n_bins && value >= (i + 1) * step + bins->low)
-    i++;
-
-  return i;
+  return bin_index (bins, step, norm, value);
 }
 
 static void
@@ -454,7 +474,7 @@ offload_refine_stats_add_cell (OffloadRefineStats *self,
                                                    items->bins);
 
       if (value >= b->low && value <= b->high)
-        self->bins[items->bins][offload_refine_bin_index (b, value)]++;
+        self->bins[items->bins][bin_index (b, items->step, items->norm, value)]++;
     }
 
   key = offload_order_key (value);

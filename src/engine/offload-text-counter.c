@@ -26,6 +26,8 @@
  * pandas breaks such ties arbitrarily. */
 
 #define HLL_BITS      14
+/* Values an estimating counter sends: its most frequent ones. */
+#define ESTIMATE_CANDIDATES 1024
 #define HLL_REGISTERS (1u << HLL_BITS)
 
 typedef struct
@@ -321,6 +323,29 @@ offload_text_counter_get_top (const OffloadTextCounter *self,
   return best != NULL ? best->sample : NULL;
 }
 
+/* The count at or above which @n of the values are (about: ties), so an
+ * estimate sends its likeliest tops and not every value it holds. */
+static guint64
+count_floor (const OffloadTextCounter *self,
+             guint                     n)
+{
+  g_autofree guint64 *counts = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  guint size = g_hash_table_size (self->entries), i = 0;
+
+  if (size <= n)
+    return 0;
+
+  counts = g_new (guint64, size);
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    counts[i++] = ((Entry *) value)->count;
+  qsort (counts, size, sizeof *counts, compare_counts);
+
+  return counts[size - n];
+}
+
 /**
  * offload_text_counter_to_json:
  * @self: a counter
@@ -335,9 +360,11 @@ offload_text_counter_to_json (const OffloadTextCounter *self)
   g_autofree char *registers = NULL;
   GHashTableIter iter;
   gpointer value;
+  guint64 floor;
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  floor = self->exact ? 0 : count_floor (self, ESTIMATE_CANDIDATES);
   registers = g_base64_encode (self->registers, HLL_REGISTERS);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "exact");
@@ -350,6 +377,10 @@ offload_text_counter_to_json (const OffloadTextCounter *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       const Entry *entry = value;
+
+      /* An estimate needs only the candidates for the top. */
+      if (!self->exact && entry->count < floor)
+        continue;
 
       json_builder_begin_array (builder);
       json_builder_add_int_value (builder, (gint64) entry->hash);
