@@ -447,9 +447,11 @@ static void
 on_cancelled (GCancellable *cancellable,
               gpointer      user_data)
 {
-  /* Cancellation may come from any thread: act on the main one. */
-  g_main_context_invoke_full (NULL, G_PRIORITY_DEFAULT, cancelled_idle_cb,
-                              g_object_ref (user_data), g_object_unref);
+  /* Cancellation may come from any thread: act on the main one, and
+   * later, never inside this handler (disconnecting from it here, as
+   * ending the job does, would deadlock). */
+  g_idle_add_full (G_PRIORITY_DEFAULT, cancelled_idle_cb, g_object_ref (user_data),
+                   g_object_unref);
 }
 
 /* Describing a worker's end. */
@@ -1367,10 +1369,12 @@ on_file_info (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         fail (self, g_steal_pointer (&error), NULL);
-      else
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         fail (self, g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
-                                 _("Could not open “%s”: %s"), self->path, error->message),
-              NULL);
+                                 _("“%s” does not exist"), self->path), NULL);
+      else
+        fail (self, g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
+                                         error->message), NULL);
       return;
     }
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
@@ -1685,19 +1689,27 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
   self->phase = OFFLOAD_CRUNCH_PHASE_QUOTES;
 
   fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0 || fstat (fd, &buf) != 0 || !S_ISREG (buf.st_mode))
+  if (fd < 0 || fstat (fd, &buf) != 0)
     {
       int saved = errno;
 
       if (fd >= 0)
         close (fd);
       self->phase = OFFLOAD_CRUNCH_PHASE_DONE;
-      if (fd >= 0 && saved == 0)
+      if (saved == ENOENT)
         g_set_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
-                     _("“%s” is not a regular file"), self->path);
+                     _("“%s” does not exist"), self->path);
       else
         g_set_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
                      _("Could not open “%s”: %s"), self->path, g_strerror (saved));
+      return NULL;
+    }
+  if (!S_ISREG (buf.st_mode))
+    {
+      close (fd);
+      self->phase = OFFLOAD_CRUNCH_PHASE_DONE;
+      g_set_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
+                   _("“%s” is not a regular file"), self->path);
       return NULL;
     }
   self->size = (guint64) buf.st_size;

@@ -247,6 +247,8 @@ offload_crunch_merger_finish_scan (OffloadCrunchMerger  *self,
 
       column->out = out;
       column->bins = column->text = -1;
+      for (guint r = 0; r < N_RANKS; r++)
+        column->ranks[r].target = -1;
       out->name = g_strdup (merged->header[c]);
       out->mean = out->std = out->min = out->max = NAN;
       out->p25 = out->p50 = out->p75 = NAN;

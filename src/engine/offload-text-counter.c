@@ -165,6 +165,19 @@ prune (OffloadTextCounter *self)
       g_hash_table_iter_remove (&iter);
 }
 
+/* The first bytes, cut at a character's start, not inside it. */
+static char *
+make_sample (const char *text,
+             gsize       length)
+{
+  gsize n = MIN (length, OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES);
+
+  while (n > 0 && n < length && ((guchar) text[n] & 0xC0) == 0x80)
+    n--;
+
+  return g_utf8_make_valid (text, (gssize) n);
+}
+
 static void
 count_hash (OffloadTextCounter *self,
             guint64             hash,
@@ -189,8 +202,7 @@ count_hash (OffloadTextCounter *self,
   entry->hash = hash;
   entry->count = count;
   entry->position = position;
-  entry->sample = g_utf8_make_valid (sample, (gssize) MIN (sample_length,
-                                                           OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES));
+  entry->sample = make_sample (sample, sample_length);
   g_hash_table_insert (self->entries, &entry->hash, entry);
 }
 
