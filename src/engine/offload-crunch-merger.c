@@ -401,8 +401,9 @@ offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
         }
     }
 
-  /* Exact text values, within a bound for all the columns together. */
-  plan->text_max_exact = n_text > 0 ? CLAMP (262144 / n_text, 1024, 65536) : 2;
+  /* Exact text values, within a bound for all the columns together: a
+   * value held costs about 200 bytes, so a worker needs 25 MiB at most. */
+  plan->text_max_exact = n_text > 0 ? CLAMP (131072 / n_text, 64, 65536) : 2;
 
   if (offload_refine_plan_is_empty (plan))
     {
