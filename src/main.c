@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <signal.h>
 
 #include "offload-application.h"
 #include "offload-cli.h"
@@ -24,6 +25,10 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  /* A worker that dies before it has read its plan must not take us with
+   * it: a write to its closed pipe is an error to handle, not a signal. */
+  signal (SIGPIPE, SIG_IGN);
 
   if (argc > 1 && offload_cli_is_command (argv[1]))
     return offload_cli_run (argc - 1, argv + 1);

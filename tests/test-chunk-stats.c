@@ -203,6 +203,25 @@ test_garbage_rejected (void)
         g_error ("accepted: %s", garbage[i]);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
     }
+
+  /* A header wider than any chunk may be. */
+  {
+    g_autoptr(GString) wide = g_string_new ("{\"bits\": 10, \"records\": 0, "
+                                            "\"irregular\": false, \"widths\": [], "
+                                            "\"columns\": [], \"header\": [");
+    g_autoptr(JsonNode) node = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(OffloadChunkStats) stats = NULL;
+
+    for (guint i = 0; i <= OFFLOAD_CHUNK_STATS_MAX_COLUMNS; i++)
+      g_string_append (wide, i == 0 ? "\"c\"" : ",\"c\"");
+    g_string_append (wide, "]}");
+    node = json_from_string (wide->str, NULL);
+    g_assert_nonnull (node);
+    stats = offload_chunk_stats_from_json (node, &error);
+    g_assert_null (stats);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  }
 }
 
 static void

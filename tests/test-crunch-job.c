@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -15,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "offload-chunk-reader.h"
 #include "offload-crunch-job.h"
+#include "offload-crunch-merger.h"
 #include "offload-test-utils.h"
 
 /* The statistics a user sees, computed here the plain way (full sorts,
@@ -988,6 +991,81 @@ test_stray_quote (void)
   g_unlink (path);
 }
 
+/* A stray quote early, then a quoted field much later: the chunks between
+ * start with the wrong parity, and one of them reads on to the end of the
+ * file inside "quotes". That error must send the file to be read again
+ * in one piece, not fail the job. */
+static void
+test_stray_quote_then_parse_error (void)
+{
+  g_autoptr(GString) csv = g_string_new ("t,n\na\"b,1\n");
+  g_autofree char *path = NULL;
+  const OffloadCrunchColumn *n;
+  Run run;
+
+  for (guint i = 0; i < 3000; i++)
+    g_string_append (csv, "x,1\n");
+  /* From a wrong parity, the record after this line end opens a quoted
+   * field that nothing closes. */
+  g_string_append (csv, "c,\"x\n\"\n");
+  for (guint i = 0; i < 3000; i++)
+    g_string_append (csv, "x,2\n");
+  path = write_file ("stray-then-quoted.csv", csv->str, csv->len);
+
+  crunch (&run, path, 3, 4096);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.result->rows, ==, 6002);
+  g_assert_cmpuint (run.result->chunks, ==, 1);     /* read again in one piece */
+  n = find_column (run.result, "n");
+  g_assert_cmpint (n->type, ==, OFFLOAD_CRUNCH_COLUMN_TEXT);   /* "x\n" */
+  g_assert_cmpuint (n->count, ==, 6002);
+  run_clear (&run);
+
+  assert_no_children ();
+  g_unlink (path);
+}
+
+/* A later pass that finds other numbers in a bucket than the first pass
+ * counted there (the file rewritten in place between them) is an error,
+ * not a wrong quartile or a crash. */
+static void
+test_merger_inconsistent (void)
+{
+  g_autofree char *first = write_file ("first.csv", "n\n1\n2\n3\n4\n", 10);
+  g_autofree char *second = write_file ("second.csv", "n\n1\n2\n9\n4\n", 10);
+  g_autoptr(OffloadCrunchMerger) merger = offload_crunch_merger_new (1, 10, 16);
+  g_autoptr(OffloadChunkReader) reader = NULL;
+  g_autoptr(OffloadRefineStats) refined = NULL;
+  g_autoptr(GError) error = NULL;
+  const OffloadRefinePlan *plan;
+  OffloadChunkStats *stats;
+  int fd;
+
+  fd = g_open (first, O_RDONLY, 0);
+  reader = offload_chunk_reader_new (fd, 0, 10, NULL, NULL);
+  stats = offload_chunk_reader_scan (reader, FALSE, 16, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (offload_crunch_merger_add_scan (merger, 0, stats, &error));
+  g_assert_true (offload_crunch_merger_finish_scan (merger, &error));
+  plan = offload_crunch_merger_get_plan (merger);
+  g_assert_nonnull (plan);
+
+  g_clear_pointer (&reader, offload_chunk_reader_free);
+  fd = g_open (second, O_RDONLY, 0);
+  reader = offload_chunk_reader_new (fd, 0, 10, NULL, NULL);
+  refined = offload_chunk_reader_refine (reader, FALSE, plan, &error);
+  g_assert_no_error (error);
+  close (fd);
+  offload_crunch_merger_add_refine (merger, refined);
+  g_clear_pointer (&refined, offload_refine_stats_free);
+  g_assert_false (offload_crunch_merger_finish_refine (merger, &error));
+  g_assert_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_CHANGED);
+
+  g_unlink (first);
+  g_unlink (second);
+}
+
 /* One quoted field longer than several chunks: some chunks hold no record
  * start at all. */
 static void
@@ -1698,6 +1776,9 @@ main (int   argc,
 
   g_test_add_func ("/offload/crunch-job/reference", test_reference);
   g_test_add_func ("/offload/crunch-job/stray-quote", test_stray_quote);
+  g_test_add_func ("/offload/crunch-job/stray-quote-then-parse-error",
+                   test_stray_quote_then_parse_error);
+  g_test_add_func ("/offload/crunch-job/merger-inconsistent", test_merger_inconsistent);
   g_test_add_func ("/offload/crunch-job/long-field", test_long_field);
   g_test_add_func ("/offload/crunch-job/long-top", test_long_top);
   g_test_add_func ("/offload/crunch-job/text-only", test_text_only);

@@ -536,7 +536,9 @@ read_column (OffloadChunkStats  *self,
         || sum != m->count)
       return invalid (error, "the counts of a column");
   }
-  if (isnan (m->min) || isnan (m->max) || isnan (m->mean) || !(m->m2 >= 0))
+  /* A mean or a variance can overflow to infinity or NaN with numbers near
+   * the largest double: honest, and shown as such. */
+  if (isnan (m->min) || isnan (m->max) || m->m2 < 0)
     return invalid (error, "the moments of a column");
 
   first_text = json_object_get_member (object, "first_text");
@@ -642,7 +644,9 @@ offload_chunk_stats_from_json (JsonNode  *node,
       JsonArray *names;
       g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
-      if (!JSON_NODE_HOLDS_ARRAY (member))
+      if (!JSON_NODE_HOLDS_ARRAY (member)
+          || json_array_get_length (json_node_get_array (member))
+             > OFFLOAD_CHUNK_STATS_MAX_COLUMNS)
         {
           invalid (error, "header");
           return NULL;

@@ -105,8 +105,10 @@ offload_moments_add_values (OffloadMoments *self,
         if (!isinf (values[i]))
           m2 += (values[i] - mean) * (values[i] - mean);
 
-      /* A sum can overflow where the mean would not: then one by one. */
-      if (!isfinite (mean) || !isfinite (m2))
+      /* A sum can overflow where the mean would not: then one by one.
+       * Squared deviations past the largest double are infinite, as
+       * the variance then is. */
+      if (!isfinite (mean))
         {
           for (gsize i = 0; i < n; i++)
             offload_moments_add (self, values[i]);

@@ -5,6 +5,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* memfd_create() */
+#define _GNU_SOURCE
+
 #include "config.h"
 
 #include <errno.h>
@@ -12,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -129,11 +133,14 @@ struct _OffloadCrunchJob
   guint                histogram_bits;
   OffloadCrunchMerger *merger;      /* the merge thread's during a pass, ours between */
   GThreadPool         *merge_thread;
+  GMainContext        *context;     /* the one the job runs on */
   guint                merging;     /* results in the merge thread */
   const OffloadRefinePlan *plan;
   char                *plan_json;
   GPtrArray           *events;
   GError              *error;       /* the first failure: the job is ending */
+  GError              *deferred;    /* a parse error that a re-read may explain */
+  char                *deferred_details;
   char                *error_details;
   gint64               stop_started;
   gint64               stop_duration;
@@ -229,8 +236,11 @@ offload_crunch_job_finalize (GObject *object)
     g_thread_pool_free (self->merge_thread, FALSE, TRUE);
   g_clear_pointer (&self->chunks, g_array_unref);
   g_clear_pointer (&self->merger, offload_crunch_merger_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->events, g_ptr_array_unref);
   g_clear_error (&self->error);
+  g_clear_error (&self->deferred);
+  g_free (self->deferred_details);
   g_free (self->error_details);
   g_free (self->plan_json);
   g_free (self->path);
@@ -447,11 +457,16 @@ static void
 on_cancelled (GCancellable *cancellable,
               gpointer      user_data)
 {
-  /* Cancellation may come from any thread: act on the main one, and
-   * later, never inside this handler (disconnecting from it here, as
-   * ending the job does, would deadlock). */
-  g_idle_add_full (G_PRIORITY_DEFAULT, cancelled_idle_cb, g_object_ref (user_data),
-                   g_object_unref);
+  OffloadCrunchJob *self = user_data;
+  GSource *source = g_idle_source_new ();
+
+  /* Cancellation may come from any thread: act on the job's, and later,
+   * never inside this handler (disconnecting from it here, as ending the
+   * job does, would deadlock). */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, cancelled_idle_cb, g_object_ref (self), g_object_unref);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 /* Describing a worker's end. */
@@ -651,10 +666,21 @@ merge_func (gpointer data,
 {
   Merge *merge = data;
 
+  GSource *source;
+
   g_assert (g_atomic_int_get (&merge->handed) == 1);
-  merge_line (merge->self, merge, &merge->error);
+  if (!merge_line (merge->self, merge, &merge->error) && merge->error == NULL)
+    g_set_error_literal (&merge->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         _("The worker’s result could not be merged"));
   g_atomic_int_set (&merge->merged, 1);
-  g_main_context_invoke (NULL, merged_cb, merge);
+
+  /* Back on the job's thread, always later: g_main_context_invoke() would
+   * run it here when nobody owns that context at this moment. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, merged_cb, merge, NULL);
+  g_source_attach (source, merge->self->context);
+  g_source_unref (source);
 }
 
 /* The quote counts are a few bytes: read here. */
@@ -755,7 +781,7 @@ merged_cb (gpointer data)
 static void
 lane_done (Lane *lane)
 {
-  OffloadCrunchJob *self = lane->job;
+  g_autoptr(OffloadCrunchJob) self = g_object_ref (lane->job);
   g_autoptr(GError) error = NULL;
   Chunk *chunk;
   int index = lane->chunk;
@@ -822,6 +848,23 @@ lane_done (Lane *lane)
 
       error = g_error_new_literal (OFFLOAD_CRUNCH_ERROR, lane->reported_kind, lane->reported);
       lane_reset (lane);
+
+      /* Unless a stray quote before the chunk gave it the wrong parity: a
+       * parse error there waits for the end of the pass, which reads the
+       * file again in one piece if an earlier chunk met such a quote. */
+      if (self->phase == OFFLOAD_CRUNCH_PHASE_SCAN && !self->single_piece && index > 0
+          && error->code == OFFLOAD_CRUNCH_ERROR_NOT_CSV)
+        {
+          if (self->deferred == NULL)
+            {
+              self->deferred = g_steal_pointer (&error);
+              self->deferred_details = g_steal_pointer (&details);
+            }
+          chunk_done (self, (guint) index);
+          schedule (self);
+          return;
+        }
+
       fail (self, g_steal_pointer (&error), details);
       return;
     }
@@ -1054,16 +1097,44 @@ on_exited (GObject      *source,
   lane_done (lane);
 }
 
-static void
-on_plan_written (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+/* The plan, as a file in memory for a worker's standard input: no pipe
+ * to write asynchronously, and none to break (SIGPIPE) if the worker dies
+ * before it has read it. */
+static int
+plan_fd (const char  *plan,
+         GError     **error)
 {
-  g_autoptr(GError) error = NULL;
+  gsize left = strlen (plan);
+  int fd = memfd_create ("offload-plan", MFD_CLOEXEC);
 
-  /* A worker that died before reading its plan is told apart by its exit. */
-  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error);
-  g_output_stream_close (G_OUTPUT_STREAM (source), NULL, NULL);
+  if (fd < 0)
+    goto failed;
+  while (left > 0)
+    {
+      gssize n = write (fd, plan, left);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        goto failed;
+      plan += n;
+      left -= (gsize) n;
+    }
+  if (lseek (fd, 0, SEEK_SET) != 0)
+    goto failed;
+
+  return fd;
+
+failed:
+  {
+    int saved = errno;
+
+    if (fd >= 0)
+      close (fd);
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                 "%s", g_strerror (saved));
+    return -1;
+  }
 }
 
 static void
@@ -1078,6 +1149,7 @@ start_chunk (OffloadCrunchJob *self,
   const char *in_quotes = chunk->in_quotes ? "1" : "0";
   g_autoptr(GError) error = NULL;
   const char *args[8] = { NULL };
+  int stdin_fd = -1;
 
   switch (self->phase)
     {
@@ -1097,8 +1169,11 @@ start_chunk (OffloadCrunchJob *self,
       break;
     }
 
-  lane->process = offload_worker_launcher_spawn (args, self->phase == OFFLOAD_CRUNCH_PHASE_REFINE,
-                                                 &error);
+  if (self->phase == OFFLOAD_CRUNCH_PHASE_REFINE
+      && (stdin_fd = plan_fd (self->plan_json, &error)) < 0)
+    lane->process = NULL;
+  else
+    lane->process = offload_worker_launcher_spawn (args, stdin_fd, &error);
   if (lane->process == NULL)
     {
       g_autofree char *details = g_strdup_printf ("%s: %s", offload_worker_launcher_get_path (),
@@ -1120,10 +1195,6 @@ start_chunk (OffloadCrunchJob *self,
     lane->pid = identifier != NULL ? (int) g_ascii_strtoll (identifier, NULL, 10) : 0;
   }
 
-  if (self->phase == OFFLOAD_CRUNCH_PHASE_REFINE)
-    g_output_stream_write_all_async (g_subprocess_get_stdin_pipe (lane->process),
-                                     self->plan_json, strlen (self->plan_json),
-                                     G_PRIORITY_DEFAULT, lane->io, on_plan_written, NULL);
   read_stdout (lane);
   read_stderr (lane);
   g_subprocess_wait_async (lane->process, lane->io, on_exited, lane);
@@ -1228,12 +1299,21 @@ end_pass (OffloadCrunchJob *self)
           /* A stray quote somewhere: parity cannot say where records
            * begin, so the file is read again in one piece. */
           self->single_piece = TRUE;
+          g_clear_error (&self->deferred);
+          g_clear_pointer (&self->deferred_details, g_free);
           make_chunks (self);
           g_clear_pointer (&self->merger, offload_crunch_merger_free);
           self->merger = offload_crunch_merger_new (self->chunks->len, self->bins,
                                                   self->histogram_bits);
           self->rows_done = 0;
           break;
+        }
+      if (self->deferred != NULL)
+        {
+          g_autofree char *details = g_steal_pointer (&self->deferred_details);
+
+          fail (self, g_steal_pointer (&self->deferred), details);
+          return;
         }
       if (!offload_crunch_merger_finish_scan (self->merger, &error))
         {
@@ -1244,7 +1324,11 @@ end_pass (OffloadCrunchJob *self)
       break;
 
     case OFFLOAD_CRUNCH_PHASE_REFINE:
-      offload_crunch_merger_finish_refine (self->merger);
+      if (!offload_crunch_merger_finish_refine (self->merger, &error))
+        {
+          fail (self, g_steal_pointer (&error), NULL);
+          return;
+        }
       break;
 
     case OFFLOAD_CRUNCH_PHASE_IDLE:
@@ -1283,6 +1367,9 @@ end_pass (OffloadCrunchJob *self)
 static void
 schedule (OffloadCrunchJob *self)
 {
+  /* Ending the job can drop the caller's last reference to it. */
+  g_autoptr(OffloadCrunchJob) hold = g_object_ref (self);
+
   if (self->error != NULL || self->task == NULL)
     return;
 
@@ -1443,6 +1530,7 @@ offload_crunch_job_run_async (OffloadCrunchJob    *self,
 
   self->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (self->task, offload_crunch_job_run_async);
+  self->context = g_main_context_ref_thread_default ();
   g_task_set_check_cancellable (self->task, FALSE);   /* we say when it has stopped */
   prepare_run (self);
   self->phase = OFFLOAD_CRUNCH_PHASE_QUOTES;
@@ -1758,7 +1846,8 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
         goto failed;
       offload_crunch_merger_add_refine (merger, refined);
       g_clear_pointer (&refined, offload_refine_stats_free);    /* before its plan goes */
-      offload_crunch_merger_finish_refine (merger);
+      if (!offload_crunch_merger_finish_refine (merger, &local_error))
+        goto failed;
     }
 
   close (fd);

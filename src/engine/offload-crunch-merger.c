@@ -148,7 +148,15 @@ offload_crunch_merger_add_scan (OffloadCrunchMerger  *self,
   GArray *moments;
 
   g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (chunk < self->n_chunks && self->moments[chunk] == NULL, FALSE);
+
+  /* Checked before anything changes: a chunk that fails here is retried. */
+  if (chunk >= self->n_chunks || self->moments[chunk] != NULL
+      || stats->histogram_bits != self->merged->histogram_bits)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The worker’s result is not valid: %s"), "chunk");
+      return FALSE;
+    }
 
   moments = g_array_sized_new (FALSE, FALSE, sizeof (OffloadMoments), stats->columns->len);
   for (guint i = 0; i < stats->columns->len; i++)
@@ -396,8 +404,15 @@ offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
               bins.low -= 0.5;
               bins.high += 0.5;
             }
-          column->bins = (int) plan->bins->len;
-          g_array_append_val (plan->bins, bins);
+          /* A range wider than a double holds (about ±1.8e308 apart) has
+           * no bins to compute: the column goes without a histogram. */
+          if (!isfinite (bins.high - bins.low))
+            column->bins_done = TRUE;
+          else
+            {
+              column->bins = (int) plan->bins->len;
+              g_array_append_val (plan->bins, bins);
+            }
         }
     }
 
@@ -449,8 +464,8 @@ narrow (Rank                            *rank,
 
   if (counts->values != NULL)
     {
-      /* Every number of the bucket: the rank is read off them sorted. */
-      g_assert (rank->rank_in_bucket < counts->values->len);
+      /* Every number of the bucket: the rank is read off them sorted
+       * (their count was checked against the first pass's). */
       g_array_sort (counts->values, compare_keys);
       rank->resolved = TRUE;
       rank->value = offload_order_key_value (g_array_index (counts->values, guint64,
@@ -497,14 +512,41 @@ narrow (Rank                            *rank,
 /**
  * offload_crunch_merger_finish_refine:
  * @self: a merger whose plan every chunk has counted
+ * @error: when what the pass counted does not match the first pass
  *
  * Takes what the pass found; offload_crunch_merger_get_plan() then says
  * whether another is needed.
  */
-void
-offload_crunch_merger_finish_refine (OffloadCrunchMerger *self)
+gboolean
+offload_crunch_merger_finish_refine (OffloadCrunchMerger  *self,
+                                     GError              **error)
 {
-  g_return_if_fail (self != NULL && self->plan != NULL);
+  g_return_val_if_fail (self != NULL && self->plan != NULL, FALSE);
+
+  /* The numbers a later pass found in each bucket are the ones the first
+   * pass counted there, or the file is not the one the first pass read
+   * (rewritten in place), or a worker lied: no answer either way. */
+  for (guint c = 0; c < self->n_columns; c++)
+    for (guint r = 0; r < N_RANKS; r++)
+      {
+        const Rank *rank = &self->columns[c].ranks[r];
+        const OffloadRefineTargetCounts *counts;
+        guint64 total;
+
+        if (rank->target < 0)
+          continue;
+        counts = &self->refined->targets[rank->target];
+        total = counts->values != NULL ? counts->values->len : counts->histogram->total;
+        if (total != rank->bucket_count || rank->rank_in_bucket >= total)
+          {
+            g_set_error_literal (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_CHANGED,
+                                 _("The file changed while it was read: its numbers are not "
+                                   "the ones the first pass counted"));
+            g_clear_pointer (&self->refined, offload_refine_stats_free);
+            g_clear_pointer (&self->plan, offload_refine_plan_free);
+            return FALSE;
+          }
+      }
 
   for (guint c = 0; c < self->n_columns; c++)
     {
@@ -556,6 +598,8 @@ offload_crunch_merger_finish_refine (OffloadCrunchMerger *self)
 
   g_clear_pointer (&self->refined, offload_refine_stats_free);
   g_clear_pointer (&self->plan, offload_refine_plan_free);
+
+  return TRUE;
 }
 
 /**

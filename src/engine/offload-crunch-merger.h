@@ -31,7 +31,8 @@ guint64                  offload_crunch_merger_get_rows      (OffloadCrunchMerge
 const OffloadRefinePlan *offload_crunch_merger_get_plan      (OffloadCrunchMerger  *self);
 void                     offload_crunch_merger_add_refine    (OffloadCrunchMerger  *self,
                                                               const OffloadRefineStats *stats);
-void                     offload_crunch_merger_finish_refine (OffloadCrunchMerger  *self);
+gboolean                 offload_crunch_merger_finish_refine (OffloadCrunchMerger  *self,
+                                                              GError              **error);
 OffloadCrunchResult     *offload_crunch_merger_get_result    (OffloadCrunchMerger  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadCrunchMerger, offload_crunch_merger_free)

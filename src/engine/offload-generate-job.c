@@ -654,7 +654,7 @@ offload_generate_job_run_async (OffloadGenerateJob  *self,
   args[3] = seed;
   args[4] = NULL;
 
-  process = offload_worker_launcher_spawn (args, FALSE, &error);
+  process = offload_worker_launcher_spawn (args, -1, &error);
   if (process == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,

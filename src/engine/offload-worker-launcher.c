@@ -74,7 +74,7 @@ offload_worker_launcher_get_path (void)
  * offload_worker_launcher_spawn:
  * @args: (array zero-terminated=1): the worker's arguments, without the
  *   binary itself
- * @with_stdin: whether to give it a pipe as its standard input
+ * @stdin_fd: a file for its standard input (taken), or -1 for none
  * @error: where a failure to start goes
  *
  * Starts the worker directly (no shell, whose children would be orphaned
@@ -85,7 +85,7 @@ offload_worker_launcher_get_path (void)
  */
 GSubprocess *
 offload_worker_launcher_spawn (const char * const  *args,
-                               gboolean             with_stdin,
+                               int                  stdin_fd,
                                GError             **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -94,15 +94,14 @@ offload_worker_launcher_spawn (const char * const  *args,
 
   g_return_val_if_fail (args != NULL, NULL);
 
-  if (with_stdin)
-    flags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
-
   g_ptr_array_add (argv, (gpointer) offload_worker_launcher_get_path ());
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (flags);
+  if (stdin_fd >= 0)
+    g_subprocess_launcher_take_stdin_fd (launcher, stdin_fd);
   /* Messages in the app's language; numbers in the C locale regardless. */
   return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
 }

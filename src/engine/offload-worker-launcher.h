@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 const char  *offload_worker_launcher_get_path (void);
 GSubprocess *offload_worker_launcher_spawn    (const char * const  *args,
-                                               gboolean             with_stdin,
+                                               int                  stdin_fd,
                                                GError             **error);
 
 G_END_DECLS
