@@ -667,19 +667,23 @@ merge_func (gpointer data,
   Merge *merge = data;
 
   GSource *source;
+  GMainContext *context;
 
   g_assert (g_atomic_int_get (&merge->handed) == 1);
   if (!merge_line (merge->self, merge, &merge->error) && merge->error == NULL)
     g_set_error_literal (&merge->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                          _("The worker’s result could not be merged"));
-  g_atomic_int_set (&merge->merged, 1);
 
   /* Back on the job's thread, always later: g_main_context_invoke() would
-   * run it here when nobody owns that context at this moment. */
+   * run it here when nobody owns that context at this moment. The item
+   * is the main thread's once `merged` is set: nothing of it is read
+   * after that. */
+  context = merge->self->context;
   source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, merged_cb, merge, NULL);
-  g_source_attach (source, merge->self->context);
+  g_atomic_int_set (&merge->merged, 1);
+  g_source_attach (source, context);
   g_source_unref (source);
 }
 
