@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "offload-after-paint.h"
 #include "offload-crunch-column-item.h"
 #include "offload-crunch-lane-row.h"
 #include "offload-crunch-page.h"
@@ -1724,18 +1725,6 @@ run_blocking_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-schedule_blocking_run (GtkWidget     *widget,
-                       GdkFrameClock *frame_clock,
-                       gpointer       user_data)
-{
-  /* After this frame is drawn, so the "frozen" label is on screen while
-   * the main thread is busy. */
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, run_blocking_idle, g_object_ref (widget),
-                   g_object_unref);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 start_action (GtkWidget  *widget,
               const char *action_name,
@@ -1778,7 +1767,8 @@ start_action (GtkWidget  *widget,
       gtk_label_set_label (self->overall_label,
                            _("Running on the main thread: the window does not respond "
                              "until it ends…"));
-      gtk_widget_add_tick_callback (widget, schedule_blocking_run, NULL, NULL);
+      /* After the "frozen" label is on screen. */
+      offload_run_after_paint (widget, run_blocking_idle, self);
       return;
     }
 
