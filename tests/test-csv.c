@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "offload-csv.h"
+#include "offload-csv-records.h"
 #include "offload-sample-data.h"
 
 /* Records as strings: fields joined by '|', quoted ones marked with '^'. */
@@ -396,6 +397,120 @@ test_count_quotes (void)
   g_assert_cmpuint (offload_csv_skip_bom ("abc", 3), ==, 0);
 }
 
+/* The fast reader of whole records (offload-csv-records.c), with the push
+ * parser for what it leaves, gives the same records and cells as the push
+ * parser alone, however small its window, on random bytes of the kinds
+ * that matter: separators, quotes, line ends, blanks, digits, NA. */
+
+typedef struct
+{
+  GString  *digest;
+  GString  *pending;   /* the record being read: a record cut off by an error is none */
+} Digest;
+
+static void
+digest_cell (GString         *digest,
+             OffloadCellKind  kind,
+             double           value,
+             const char      *text,
+             gsize            length)
+{
+  g_string_append_c (digest, "MNT"[kind]);
+  if (kind == OFFLOAD_CELL_NUMBER)
+    g_string_append_printf (digest, "%a", value);
+  g_string_append_c (digest, ':');
+  g_string_append_len (digest, text, (gssize) length);
+  g_string_append_c (digest, '|');
+}
+
+static void
+digest_field (guint       column,
+              const char *data,
+              gsize       length,
+              gboolean    quoted,
+              gpointer    user_data)
+{
+  Digest *digest = user_data;
+  double value = 0;
+  OffloadCellKind kind = offload_cell_classify (data, length, &value);
+
+  digest_cell (digest->pending, kind, value, data, length);
+}
+
+static void
+digest_record (guint    n_fields,
+               gpointer user_data)
+{
+  Digest *digest = user_data;
+
+  g_string_append_len (digest->digest, digest->pending->str, (gssize) digest->pending->len);
+  g_string_append_c (digest->digest, '\n');
+  g_string_truncate (digest->pending, 0);
+}
+
+static void
+digest_cells (const OffloadCsvCell *cells,
+              guint                 n_cells,
+              gpointer              user_data)
+{
+  Digest *digest = user_data;
+
+  for (guint i = 0; i < n_cells; i++)
+    digest_cell (digest->digest, cells[i].kind, cells[i].value, cells[i].text, cells[i].length);
+  g_string_append_c (digest->digest, '\n');
+}
+
+static void
+test_fast_records (void)
+{
+  static const char alphabet[] = "a1.e-,\"\n\r NA9+";
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261203);
+  const gsize windows[] = { 1, 2, 3, 5, 8, 64, G_MAXSIZE };
+
+  for (guint run = 0; run < 20000; run++)
+    {
+      gsize length = (gsize) g_rand_int_range (rand, 0, 120);
+      g_autofree char *text = g_malloc (length + 1);
+      Digest reference = { g_string_new (NULL), g_string_new (NULL) };
+      g_autoptr(OffloadCsvParser) parser = offload_csv_parser_new (digest_field, digest_record,
+                                                                   &reference);
+      gboolean failed, irregular;
+
+      for (gsize i = 0; i < length; i++)
+        text[i] = alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)];
+      text[length] = '\0';
+      offload_csv_parser_feed (parser, text, length, FALSE);
+      offload_csv_parser_finish (parser);
+      failed = offload_csv_parser_get_error (parser) != NULL;
+      irregular = offload_csv_parser_is_irregular (parser);
+
+      for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+        {
+          Digest fast = { g_string_new (NULL), NULL };
+          g_autoptr(OffloadCsvRecords) records = offload_csv_records_new (digest_cells, &fast);
+          gboolean ok = offload_csv_records_read_text (records, text, length, windows[w]);
+
+          if (g_strcmp0 (fast.digest->str, reference.digest->str) != 0 || ok == failed)
+            {
+              g_autofree char *escaped = g_strescape (text, NULL);
+
+              g_test_message ("input \"%s\", window %" G_GSIZE_FORMAT, escaped, windows[w]);
+            }
+          g_assert_cmpstr (fast.digest->str, ==, reference.digest->str);
+          g_assert_cmpint (ok, ==, !failed);
+          /* A stray quote seen by one is seen by the other, unless the
+           * text ended in an error first. */
+          if (!failed)
+            g_assert_cmpint (offload_csv_records_is_irregular (records), ==, irregular);
+          g_assert_cmpuint (offload_csv_records_get_records (records), ==,
+                            offload_csv_parser_get_records (parser));
+          g_string_free (fast.digest, TRUE);
+        }
+      g_string_free (reference.digest, TRUE);
+      g_string_free (reference.pending, TRUE);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -411,6 +526,7 @@ main (int   argc,
   g_test_add_func ("/offload/csv/line-ends", test_line_ends);
   g_test_add_func ("/offload/csv/stray-quote", test_stray_quote);
   g_test_add_func ("/offload/csv/errors", test_errors);
+  g_test_add_func ("/offload/csv/fast-records", test_fast_records);
 
   return g_test_run ();
 }

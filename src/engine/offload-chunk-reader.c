@@ -38,7 +38,7 @@ struct _OffloadChunkReader
   OffloadChunkProgressFunc  progress;
   gpointer                  user_data;
   char                     *buffer;
-  OffloadCsvParser         *parser;   /* while records are read */
+  OffloadCsvRecords        *records;  /* while records are read */
 };
 
 /**
@@ -131,7 +131,7 @@ advance (OffloadChunkReader  *self,
          guint64              bytes,
          GError             **error)
 {
-  guint64 rows = self->parser != NULL ? offload_csv_parser_get_records (self->parser) : 0;
+  guint64 rows = self->records != NULL ? offload_csv_records_get_records (self->records) : 0;
 
   self->done += bytes;
   if (self->progress != NULL && !self->progress (self->done, rows, self->user_data))
@@ -372,40 +372,17 @@ parser_error (OffloadCsvParser  *parser,
   return FALSE;
 }
 
-/* The records from @first on, to the end of the one that ends after the
- * range. */
+/* One record that the fast reader left (longer than the buffer, or at
+ * the end of the file), through the push parser, from *offset to its end. */
 static gboolean
-feed_records (OffloadChunkReader  *self,
-              OffloadCsvParser    *parser,
-              guint64              first,
-              TooLargeFunc         too_large,
-              gpointer             data,
-              GError             **error)
+parse_one_record (OffloadChunkReader  *self,
+                  OffloadCsvParser    *parser,
+                  guint64             *offset,
+                  GError             **error)
 {
-  guint64 offset;
-
-  self->parser = parser;
-
-  for (offset = first; offset < self->end; )
+  for (;;)
     {
-      gssize n = read_at (self, offset, (gsize) MIN (BUFFER_SIZE, self->end - offset));
-
-      if (n < 0)
-        return read_failed (error);
-      if (n == 0)
-        return changed (error);
-      offload_csv_parser_feed (parser, self->buffer, (gsize) n, FALSE);
-      offset += (guint64) n;
-      if (too_large (data) || !parser_error (parser, error))
-        return FALSE;
-      if (!advance (self, (guint64) n, error))
-        return FALSE;
-    }
-
-  /* On past the end, to the end of the line it is in. */
-  while (offload_csv_parser_in_record (parser))
-    {
-      gssize n = read_at (self, offset, BUFFER_SIZE);
+      gssize n = read_at (self, *offset, BUFFER_SIZE);
       gsize used;
 
       if (n < 0)
@@ -413,17 +390,66 @@ feed_records (OffloadChunkReader  *self,
       if (n == 0)
         {
           offload_csv_parser_finish (parser);
-          break;
+          return parser_error (parser, error);
         }
       used = offload_csv_parser_feed (parser, self->buffer, (gsize) n, TRUE);
-      offset += used;
-      if (too_large (data) || !parser_error (parser, error))
+      *offset += used;
+      if (!parser_error (parser, error))
         return FALSE;
-      if (used < (gsize) n)
-        break;
+      if (!offload_csv_parser_in_record (parser))
+        return TRUE;
+    }
+}
+
+/* The records that begin in the range from @first on, to the end of the
+ * last one, which may end after the range: whole records from each
+ * buffer through the fast reader; one it leaves (it does not end in the
+ * buffer) is read again from its start with the next buffer, or through
+ * the push parser when even a whole buffer does not hold it. */
+static gboolean
+read_records (OffloadChunkReader  *self,
+              OffloadCsvRecords   *records,
+              guint64              first,
+              TooLargeFunc         too_large,
+              gpointer             data,
+              GError             **error)
+{
+  OffloadCsvParser *parser = offload_csv_records_get_parser (records);
+  guint64 offset = first;
+  guint64 reported = first;
+
+  self->records = records;
+
+  while (offset < self->end)
+    {
+      gssize n = read_at (self, offset, BUFFER_SIZE);
+      gsize used;
+
+      if (n < 0)
+        return read_failed (error);
+      if (n == 0)
+        return changed (error);
+
+      used = offload_csv_records_read (records, self->buffer, (gsize) n,
+                                       (gsize) MIN ((guint64) n, self->end - offset));
+      if (used > 0)
+        offset += used;
+      else if (!parse_one_record (self, parser, &offset, error))
+        return FALSE;
+
+      if (too_large (data))
+        return FALSE;
+      if (MIN (offset, self->end) > reported)
+        {
+          guint64 step = MIN (offset, self->end) - reported;
+
+          reported += step;
+          if (!advance (self, step, error))
+            return FALSE;
+        }
     }
 
-  return !too_large (data) && parser_error (parser, error);
+  return !too_large (data);
 }
 
 static gboolean
@@ -478,15 +504,15 @@ offload_chunk_reader_scan (OffloadChunkReader  *self,
     case FIRST_FOUND:
     default:
       scanner = offload_chunk_scanner_new (bits, is_header_chunk);
-      if (!feed_records (self, offload_chunk_scanner_get_parser (scanner), first,
+      if (!read_records (self, offload_chunk_scanner_get_records (scanner), first,
                          scanner_too_large, scanner, error))
         {
-          self->parser = NULL;
+          self->records = NULL;
           if (offload_chunk_scanner_is_too_large (scanner))
             set_too_wide (error);
           return NULL;
         }
-      self->parser = NULL;
+      self->records = NULL;
       break;
     }
 
@@ -501,28 +527,21 @@ typedef struct
 } Refiner;
 
 static void
-refine_field (guint       column,
-              const char *data,
-              gsize       length,
-              gboolean    quoted,
-              gpointer    user_data)
-{
-  Refiner *refiner = user_data;
-
-  if (!refiner->in_header)
-    offload_refine_stats_add_cell (refiner->stats, column, data, length);
-}
-
-static void
-refine_record (guint    n_fields,
-               gpointer user_data)
+refine_record (const OffloadCsvCell *cells,
+               guint                 n_cells,
+               gpointer              user_data)
 {
   Refiner *refiner = user_data;
 
   if (refiner->in_header)
-    refiner->in_header = FALSE;
-  else
-    refiner->stats->position = ++refiner->position;
+    {
+      refiner->in_header = FALSE;
+      return;
+    }
+  for (guint i = 0; i < n_cells; i++)
+    offload_refine_stats_add_value (refiner->stats, i, cells[i].kind, cells[i].value,
+                                    cells[i].text, cells[i].length);
+  refiner->stats->position = ++refiner->position;
 }
 
 static gboolean
@@ -548,7 +567,7 @@ offload_chunk_reader_refine (OffloadChunkReader       *self,
                              GError                  **error)
 {
   g_autoptr(OffloadRefineStats) stats = offload_refine_stats_new (plan);
-  g_autoptr(OffloadCsvParser) parser = NULL;
+  g_autoptr(OffloadCsvRecords) records = NULL;
   gboolean is_header_chunk = FALSE;
   guint64 first = 0;
   Refiner refiner = { stats, FALSE, 0 };
@@ -571,13 +590,13 @@ offload_chunk_reader_refine (OffloadChunkReader       *self,
       refiner.in_header = is_header_chunk;
       refiner.position = first;
       stats->position = first;
-      parser = offload_csv_parser_new (refine_field, refine_record, &refiner);
-      if (!feed_records (self, parser, first, never_too_large, NULL, error))
+      records = offload_csv_records_new (refine_record, &refiner);
+      if (!read_records (self, records, first, never_too_large, NULL, error))
         {
-          self->parser = NULL;
+          self->records = NULL;
           return NULL;
         }
-      self->parser = NULL;
+      self->records = NULL;
       break;
     }
 

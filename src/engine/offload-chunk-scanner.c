@@ -9,55 +9,52 @@
 
 #include "offload-chunk-scanner.h"
 
-/* The glue between the parser and the statistics, in one place for the
+/* The glue between the records and the statistics, in one place for the
  * worker and the tests that check it: the first record of the chunk that
- * holds the file's header is the header; every other record is data. */
+ * holds the file's header is the header; every other record is data.
+ * Records come from the fast reader (offload-csv-records.c) or, for those
+ * it leaves, from the push parser, cell by cell into the same reader. */
 
 #define MAX_NAME_BYTES 1024
 
 struct _OffloadChunkScanner
 {
   OffloadChunkStats *stats;
-  OffloadCsvParser  *parser;
-  GPtrArray         *names;       /* while the header record is read */
+  OffloadCsvRecords *records;
+  gboolean           header_first;
   gboolean           too_large;
 };
 
 static void
-on_field (guint       column,
-          const char *data,
-          gsize       length,
-          gboolean    quoted,
-          gpointer    user_data)
+on_record (const OffloadCsvCell *cells,
+           guint                 n_cells,
+           gpointer              user_data)
 {
   OffloadChunkScanner *self = user_data;
+  OffloadChunkStats *stats = self->stats;
 
-  if (self->names != NULL)
+  if (self->header_first)
     {
-      if (column < OFFLOAD_CHUNK_STATS_MAX_COLUMNS)
-        g_ptr_array_add (self->names,
-                         g_utf8_make_valid (data, (gssize) MIN (length, MAX_NAME_BYTES)));
-      else
-        self->too_large = TRUE;
-    }
-  else if (!self->too_large && !offload_chunk_stats_add_cell (self->stats, column, data, length))
-    self->too_large = TRUE;
-}
+      guint n = MIN (n_cells, OFFLOAD_CHUNK_STATS_MAX_COLUMNS);
 
-static void
-on_record (guint    n_fields,
-           gpointer user_data)
-{
-  OffloadChunkScanner *self = user_data;
-
-  if (self->names != NULL)
-    {
-      g_ptr_array_add (self->names, NULL);
-      self->stats->header = (GStrv) g_ptr_array_free (self->names, FALSE);
-      self->names = NULL;
+      self->header_first = FALSE;
+      self->too_large |= n_cells > OFFLOAD_CHUNK_STATS_MAX_COLUMNS;
+      stats->header = g_new0 (char *, n + 1);
+      for (guint i = 0; i < n; i++)
+        stats->header[i] = g_utf8_make_valid (cells[i].text,
+                                              (gssize) MIN (cells[i].length, MAX_NAME_BYTES));
       return;
     }
-  offload_chunk_stats_end_record (self->stats, n_fields);
+
+  if (!self->too_large)
+    for (guint i = 0; i < n_cells; i++)
+      if (!offload_chunk_stats_add_value (stats, i, cells[i].kind, cells[i].value,
+                                          cells[i].text, cells[i].length))
+        {
+          self->too_large = TRUE;
+          break;
+        }
+  offload_chunk_stats_end_record (stats, n_cells);
 }
 
 /**
@@ -65,7 +62,8 @@ on_record (guint    n_fields,
  * @histogram_bits: for the statistics
  * @header_first: whether the first record is the file's header
  *
- * Returns: (transfer full): a scanner; feed its parser the chunk's bytes
+ * Returns: (transfer full): a scanner; feed its records, or its parser,
+ *   the chunk's bytes
  */
 OffloadChunkScanner *
 offload_chunk_scanner_new (guint    histogram_bits,
@@ -74,9 +72,8 @@ offload_chunk_scanner_new (guint    histogram_bits,
   OffloadChunkScanner *self = g_new0 (OffloadChunkScanner, 1);
 
   self->stats = offload_chunk_stats_new (histogram_bits);
-  self->parser = offload_csv_parser_new (on_field, on_record, self);
-  if (header_first)
-    self->names = g_ptr_array_new_with_free_func (g_free);
+  self->records = offload_csv_records_new (on_record, self);
+  self->header_first = header_first;
 
   return self;
 }
@@ -87,10 +84,23 @@ offload_chunk_scanner_free (OffloadChunkScanner *self)
   if (self == NULL)
     return;
 
-  g_clear_pointer (&self->names, g_ptr_array_unref);
-  g_clear_pointer (&self->parser, offload_csv_parser_free);
+  g_clear_pointer (&self->records, offload_csv_records_free);
   g_clear_pointer (&self->stats, offload_chunk_stats_free);
   g_free (self);
+}
+
+/**
+ * offload_chunk_scanner_get_records:
+ * @self: a scanner
+ *
+ * Returns: (transfer none): the fast reader of whole records
+ */
+OffloadCsvRecords *
+offload_chunk_scanner_get_records (OffloadChunkScanner *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->records;
 }
 
 /**
@@ -104,7 +114,7 @@ offload_chunk_scanner_get_parser (OffloadChunkScanner *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  return self->parser;
+  return offload_csv_records_get_parser (self->records);
 }
 
 /**
@@ -134,9 +144,7 @@ offload_chunk_scanner_finish (OffloadChunkScanner *self)
 {
   g_return_val_if_fail (self != NULL && self->stats != NULL, NULL);
 
-  /* A chunk that ended before its header did has no header. */
-  g_clear_pointer (&self->names, g_ptr_array_unref);
-  self->stats->irregular = offload_csv_parser_is_irregular (self->parser);
+  self->stats->irregular = offload_csv_records_is_irregular (self->records);
   offload_chunk_stats_flush (self->stats);
 
   return g_steal_pointer (&self->stats);

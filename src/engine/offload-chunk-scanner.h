@@ -9,6 +9,7 @@
 
 #include "offload-chunk-stats.h"
 #include "offload-csv.h"
+#include "offload-csv-records.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,7 @@ OffloadChunkScanner *offload_chunk_scanner_new          (guint                hi
                                                          gboolean             header_first);
 void                 offload_chunk_scanner_free         (OffloadChunkScanner *self);
 OffloadCsvParser    *offload_chunk_scanner_get_parser   (OffloadChunkScanner *self);
+OffloadCsvRecords   *offload_chunk_scanner_get_records  (OffloadChunkScanner *self);
 gboolean             offload_chunk_scanner_is_too_large (OffloadChunkScanner *self);
 OffloadChunkStats   *offload_chunk_scanner_finish       (OffloadChunkScanner *self);
 

@@ -133,23 +133,54 @@ offload_chunk_stats_add_cell (OffloadChunkStats *self,
                               const char        *text,
                               gsize              length)
 {
-  OffloadColumnPartial *partial;
-  double value;
+  double value = 0;
+  OffloadCellKind kind;
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (column >= OFFLOAD_CHUNK_STATS_MAX_COLUMNS)
-    return FALSE;
-  partial = offload_chunk_stats_get_column (self, column);
+  kind = offload_cell_classify (text, length, &value);
+  return offload_chunk_stats_add_value (self, column, kind, value, text, length);
+}
 
-  switch (offload_cell_classify (text, length, &value))
+/**
+ * offload_chunk_stats_add_value:
+ * @self: statistics
+ * @column: the cell's column
+ * @kind: what offload_cell_classify() says of the cell
+ * @value: the number, for %OFFLOAD_CELL_NUMBER
+ * @text: (array length=length): the cell, unquoted
+ * @length: its length
+ *
+ * The same as offload_chunk_stats_add_cell(), for a cell already
+ * classified.
+ *
+ * Returns: as offload_chunk_stats_add_cell() does
+ */
+gboolean
+offload_chunk_stats_add_value (OffloadChunkStats *self,
+                               guint              column,
+                               OffloadCellKind    kind,
+                               double             value,
+                               const char        *text,
+                               gsize              length)
+{
+  OffloadColumnPartial *partial;
+
+  if (G_UNLIKELY (column >= OFFLOAD_CHUNK_STATS_MAX_COLUMNS))
+    return FALSE;
+  if (G_LIKELY (column < self->columns->len))
+    partial = g_ptr_array_index (self->columns, column);
+  else
+    partial = offload_chunk_stats_get_column (self, column);
+
+  switch (kind)
     {
     case OFFLOAD_CELL_MISSING:
       partial->missing++;
       break;
 
     case OFFLOAD_CELL_NUMBER:
-      if (!ensure_histogram (self, partial))
+      if (G_UNLIKELY (partial->histogram == NULL) && !ensure_histogram (self, partial))
         return FALSE;
       partial->pending[partial->n_pending++] = value;
       if (partial->n_pending == G_N_ELEMENTS (partial->pending))

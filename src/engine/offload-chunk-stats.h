@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "offload-column-stats.h"
+#include "offload-number.h"
 
 G_BEGIN_DECLS
 
@@ -59,6 +60,12 @@ OffloadColumnPartial *offload_chunk_stats_get_column (OffloadChunkStats      *se
                                                      guint                    column);
 gboolean           offload_chunk_stats_add_cell     (OffloadChunkStats       *self,
                                                      guint                    column,
+                                                     const char              *text,
+                                                     gsize                    length);
+gboolean           offload_chunk_stats_add_value    (OffloadChunkStats       *self,
+                                                     guint                    column,
+                                                     OffloadCellKind          kind,
+                                                     double                   value,
                                                      const char              *text,
                                                      gsize                    length);
 void               offload_chunk_stats_end_record   (OffloadChunkStats       *self,

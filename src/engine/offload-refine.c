@@ -442,15 +442,44 @@ offload_refine_stats_add_cell (OffloadRefineStats *self,
                                const char         *text,
                                gsize               length)
 {
+  double value = 0;
+  OffloadCellKind kind;
+
+  if (column >= self->by_column->len || g_ptr_array_index (self->by_column, column) == NULL)
+    return;
+
+  kind = offload_cell_classify (text, length, &value);
+  offload_refine_stats_add_value (self, column, kind, value, text, length);
+}
+
+/**
+ * offload_refine_stats_add_value:
+ * @self: statistics
+ * @column: the cell's column
+ * @kind: what offload_cell_classify() says of the cell
+ * @value: the number, for %OFFLOAD_CELL_NUMBER
+ * @text: (array length=length): the cell
+ * @length: its bytes
+ *
+ * The same as offload_refine_stats_add_cell(), for a cell already
+ * classified.
+ */
+void
+offload_refine_stats_add_value (OffloadRefineStats *self,
+                                guint               column,
+                                OffloadCellKind     kind,
+                                double              value,
+                                const char         *text,
+                                gsize               length)
+{
   ColumnItems *items;
-  double value;
   guint64 key;
 
   if (column >= self->by_column->len
       || (items = g_ptr_array_index (self->by_column, column)) == NULL)
     return;
 
-  switch (offload_cell_classify (text, length, &value))
+  switch (kind)
     {
     case OFFLOAD_CELL_MISSING:
       return;

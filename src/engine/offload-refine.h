@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "offload-column-stats.h"
+#include "offload-number.h"
 #include "offload-text-counter.h"
 
 G_BEGIN_DECLS
@@ -104,6 +105,12 @@ OffloadRefineStats *offload_refine_stats_new       (const OffloadRefinePlan *pla
 void                offload_refine_stats_free      (OffloadRefineStats      *self);
 void                offload_refine_stats_add_cell  (OffloadRefineStats      *self,
                                                     guint                    column,
+                                                    const char              *text,
+                                                    gsize                    length);
+void                offload_refine_stats_add_value (OffloadRefineStats      *self,
+                                                    guint                    column,
+                                                    OffloadCellKind          kind,
+                                                    double                   value,
                                                     const char              *text,
                                                     gsize                    length);
 void                offload_refine_stats_merge     (OffloadRefineStats      *self,

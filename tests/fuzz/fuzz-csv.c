@@ -10,13 +10,16 @@
 #include <string.h>
 
 #include "offload-csv.h"
+#include "offload-csv-records.h"
 #include "offload-number.h"
 
 /* Checks, for any input: no crash or sanitizer report; the same records
  * whether the bytes come in one piece or one byte at a time; and, unless a
  * stray quote was reported, the same records when the input is cut in two
- * at a place chosen from the input itself. Every field also goes through
- * the cell classifier. */
+ * at a place chosen from the input itself; and the same complete records
+ * and cells from the fast reader of whole records (offload-csv-records.c)
+ * with a window chosen from the input. Every field also goes through the
+ * cell classifier. */
 
 typedef struct
 {
@@ -112,6 +115,88 @@ parse_two_chunks (const char *data,
   return g_string_free (sink.digest, FALSE);
 }
 
+/* Complete records only: cells cut off by an error are no record. */
+typedef struct
+{
+  GString *digest;
+  GString *pending;
+} RecordSink;
+
+static void
+digest_cell (GString         *digest,
+             OffloadCellKind  kind,
+             double           value,
+             const char      *text,
+             gsize            length)
+{
+  g_string_append_printf (digest, "%d:%a:", (int) kind, kind == OFFLOAD_CELL_NUMBER ? value : 0.0);
+  g_string_append_len (digest, text, (gssize) length);
+  g_string_append_c (digest, '\x1f');
+}
+
+static void
+on_record_field (guint       column,
+                 const char *data,
+                 gsize       length,
+                 gboolean    quoted,
+                 gpointer    user_data)
+{
+  RecordSink *sink = user_data;
+  double value = 0;
+  OffloadCellKind kind = offload_cell_classify (data, length, &value);
+
+  digest_cell (sink->pending, kind, value, data, length);
+}
+
+static void
+on_record_end (guint    n_fields,
+               gpointer user_data)
+{
+  RecordSink *sink = user_data;
+
+  g_string_append_len (sink->digest, sink->pending->str, (gssize) sink->pending->len);
+  g_string_append_c (sink->digest, '\x1e');
+  g_string_truncate (sink->pending, 0);
+}
+
+static void
+on_cells (const OffloadCsvCell *cells,
+          guint                 n_cells,
+          gpointer              user_data)
+{
+  RecordSink *sink = user_data;
+
+  for (guint i = 0; i < n_cells; i++)
+    digest_cell (sink->digest, cells[i].kind, cells[i].value, cells[i].text, cells[i].length);
+  g_string_append_c (sink->digest, '\x1e');
+}
+
+static void
+check_fast_records (const char *data,
+                    gsize       length,
+                    gsize       window)
+{
+  RecordSink reference = { g_string_new (NULL), g_string_new (NULL) };
+  RecordSink fast = { g_string_new (NULL), NULL };
+  OffloadCsvParser *parser = offload_csv_parser_new (on_record_field, on_record_end, &reference);
+  OffloadCsvRecords *records = offload_csv_records_new (on_cells, &fast);
+  gboolean ok = offload_csv_records_read_text (records, data, length, window);
+
+  offload_csv_parser_feed (parser, data, length, FALSE);
+  offload_csv_parser_finish (parser);
+  g_assert_cmpint (ok, ==, offload_csv_parser_get_error (parser) == NULL);
+  g_assert_cmpstr (fast.digest->str, ==, reference.digest->str);
+  if (ok)
+    g_assert_cmpint (offload_csv_records_is_irregular (records), ==,
+                     offload_csv_parser_is_irregular (parser));
+
+  offload_csv_records_free (records);
+  offload_csv_parser_free (parser);
+  g_string_free (fast.digest, TRUE);
+  g_string_free (reference.digest, TRUE);
+  g_string_free (reference.pending, TRUE);
+}
+
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
 int
@@ -131,6 +216,9 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   g_assert_cmpint (failed_whole, ==, failed_bytewise);
   if (!failed_whole)
     g_assert_cmpstr (whole, ==, bytewise);
+
+  check_fast_records (text, size, size > 0 ? 1 + data[size - 1] % 64 : 1);
+  check_fast_records (text, size, G_MAXSIZE);
 
   if (size > 1 && !failed_whole)
     {

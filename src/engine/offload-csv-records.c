@@ -1,0 +1,542 @@
+/* offload-csv-records.c: whole CSV records from a buffer, cells classified
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <float.h>
+#include <string.h>
+
+#include "offload-csv.h"
+#include "offload-csv-records.h"
+
+/* The fast way through a CSV file, for the workers: the records that lie
+ * whole in a buffer, read in one loop that also parses the numbers, and
+ * handed on one record at a time with every cell classified. The push
+ * parser (offload-csv.c) stays the reference: it takes bytes in pieces of
+ * any size, which this does not, and the reader falls back on it for a
+ * record longer than its buffer and at the end of the file. Both read the
+ * same rules (see there): fields separated by commas, records ended by LF,
+ * CRLF or a lone CR, quoted fields with commas, line ends and doubled
+ * quotes, blank lines skipped; a stray quote kept as it is and noted; text
+ * after a closing quote kept. A test and the fuzzer hold the two to the
+ * same records and cells.
+ *
+ * Numbers are parsed where they lie, while the field's end is looked for:
+ * a sign, up to 19 digits with a fraction, an exponent, exactly what
+ * Clinger's fast path in offload-number.c takes. Anything else (blanks,
+ * NA, text, long mantissas) goes through offload_cell_classify(). */
+
+/* The records are kept for the one record being read; a record's cells
+ * and the bytes of its unquoted fields, which may lie in the scratch
+ * buffer, are then handed on. */
+struct _OffloadCsvRecords
+{
+  OffloadCsvRecordCellsFunc  func;
+  gpointer                   user_data;
+  OffloadCsvCell            *cells;
+  guint                      n_cells;
+  guint                      cells_size;
+  GByteArray                *scratch;      /* unescaped fields of this record */
+  GArray                    *scratch_at;   /* per cell: offset in scratch, or G_MAXSIZE */
+  gboolean                   irregular;
+  guint64                    records;
+  OffloadCsvParser          *parser;       /* for the records left to it */
+};
+
+static void on_parsed_field  (guint       column,
+                              const char *data,
+                              gsize       length,
+                              gboolean    quoted,
+                              gpointer    user_data);
+static void on_parsed_record (guint       n_fields,
+                              gpointer    user_data);
+
+static const double powers_of_ten[] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+#define MAX_EXACT_MANTISSA (G_GUINT64_CONSTANT (1) << 53)
+
+/**
+ * offload_csv_records_new:
+ * @func: called with every record
+ * @user_data: for @func
+ *
+ * Returns: (transfer full): a reader of records
+ */
+OffloadCsvRecords *
+offload_csv_records_new (OffloadCsvRecordCellsFunc func,
+                         gpointer                  user_data)
+{
+  OffloadCsvRecords *self;
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = g_new0 (OffloadCsvRecords, 1);
+  self->func = func;
+  self->user_data = user_data;
+  self->cells_size = 64;
+  self->cells = g_new (OffloadCsvCell, self->cells_size);
+  self->scratch = g_byte_array_new ();
+  self->scratch_at = g_array_new (FALSE, FALSE, sizeof (gsize));
+  self->parser = offload_csv_parser_new (on_parsed_field, on_parsed_record, self);
+
+  return self;
+}
+
+void
+offload_csv_records_free (OffloadCsvRecords *self)
+{
+  if (self == NULL)
+    return;
+
+  offload_csv_parser_free (self->parser);
+  g_free (self->cells);
+  g_byte_array_unref (self->scratch);
+  g_array_unref (self->scratch_at);
+  g_free (self);
+}
+
+static inline OffloadCsvCell *
+next_cell (OffloadCsvRecords *self)
+{
+  if (G_UNLIKELY (self->n_cells == self->cells_size))
+    {
+      self->cells_size *= 2;
+      self->cells = g_renew (OffloadCsvCell, self->cells, self->cells_size);
+    }
+
+  return &self->cells[self->n_cells++];
+}
+
+/* A cell whose bytes are in the scratch buffer: its text pointer is set
+ * when the record is handed on, as the buffer may move until then. */
+static void
+scratch_cell (OffloadCsvRecords *self,
+              gsize              start)
+{
+  OffloadCsvCell *cell = next_cell (self);
+  gsize index = self->n_cells - 1;
+
+  while (self->scratch_at->len < index)
+    {
+      gsize none = G_MAXSIZE;
+
+      g_array_append_val (self->scratch_at, none);
+    }
+  g_array_append_val (self->scratch_at, start);
+  cell->text = NULL;
+  cell->length = self->scratch->len - start;
+}
+
+static void
+hand_on (OffloadCsvRecords *self)
+{
+  if (self->scratch_at->len > 0)
+    {
+      for (guint i = 0; i < self->scratch_at->len; i++)
+        {
+          gsize at = g_array_index (self->scratch_at, gsize, i);
+          OffloadCsvCell *cell = &self->cells[i];
+
+          if (at == G_MAXSIZE)
+            continue;
+          cell->text = (const char *) self->scratch->data + at;
+          cell->kind = offload_cell_classify (cell->text, cell->length, &cell->value);
+        }
+    }
+
+  self->records++;
+  self->func (self->cells, self->n_cells, self->user_data);
+  self->n_cells = 0;
+  g_array_set_size (self->scratch_at, 0);
+  g_byte_array_set_size (self->scratch, 0);
+}
+
+static void
+drop_record (OffloadCsvRecords *self)
+{
+  self->n_cells = 0;
+  g_array_set_size (self->scratch_at, 0);
+  g_byte_array_set_size (self->scratch, 0);
+}
+
+/* Clinger's fast path where the number lies: [sign] digits [. digits]
+ * [e [sign] digits], 19 digits at most in all. Stops at the first byte
+ * that cannot continue the number; FALSE when what was read is not such a
+ * number (the caller then looks at the field as a whole). */
+static inline gboolean
+parse_number (const char **cursor,
+              const char  *end,
+              double      *value)
+{
+  const char *p = *cursor;
+  gboolean negative = FALSE;
+  guint64 mantissa = 0;
+  int digits, fraction = 0, exponent = 0;
+  const char *start;
+  guint d;
+
+  if (p < end && (*p == '-' || *p == '+'))
+    negative = *p++ == '-';
+
+  start = p;
+  while (p < end && (d = (guint) (guchar) *p - '0') < 10)
+    {
+      mantissa = mantissa * 10 + d;
+      p++;
+    }
+  digits = (int) (p - start);
+  if (p < end && *p == '.')
+    {
+      start = ++p;
+      while (p < end && (d = (guint) (guchar) *p - '0') < 10)
+        {
+          mantissa = mantissa * 10 + d;
+          p++;
+        }
+      fraction = (int) (p - start);
+      digits += fraction;
+    }
+  if (digits == 0 || digits > 19)
+    return FALSE;
+
+  if (p < end && (*p == 'e' || *p == 'E'))
+    {
+      gboolean exponent_negative = FALSE;
+      int written = 0;
+
+      p++;
+      if (p < end && (*p == '-' || *p == '+'))
+        exponent_negative = *p++ == '-';
+      start = p;
+      while (p < end && (d = (guint) (guchar) *p - '0') < 10 && written < 100000)
+        {
+          written = written * 10 + (int) d;
+          p++;
+        }
+      if (p == start)
+        return FALSE;
+      exponent = exponent_negative ? -written : written;
+    }
+
+  exponent -= fraction;
+  /* Each operation rounded once, to double: not so on the x87. */
+  if (FLT_EVAL_METHOD != 0 || mantissa > MAX_EXACT_MANTISSA || exponent < -22 || exponent > 22)
+    return FALSE;
+
+  {
+    double result = (double) mantissa;
+
+    result = exponent < 0 ? result / powers_of_ten[-exponent] : result * powers_of_ten[exponent];
+    *value = negative ? -result : result;
+  }
+  *cursor = p;
+  return TRUE;
+}
+
+static inline gboolean
+is_separator (char c)
+{
+  return c == ',' || c == '\n' || c == '\r';
+}
+
+static inline gboolean
+only_blanks (const char *data,
+             gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    if (data[i] != ' ' && data[i] != '\t')
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * offload_csv_records_read:
+ * @self: a reader of records
+ * @data: (array length=length): bytes that begin at a record's start
+ * @length: how many
+ * @limit: read the records that begin before this offset in @data
+ *
+ * Hands on every record that begins before @limit and ends within
+ * @length bytes, blank lines skipped. A record that does not end within
+ * them (or that ends with a CR as the last byte, which a LF may follow) is
+ * left for the caller, who reads it again with more bytes after it, or
+ * gives it to the push parser.
+ *
+ * Returns: how many bytes were read: up to the start of the first record
+ *   not read
+ */
+gsize
+offload_csv_records_read (OffloadCsvRecords *self,
+                          const char        *data,
+                          gsize              length,
+                          gsize              limit)
+{
+  const char *p = data;
+  const char *end = data + length;
+  const char *stop = data + MIN (limit, length);
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (data != NULL || length == 0, 0);
+
+  while (p < stop)
+    {
+      const char *record = p;
+      gboolean irregular = FALSE;
+
+      for (;;)
+        {
+          const char *field = p;
+          OffloadCsvCell *cell;
+          double value;
+
+          if (p < end && *p == '"')
+            {
+              /* Quoted: to the closing quote; doubled quotes undone in the
+               * scratch buffer; text after the closing quote kept. */
+              const char *inside = p + 1;
+              const char *quote = memchr (inside, '"', (gsize) (end - inside));
+              gsize start;
+
+              if (quote == NULL)
+                goto incomplete;
+              if (quote + 1 < end && quote[1] != '"' && is_separator (quote[1]))
+                {
+                  cell = next_cell (self);
+                  cell->text = inside;
+                  cell->length = (gsize) (quote - inside);
+                  cell->kind = offload_cell_classify (cell->text, cell->length, &cell->value);
+                  p = quote + 1;
+                }
+              else
+                {
+                  start = self->scratch->len;
+                  for (;;)
+                    {
+                      if (quote == NULL)
+                        goto incomplete;
+                      g_byte_array_append (self->scratch, (const guint8 *) inside,
+                                           (guint) (quote - inside));
+                      if (quote + 1 < end && quote[1] == '"')
+                        {
+                          g_byte_array_append (self->scratch, (const guint8 *) "\"", 1);
+                          inside = quote + 2;
+                          quote = memchr (inside, '"', (gsize) (end - inside));
+                          continue;
+                        }
+                      break;
+                    }
+                  p = quote + 1;
+                  /* After the closing quote, up to the separator, as is. */
+                  while (p < end && !is_separator (*p))
+                    {
+                      if (*p == '"')
+                        irregular = TRUE;
+                      g_byte_array_append (self->scratch, (const guint8 *) p, 1);
+                      p++;
+                    }
+                  if (p == end)
+                    goto incomplete;
+                  scratch_cell (self, start);
+                }
+            }
+          else if (parse_number (&p, end, &value) && p < end && is_separator (*p))
+            {
+              cell = next_cell (self);
+              cell->text = field;
+              cell->length = (gsize) (p - field);
+              cell->kind = OFFLOAD_CELL_NUMBER;
+              cell->value = value;
+            }
+          else
+            {
+              /* Unquoted: to the separator. A quote inside is a stray one,
+               * kept as it is. */
+              p = field;
+              while (p < end && !is_separator (*p))
+                {
+                  if (*p == '"')
+                    irregular = TRUE;
+                  p++;
+                }
+              if (p == end)
+                goto incomplete;
+
+              /* A blank line, or one of blanks only: no record. */
+              if (self->n_cells == 0 && *p != ',' && only_blanks (field, (gsize) (p - field)))
+                {
+                  if (*p == '\r')
+                    {
+                      if (p + 1 == end)
+                        goto incomplete;
+                      p += p[1] == '\n' ? 2 : 1;
+                    }
+                  else
+                    p++;
+                  drop_record (self);
+                  goto next_record;
+                }
+
+              cell = next_cell (self);
+              cell->text = field;
+              cell->length = (gsize) (p - field);
+              cell->kind = offload_cell_classify (field, cell->length, &cell->value);
+            }
+
+          /* The separator after the field. */
+          if (*p == ',')
+            {
+              p++;
+              continue;
+            }
+          if (*p == '\r')
+            {
+              if (p + 1 == end)
+                goto incomplete;
+              p += p[1] == '\n' ? 2 : 1;
+            }
+          else
+            p++;
+          break;
+        }
+
+      self->irregular |= irregular;
+      hand_on (self);
+    next_record:
+      continue;
+
+    incomplete:
+      drop_record (self);
+      return (gsize) (record - data);
+    }
+
+  return (gsize) (p - data);
+}
+
+/* The push parser's cells go into the same record, copied: records read
+ * either way reach the same function. */
+static void
+on_parsed_field (guint       column,
+                 const char *data,
+                 gsize       length,
+                 gboolean    quoted,
+                 gpointer    user_data)
+{
+  OffloadCsvRecords *self = user_data;
+  gsize start = self->scratch->len;
+
+  g_assert (column == self->n_cells);
+  g_byte_array_append (self->scratch, (const guint8 *) data, (guint) length);
+  scratch_cell (self, start);
+}
+
+static void
+on_parsed_record (guint    n_fields,
+                  gpointer user_data)
+{
+  OffloadCsvRecords *self = user_data;
+
+  hand_on (self);
+}
+
+/**
+ * offload_csv_records_get_parser:
+ * @self: a reader of records
+ *
+ * Returns: (transfer none): the push parser for the records that
+ *   offload_csv_records_read() leaves; what it reads is handed on too
+ */
+OffloadCsvParser *
+offload_csv_records_get_parser (OffloadCsvRecords *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->parser;
+}
+
+/**
+ * offload_csv_records_read_text:
+ * @self: a reader of records
+ * @data: (array length=length): a whole text, from a record's start
+ * @length: how many bytes
+ * @window: the most bytes the fast reader sees at once (a reader's buffer)
+ *
+ * Reads every record of a text in memory as a worker reads a file: whole
+ * records through the fast reader, a window at a time, and the push parser
+ * for a record that no window holds and for the end.
+ *
+ * Returns: whether it was CSV the parser takes
+ */
+gboolean
+offload_csv_records_read_text (OffloadCsvRecords *self,
+                               const char        *data,
+                               gsize              length,
+                               gsize              window)
+{
+  gsize offset = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (window > 0, FALSE);
+
+  while (offset < length)
+    {
+      gsize n = MIN (window, length - offset);
+      gsize used = offload_csv_records_read (self, data + offset, n, n);
+
+      if (used > 0)
+        {
+          offset += used;
+          continue;
+        }
+
+      /* One record through the push parser, to its end. */
+      do
+        {
+          n = MIN (window, length - offset);
+          offset += offload_csv_parser_feed (self->parser, data + offset, n, TRUE);
+        }
+      while (offset < length && offload_csv_parser_in_record (self->parser)
+             && offload_csv_parser_get_error (self->parser) == NULL);
+      if (offload_csv_parser_get_error (self->parser) != NULL)
+        return FALSE;
+    }
+  offload_csv_parser_finish (self->parser);
+
+  return offload_csv_parser_get_error (self->parser) == NULL;
+}
+
+/**
+ * offload_csv_records_is_irregular:
+ * @self: a reader of records
+ *
+ * Returns: whether a record held a quote outside the rules (read by
+ *   either reader), as offload_csv_parser_is_irregular() says
+ */
+gboolean
+offload_csv_records_is_irregular (OffloadCsvRecords *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->irregular || offload_csv_parser_is_irregular (self->parser);
+}
+
+/**
+ * offload_csv_records_get_records:
+ * @self: a reader of records
+ *
+ * Returns: the records handed on so far, by either reader
+ */
+guint64
+offload_csv_records_get_records (OffloadCsvRecords *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->records;
+}

@@ -1,0 +1,60 @@
+/* offload-csv-records.h: whole CSV records from a buffer, cells classified
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "offload-csv.h"
+#include "offload-number.h"
+
+G_BEGIN_DECLS
+
+/**
+ * OffloadCsvCell:
+ * @text: the cell's bytes, quotes removed and doubled quotes undone;
+ *   valid during the record callback only
+ * @length: how many
+ * @kind: what pandas makes of them
+ * @value: the number, for %OFFLOAD_CELL_NUMBER
+ */
+typedef struct
+{
+  const char      *text;
+  gsize            length;
+  OffloadCellKind  kind;
+  double           value;
+} OffloadCsvCell;
+
+/**
+ * OffloadCsvRecordCellsFunc:
+ * @cells: (array length=n_cells): the record's cells, in order
+ * @n_cells: how many (at least one)
+ * @user_data: the reader's
+ */
+typedef void (*OffloadCsvRecordCellsFunc) (const OffloadCsvCell *cells,
+                                           guint                 n_cells,
+                                           gpointer              user_data);
+
+typedef struct _OffloadCsvRecords OffloadCsvRecords;
+
+OffloadCsvRecords *offload_csv_records_new          (OffloadCsvRecordCellsFunc  func,
+                                                     gpointer                   user_data);
+void               offload_csv_records_free         (OffloadCsvRecords         *self);
+gsize              offload_csv_records_read         (OffloadCsvRecords         *self,
+                                                     const char                *data,
+                                                     gsize                      length,
+                                                     gsize                      limit);
+gboolean           offload_csv_records_is_irregular (OffloadCsvRecords         *self);
+guint64            offload_csv_records_get_records  (OffloadCsvRecords         *self);
+OffloadCsvParser  *offload_csv_records_get_parser   (OffloadCsvRecords         *self);
+gboolean           offload_csv_records_read_text    (OffloadCsvRecords         *self,
+                                                     const char                *data,
+                                                     gsize                      length,
+                                                     gsize                      window);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadCsvRecords, offload_csv_records_free)
+
+G_END_DECLS
