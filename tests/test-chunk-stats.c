@@ -24,7 +24,7 @@ read_chunk (const char *data,
             gsize       end)
 {
   gsize first = offload_csv_skip_bom (data, length);
-  g_autoptr(OffloadChunkScanner) scanner = offload_chunk_scanner_new (BITS, start <= first);
+  g_autoptr(OffloadChunkScanner) scanner = offload_chunk_scanner_new (BITS, start <= first, NULL, 0);
   OffloadCsvParser *parser = offload_chunk_scanner_get_parser (scanner);
 
   if (start > first)
@@ -34,7 +34,7 @@ read_chunk (const char *data,
       if (!offload_csv_find_record_start (data + start - 1, length - (start - 1),
                                           offload_csv_count_quotes (data, start - 1) % 2,
                                           &offset))
-        return offload_chunk_scanner_finish (scanner);
+        return offload_chunk_scanner_finish (scanner, NULL);
       first = start - 1 + offset;
     }
 
@@ -46,7 +46,7 @@ read_chunk (const char *data,
         offload_csv_parser_finish (parser);
     }
 
-  return offload_chunk_scanner_finish (scanner);
+  return offload_chunk_scanner_finish (scanner, NULL);
 }
 
 /* Through JSON text and back, as between the worker and the parent. */

@@ -22,7 +22,7 @@
 #include "offload-test-utils.h"
 
 /* The statistics a user sees, computed here the plain way (full sorts,
- * two-pass variances, numpy's histogram rules) from data this test
+ * two-pass variances, the histogram rule counted by comparisons) from data this test
  * writes, then compared with what the job's workers find over chunks cut
  * in awkward places. */
 
@@ -398,45 +398,60 @@ numpy_quantile (const double *sorted,
   return t >= 0.5 ? b - difference * (1 - t) : a + difference * t;
 }
 
-/* numpy.histogram() with bins=B over [low, high]: linspace edges, then
- * its index with the two corrections. */
+/* The job's histogram rule, written again here from its definition
+ * (offload-column-stats.h): B bins of equal width on the finest grid of
+ * powers of two that gives each bin 128 cells or more over the range, the
+ * excess shared at both ends; then each number counted by comparing it
+ * with the edges, not by its cell. */
 static void
-numpy_histogram (const double *values,
-                 guint         n,
-                 double        low,
-                 double        high,
-                 double       *edges,
-                 guint64      *bins)
+grid_histogram (const double *sorted,
+                guint         n,
+                double        low,
+                double        high,
+                double       *edges,
+                guint64      *bins)
 {
-  double step;
+  int exponent = -1000, e;
+  double magnitude;
+  gint64 first, last, cells, width, start;
+  guint k = 0;
 
   if (low == high)
     {
       low -= 0.5;
       high += 0.5;
     }
-  step = (high - low) / BINS;
-  for (guint i = 0; i < BINS; i++)
-    edges[i] = (double) i * step + low;
-  edges[BINS] = high;
-  memset (bins, 0, sizeof (guint64) * BINS);
+  frexp ((high - low) / (128.0 * BINS), &e);
+  exponent = MAX (exponent, e - 1);
+  magnitude = MAX (fabs (low), fabs (high));
+  frexp (magnitude, &e);
+  exponent = MAX (exponent, e - 52);
 
+  first = (gint64) floor (ldexp (low, -exponent));
+  last = (gint64) floor (ldexp (high, -exponent));
+  cells = last - first + 1;
+  width = (cells + BINS - 1) / BINS;
+  start = first - (width * BINS - cells) / 2;
+  for (guint i = 0; i <= BINS; i++)
+    edges[i] = ldexp ((double) (start + (gint64) i * width), exponent);
+
+  memset (bins, 0, sizeof (guint64) * BINS);
   for (guint i = 0; i < n; i++)
     {
-      double x = values[i];
-      gint64 index;
+      double x = sorted[i];
 
-      if (!isfinite (x) || x < low || x > high)
+      if (!isfinite (x))
         continue;
-      index = (gint64) (((x - low) / (high - low)) * BINS);
-      if (index == BINS)
-        index--;
-      if (x < edges[index])
-        index--;
-      if (index != BINS - 1 && x >= edges[index + 1])
-        index++;
-      bins[index]++;
+      while (k + 1 < BINS && x >= edges[k + 1])
+        k++;
+      g_assert_true (x >= edges[k] && x < edges[k + 1]);
+      bins[k]++;
     }
+
+  /* What a user sees: equal bins that cover the range, and little more. */
+  g_assert_cmpfloat (edges[0], <=, low);
+  g_assert_cmpfloat (edges[BINS], >, high);
+  g_assert_cmpfloat (edges[BINS] - edges[0], <=, (high - low) * (1 + 1.0 / 64) + ldexp (2, exponent));
 }
 
 static void
@@ -468,7 +483,7 @@ numeric_reference (GArray           *numbers,
   out->p25 = numpy_quantile (sorted, n, 0.25);
   out->p50 = numpy_quantile (sorted, n, 0.5);
   out->p75 = numpy_quantile (sorted, n, 0.75);
-  numpy_histogram (sorted, n, out->min, out->max, out->edges, out->bins);
+  grid_histogram (sorted, n, out->min, out->max, out->edges, out->bins);
 }
 
 /* The values' counts; the top is the most frequent, the first seen of
@@ -1033,7 +1048,7 @@ test_merger_inconsistent (void)
 {
   g_autofree char *first = write_file ("first.csv", "n\n1\n2\n3\n4\n", 10);
   g_autofree char *second = write_file ("second.csv", "n\n1\n2\n9\n4\n", 10);
-  g_autoptr(OffloadCrunchMerger) merger = offload_crunch_merger_new (1, 10, 16);
+  g_autoptr(OffloadCrunchMerger) merger = offload_crunch_merger_new (1, 10, 16, NULL);
   g_autoptr(OffloadChunkReader) reader = NULL;
   g_autoptr(OffloadRefineStats) refined = NULL;
   g_autoptr(GError) error = NULL;
@@ -1043,10 +1058,10 @@ test_merger_inconsistent (void)
 
   fd = g_open (first, O_RDONLY, 0);
   reader = offload_chunk_reader_new (fd, 0, 10, NULL, NULL);
-  stats = offload_chunk_reader_scan (reader, FALSE, 16, &error);
+  stats = offload_chunk_reader_scan (reader, FALSE, 16, NULL, NULL, &error);
   g_assert_no_error (error);
   close (fd);
-  g_assert_true (offload_crunch_merger_add_scan (merger, 0, stats, &error));
+  g_assert_true (offload_crunch_merger_add_scan (merger, 0, stats, NULL, &error));
   g_assert_true (offload_crunch_merger_finish_scan (merger, &error));
   plan = offload_crunch_merger_get_plan (merger);
   g_assert_nonnull (plan);
@@ -1392,13 +1407,22 @@ test_edge_cases (void)
     g_assert_cmpfloat (column->max, ==, INFINITY);
     /* The histogram is of the finite numbers. */
     g_assert_cmpuint (column->n_bins, ==, BINS);
-    g_assert_cmpfloat (column->edges[0], ==, 1);
-    g_assert_cmpfloat (column->edges[BINS], ==, 3);
-    for (guint i = 0; i < column->n_bins; i++)
-      sum += column->bins[i];
+    {
+      const double finite[] = { 1, 2, 3 };
+      double edges[BINS + 1];
+      guint64 bins[BINS];
+
+      grid_histogram (finite, 3, 1, 3, edges, bins);
+      for (guint i = 0; i <= BINS; i++)
+        g_assert_cmpfloat (column->edges[i], ==, edges[i]);
+      for (guint i = 0; i < BINS; i++)
+        {
+          g_assert_cmpuint (column->bins[i], ==, bins[i]);
+          sum += column->bins[i];
+        }
+    }
     g_assert_cmpuint (sum, ==, 3);
     g_assert_cmpuint (column->bins[0], ==, 1);
-    g_assert_cmpuint (column->bins[BINS / 2], ==, 1);
     g_assert_cmpuint (column->bins[BINS - 1], ==, 1);
 
     /* inf, -inf, 5, 7 */
@@ -1410,8 +1434,10 @@ test_edge_cases (void)
     g_assert_cmpfloat (column->p50, ==, 6);
     g_assert_cmpfloat (column->p75, ==, INFINITY);
     g_assert_cmpfloat (column->max, ==, INFINITY);
-    g_assert_cmpfloat (column->edges[0], ==, 5);
-    g_assert_cmpfloat (column->edges[BINS], ==, 7);
+    g_assert_cmpfloat (column->edges[0], <=, 5);
+    g_assert_cmpfloat (column->edges[1], >, 5);
+    g_assert_cmpfloat (column->edges[BINS - 1], <=, 7);
+    g_assert_cmpfloat (column->edges[BINS], >, 7);
     g_assert_cmpuint (column->bins[0] + column->bins[BINS - 1], ==, 2);
 
     /* only -inf and inf: nothing to draw */

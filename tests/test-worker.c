@@ -9,10 +9,12 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <signal.h>
 
 #include "offload-chunk-scanner.h"
 #include "offload-csv.h"
+#include "offload-pilot.h"
 #include "offload-sample-data.h"
 #include "offload-worker-protocol.h"
 
@@ -29,7 +31,11 @@ typedef struct
   JsonNode    *result;
   char        *error;
   gboolean     garbage;
+  gint64       quotes;      /* the chunk's, from the last progress or the error; -1 */
 } Run;
+
+/* What a first pass counts besides its statistics: here, nothing. */
+#define EMPTY_PLAN "{\"targets\":[],\"bins\":[],\"text\":[],\"text_max_exact\":2}"
 
 static void
 run_clear (Run *run)
@@ -54,6 +60,7 @@ run_worker (Run         *run,
   va_list ap;
 
   memset (run, 0, sizeof *run);
+  run->quotes = -1;
   g_ptr_array_add (args, g_strdup (worker_binary));
   va_start (ap, first_arg);
   for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
@@ -61,7 +68,8 @@ run_worker (Run         *run,
   va_end (ap);
   g_ptr_array_add (args, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   /* The messages the test reads are the English ones. */
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "C", TRUE);
@@ -70,6 +78,14 @@ run_worker (Run         *run,
   run->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata,
                                                &error);
   g_assert_no_error (error);
+  /* The plan of a pass comes on standard input; a few bytes, written at
+   * once. A worker that dies first breaks the pipe: no matter here. */
+  {
+    GOutputStream *in = g_subprocess_get_stdin_pipe (run->process);
+
+    g_output_stream_write_all (in, EMPTY_PLAN, strlen (EMPTY_PLAN), NULL, NULL, NULL);
+    g_output_stream_close (in, NULL, NULL);
+  }
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (run->process));
   for (;;)
@@ -92,6 +108,9 @@ run_worker (Run         *run,
           run->garbage = TRUE;
           break;
         }
+      if (message != OFFLOAD_WORKER_RESULT
+          && json_object_has_member (json_node_get_object (payload), "quotes"))
+        run->quotes = json_object_get_int_member (json_node_get_object (payload), "quotes");
       if (message == OFFLOAD_WORKER_PROGRESS)
         {
           run->progress++;
@@ -117,6 +136,15 @@ run_worker (Run         *run,
   g_assert_no_error (error);
 }
 
+static JsonNode *
+stats_of (JsonNode *result)
+{
+  JsonNode *stats = json_object_get_member (json_node_get_object (result), "stats");
+
+  g_assert_nonnull (stats);
+  return stats;
+}
+
 static char *
 number (guint64 value)
 {
@@ -127,7 +155,7 @@ static void
 test_chunks (void)
 {
   /* The reference: the same statistics, in this process, in one piece. */
-  g_autoptr(OffloadChunkScanner) scanner = offload_chunk_scanner_new (BITS, TRUE);
+  g_autoptr(OffloadChunkScanner) scanner = offload_chunk_scanner_new (BITS, TRUE, NULL, 0);
   OffloadCsvParser *parser = offload_chunk_scanner_get_parser (scanner);
   g_autoptr(OffloadChunkStats) reference = NULL;
   g_autoptr(OffloadChunkStats) merged = offload_chunk_stats_new (BITS);
@@ -140,7 +168,7 @@ test_chunks (void)
 
     offload_csv_parser_feed (parser, sample->str + bom, sample->len - bom, FALSE);
     offload_csv_parser_finish (parser);
-    reference = offload_chunk_scanner_finish (scanner);
+    reference = offload_chunk_scanner_finish (scanner, NULL);
   }
 
   cuts[0] = 0;
@@ -148,34 +176,29 @@ test_chunks (void)
   for (guint i = 1; i < G_N_ELEMENTS (cuts) - 1; i++)
     cuts[i] = cuts[i - 1] + (guint64) g_rand_int_range (rand, 1, (gint32) (sample->len / 3));
 
-  /* What the pool will do: count quotes per chunk, add them up for each
-   * chunk's starting state, then scan every chunk and merge. */
+  /* What the pool does, knowing the quotes before each chunk (it checks
+   * its guess of each chunk's start with them): scan every chunk, merge. */
   for (guint i = 0; i + 1 < G_N_ELEMENTS (cuts); i++)
     {
       g_autofree char *start = number (cuts[i]);
       g_autofree char *end = number (MIN (cuts[i + 1], sample->len));
       g_autofree char *in_quotes = number (quotes_before % 2);
-      Run quotes, scan;
+      Run scan;
       g_autoptr(OffloadChunkStats) chunk = NULL;
       g_autoptr(GError) error = NULL;
-
-      run_worker (&quotes, NULL, "quotes", sample_path, start, end, NULL);
-      g_assert_nonnull (quotes.result);
-      g_assert_true (g_subprocess_get_successful (quotes.process));
 
       run_worker (&scan, NULL, "scan", sample_path, start, end, in_quotes, G_STRINGIFY (BITS),
                   NULL);
       g_assert_null (scan.error);
       g_assert_nonnull (scan.result);
       g_assert_true (g_subprocess_get_successful (scan.process));
+      g_assert_cmpint (scan.quotes, >=, 0);
 
-      chunk = offload_chunk_stats_from_json (scan.result, &error);
+      chunk = offload_chunk_stats_from_json (stats_of (scan.result), &error);
       g_assert_no_error (error);
       g_assert_true (offload_chunk_stats_merge (merged, chunk, &error));
 
-      quotes_before += (guint64) json_object_get_int_member (json_node_get_object (quotes.result),
-                                                             "quotes");
-      run_clear (&quotes);
+      quotes_before += (guint64) scan.quotes;
       run_clear (&scan);
     }
 
@@ -200,7 +223,8 @@ test_chunks (void)
     }
 }
 
-/* The pool's steps on @path cut at @cut: quote counts, parity, scans. */
+/* The pool's steps on @path cut at @cut: scans, each knowing the parity
+ * of the quotes before it. */
 static OffloadChunkStats *
 scan_in_two (const char *path,
              guint64     length,
@@ -217,20 +241,16 @@ scan_in_two (const char *path,
       g_autofree char *in_quotes = number (quotes_before % 2);
       g_autoptr(OffloadChunkStats) chunk = NULL;
       g_autoptr(GError) error = NULL;
-      Run quotes, scan;
+      Run scan;
 
-      run_worker (&quotes, NULL, "quotes", path, start, end, NULL);
-      g_assert_nonnull (quotes.result);
       run_worker (&scan, NULL, "scan", path, start, end, in_quotes, G_STRINGIFY (BITS), NULL);
       if (scan.result == NULL)
         g_error ("cut at %" G_GUINT64_FORMAT ", chunk %u: %s", cut, i,
                  scan.error != NULL ? scan.error : "no result");
-      chunk = offload_chunk_stats_from_json (scan.result, &error);
+      chunk = offload_chunk_stats_from_json (stats_of (scan.result), &error);
       g_assert_no_error (error);
       g_assert_true (offload_chunk_stats_merge (merged, chunk, &error));
-      quotes_before += (guint64) json_object_get_int_member (json_node_get_object (quotes.result),
-                                                             "quotes");
-      run_clear (&quotes);
+      quotes_before += (guint64) scan.quotes;
       run_clear (&scan);
     }
 
@@ -318,13 +338,52 @@ test_errors (void)
   run_clear (&run);
 
   /* Past the end of the file: it changed, or the parent is wrong. */
-  run_worker (&run, NULL, "quotes", sample_path, "0", "999999999", NULL);
+  run_worker (&run, NULL, "scan", sample_path, "0", "999999999", "0", "10", NULL);
   g_assert_nonnull (run.error);
   g_assert_nonnull (strstr (run.error, "shorter than expected"));
   run_clear (&run);
 
   run_worker (&run, NULL, "scan", sample_path, "10", "5", "0", "10", NULL);
   g_assert_cmpint (g_subprocess_get_exit_status (run.process), ==, 2);
+  run_clear (&run);
+}
+
+/* The sample of a small file is the file: every row, the columns' kinds,
+ * and windows that hold the quartiles. */
+static void
+test_sample (void)
+{
+  g_autoptr(OffloadPilotSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  Run run;
+
+  run_worker (&run, NULL, "sample", sample_path, NULL);
+  g_assert_null (run.error);
+  g_assert_nonnull (run.result);
+  g_assert_true (g_subprocess_get_successful (run.process));
+  summary = offload_pilot_summary_from_json (run.result, &error);
+  g_assert_no_error (error);
+  g_assert_true (summary->whole);
+  g_assert_cmpuint (summary->n_columns, ==, 10);
+  g_assert_cmpuint (summary->rows, ==, 20000);
+  g_assert_cmpuint (summary->first_nul, ==, G_MAXUINT64);
+  /* id: 0 to 19999, a window at each quartile around its rank. */
+  {
+    const OffloadPilotColumn *id = &g_array_index (summary->columns, OffloadPilotColumn, 0);
+    const OffloadPilotColumn *category = &g_array_index (summary->columns, OffloadPilotColumn, 6);
+    const double quartiles[] = { 4999.75, 9999.5, 14999.25 };
+
+    g_assert_cmpuint (id->numbers, ==, 20000);
+    g_assert_cmpfloat (id->min, ==, 0);
+    g_assert_cmpfloat (id->max, ==, 19999);
+    for (guint q = 0; q < 3; q++)
+      {
+        g_assert_true (id->has_window[q]);
+        g_assert_cmpfloat (offload_order_key_value (id->window_low[q]), <=, floor (quartiles[q]));
+        g_assert_cmpfloat (offload_order_key_value (id->window_high[q]), >=, ceil (quartiles[q]));
+      }
+    g_assert_cmpuint (category->text, >, 0);
+  }
   run_clear (&run);
 }
 
@@ -354,6 +413,7 @@ main (int   argc,
   g_test_add_func ("/offload/worker/every-cut", test_every_cut);
   g_test_add_func ("/offload/worker/faults", test_faults);
   g_test_add_func ("/offload/worker/errors", test_errors);
+  g_test_add_func ("/offload/worker/sample", test_sample);
 
   ret = g_test_run ();
 

@@ -219,8 +219,8 @@ phase_label (OffloadCrunchPhase phase)
 {
   switch (phase)
     {
-    case OFFLOAD_CRUNCH_PHASE_QUOTES:
-      return _("Finding records");
+    case OFFLOAD_CRUNCH_PHASE_SAMPLE:
+      return _("Sampling the file");
     case OFFLOAD_CRUNCH_PHASE_SCAN:
       return _("Reading");
     case OFFLOAD_CRUNCH_PHASE_REFINE:
@@ -835,7 +835,7 @@ update_progress (OffloadCrunchPage *self,
     }
 
   if (progress.bytes_total > 0
-      && (progress.phase == OFFLOAD_CRUNCH_PHASE_QUOTES
+      && (progress.phase == OFFLOAD_CRUNCH_PHASE_SAMPLE
           || progress.phase == OFFLOAD_CRUNCH_PHASE_SCAN
           || progress.phase == OFFLOAD_CRUNCH_PHASE_REFINE))
     fraction = CLAMP ((double) progress.bytes_done / (double) progress.bytes_total, 0, 1);

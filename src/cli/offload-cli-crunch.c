@@ -38,8 +38,8 @@ phase_name (OffloadCrunchPhase phase)
 {
   switch (phase)
     {
-    case OFFLOAD_CRUNCH_PHASE_QUOTES:
-      return _("Finding records");
+    case OFFLOAD_CRUNCH_PHASE_SAMPLE:
+      return _("Sampling the file");
     case OFFLOAD_CRUNCH_PHASE_SCAN:
       return _("Reading");
     case OFFLOAD_CRUNCH_PHASE_REFINE:
@@ -62,7 +62,11 @@ print_progress (gpointer data)
   done = g_format_size (progress.bytes_done);
   total = g_format_size (progress.bytes_total);
   g_printerr ("\r\033[K");
-  g_printerr (_("Pass %u, %s: %s of %s"), progress.pass, phase_name (progress.phase), done, total);
+  if (progress.pass > 0)
+    g_printerr (_("Pass %u, %s: %s of %s"), progress.pass, phase_name (progress.phase), done,
+                total);
+  else
+    g_printerr (_("%s: %s of %s"), phase_name (progress.phase), done, total);
 
   return G_SOURCE_CONTINUE;
 }

@@ -15,6 +15,7 @@
 #include "offload-chunk-reader.h"
 #include "offload-chunk-scanner.h"
 #include "offload-csv.h"
+#include "offload-pilot.h"
 
 /* A chunk owns the records that begin in [start, end): after the byte
  * order mark for the first chunk, else after the first line end outside
@@ -39,6 +40,10 @@ struct _OffloadChunkReader
   gpointer                  user_data;
   char                     *buffer;
   OffloadCsvRecords        *records;  /* while records are read */
+  /* The quotes and the first NUL byte in [start, counted_to). */
+  guint64                   quotes;
+  guint64                   first_nul;
+  guint64                   counted_to;
 };
 
 /**
@@ -70,6 +75,8 @@ offload_chunk_reader_new (int                      fd,
   self->progress = progress;
   self->user_data = user_data;
   self->buffer = g_malloc (BUFFER_SIZE);
+  self->first_nul = G_MAXUINT64;
+  self->counted_to = start;
 
   return self;
 }
@@ -124,6 +131,28 @@ read_at (OffloadChunkReader *self,
     }
 
   return (gssize) got;
+}
+
+/* Counts the quotes and NUL bytes of the range in the buffer just read
+ * at @offset, those not counted yet: the parent needs every chunk's quote
+ * count to know where the next one starts, and a NUL says the file is
+ * binary. */
+static void
+note_range (OffloadChunkReader *self,
+            guint64             offset,
+            gsize               n)
+{
+  guint64 from = MAX (offset, self->counted_to);
+  guint64 to = MIN (offset + n, self->end);
+  gsize nul = G_MAXSIZE;
+
+  if (from >= to)
+    return;
+  offload_csv_count_quotes_and_nul (self->buffer + (from - offset), (gsize) (to - from),
+                                    &self->quotes, &nul);
+  if (nul != G_MAXSIZE && self->first_nul == G_MAXUINT64)
+    self->first_nul = from + nul;
+  self->counted_to = to;
 }
 
 static gboolean
@@ -357,6 +386,66 @@ found:
   return FIRST_FOUND;
 }
 
+static gboolean
+is_separator (int c)
+{
+  return c == ',' || c == '\n' || c == '\r';
+}
+
+/**
+ * offload_chunk_reader_guess_quotes:
+ * @self: a reader
+ *
+ * Guesses whether the range starts inside quotes, from the quotes after
+ * its start: in a well-formed file a quote that opens a field follows a
+ * separator (a comma or a line end) and one that closes a field comes
+ * before one. The first quote that is clearly one or the other says it;
+ * doubled quotes, empty fields and quotes amid text are skipped. Only a
+ * guess: the parent checks it against the quote counts of the chunks
+ * before, and has the chunk read again when it was wrong.
+ *
+ * Returns: whether the start most likely lies inside quotes
+ */
+gboolean
+offload_chunk_reader_guess_quotes (OffloadChunkReader *self)
+{
+  gssize n;
+  guint seen = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->start == 0)
+    return FALSE;
+
+  /* The byte before the start too, as the one before a first quote. */
+  n = read_at (self, self->start - 1, 65536 + 1);
+  for (gssize i = 1; i < n && seen < 32; i++)
+    {
+      int before, after;
+      gboolean opens, closes;
+
+      if (self->buffer[i] != '"')
+        continue;
+      before = (guchar) self->buffer[i - 1];
+      after = i + 1 < n ? (guchar) self->buffer[i + 1] : '\n';
+      if (after == '"')
+        {
+          /* "" is an empty field or a doubled quote: two toggles, no news. */
+          i++;
+          seen += 2;
+          continue;
+        }
+      opens = is_separator (before);
+      closes = is_separator (after);
+      seen++;
+      if (opens != closes)
+        /* Outside before an opening quote; the quotes before it toggled. */
+        return ((seen - 1) % 2 == 1) != closes;
+    }
+
+  return FALSE;
+}
+
 typedef gboolean (*TooLargeFunc) (gpointer data);
 
 static gboolean
@@ -392,6 +481,7 @@ parse_one_record (OffloadChunkReader  *self,
           offload_csv_parser_finish (parser);
           return parser_error (parser, error);
         }
+      note_range (self, *offset, (gsize) n);
       used = offload_csv_parser_feed (parser, self->buffer, (gsize) n, TRUE);
       *offset += used;
       if (!parser_error (parser, error))
@@ -430,6 +520,7 @@ read_records (OffloadChunkReader  *self,
       if (n == 0)
         return changed (error);
 
+      note_range (self, offset, (gsize) n);
       used = offload_csv_records_read (records, self->buffer, (gsize) n,
                                        (gsize) MIN ((guint64) n, self->end - offset));
       if (used > 0)
@@ -470,21 +561,51 @@ set_too_wide (GError **error)
                (guint) (OFFLOAD_CHUNK_STATS_MAX_HISTOGRAM_BYTES / (1024 * 1024)));
 }
 
+/* The quotes and NUL bytes from the range's start to where its first
+ * record starts, which the records do not cover. */
+static gboolean
+count_to (OffloadChunkReader  *self,
+          guint64              to,
+          GError             **error)
+{
+  while (self->counted_to < MIN (to, self->end))
+    {
+      guint64 offset = self->counted_to;
+      gssize n = read_at (self, offset, (gsize) MIN (BUFFER_SIZE, MIN (to, self->end) - offset));
+
+      if (n < 0)
+        return read_failed (error);
+      if (n == 0)
+        return changed (error);
+      note_range (self, offset, (gsize) n);
+    }
+
+  return TRUE;
+}
+
 /**
  * offload_chunk_reader_scan:
  * @self: a reader
  * @in_quotes: whether an odd number of quotes comes before the range
  * @bits: histogram bits, for the statistics
+ * @plan: (nullable): what to count besides, in the same pass
+ * @planned: (out) (optional) (transfer full) (nullable): what was counted
+ *   of @plan
  * @error: why there are none
+ *
+ * Also counts the range's quotes and NUL bytes, for
+ * offload_chunk_reader_get_quotes().
  *
  * Returns: (transfer full) (nullable): the statistics of the records that
  *   begin in the range
  */
 OffloadChunkStats *
-offload_chunk_reader_scan (OffloadChunkReader  *self,
-                           gboolean             in_quotes,
-                           guint                bits,
-                           GError             **error)
+offload_chunk_reader_scan (OffloadChunkReader       *self,
+                           gboolean                  in_quotes,
+                           guint                     bits,
+                           const OffloadRefinePlan  *plan,
+                           OffloadRefineStats      **planned,
+                           GError                  **error)
 {
   g_autoptr(OffloadChunkScanner) scanner = NULL;
   gboolean is_header_chunk = FALSE;
@@ -498,12 +619,14 @@ offload_chunk_reader_scan (OffloadChunkReader  *self,
       return NULL;
 
     case FIRST_NONE:
-      scanner = offload_chunk_scanner_new (bits, FALSE);
+      scanner = offload_chunk_scanner_new (bits, FALSE, plan, self->start);
       break;
 
     case FIRST_FOUND:
     default:
-      scanner = offload_chunk_scanner_new (bits, is_header_chunk);
+      scanner = offload_chunk_scanner_new (bits, is_header_chunk, plan, first);
+      if (!count_to (self, first, error))
+        return NULL;
       if (!read_records (self, offload_chunk_scanner_get_records (scanner), first,
                          scanner_too_large, scanner, error))
         {
@@ -516,7 +639,97 @@ offload_chunk_reader_scan (OffloadChunkReader  *self,
       break;
     }
 
-  return offload_chunk_scanner_finish (scanner);
+  {
+    g_autoptr(OffloadRefineStats) counted = NULL;
+    g_autoptr(OffloadChunkStats) stats = offload_chunk_scanner_finish (scanner, &counted);
+
+    /* The last numbers, counted at the end, may be what is too wide. */
+    if (offload_chunk_scanner_is_too_large (scanner))
+      {
+        set_too_wide (error);
+        return NULL;
+      }
+    if (planned != NULL)
+      *planned = g_steal_pointer (&counted);
+    return g_steal_pointer (&stats);
+  }
+}
+
+/**
+ * offload_chunk_reader_get_quotes:
+ * @self: a reader, after a scan (which may have failed)
+ * @quotes: (out): the quote characters in the range
+ * @first_nul: (out): where the first NUL byte in it is, or %G_MAXUINT64
+ * @error: when the rest of the range could not be read
+ *
+ * Returns: whether the whole range was counted
+ */
+gboolean
+offload_chunk_reader_get_quotes (OffloadChunkReader  *self,
+                                 guint64             *quotes,
+                                 guint64             *first_nul,
+                                 GError             **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (!count_to (self, self->end, error))
+    return FALSE;
+  *quotes = self->quotes;
+  *first_nul = self->first_nul;
+  return TRUE;
+}
+
+/**
+ * offload_chunk_reader_sample:
+ * @self: a reader (its range is not used)
+ * @file_size: the file's size
+ * @error: when the file could not be read
+ *
+ * Reads the sample of offload_pilot_blocks() from the file.
+ *
+ * Returns: (transfer full) (nullable): what the sample says
+ */
+OffloadPilotSummary *
+offload_chunk_reader_sample (OffloadChunkReader  *self,
+                             guint64              file_size,
+                             GError             **error)
+{
+  g_autoptr(OffloadPilot) pilot = offload_pilot_new (file_size);
+  g_autofree char *large = NULL;
+  char *block;
+  guint64 block_size;
+  guint n_blocks;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  offload_pilot_blocks (file_size, &block_size, &n_blocks);
+  block = block_size <= BUFFER_SIZE ? self->buffer : (large = g_malloc (block_size));
+  for (guint i = 0; i < n_blocks; i++)
+    {
+      guint64 offset = file_size / n_blocks * i;
+      gsize got = 0;
+
+      while (got < block_size)
+        {
+          gssize n = pread (self->fd, block + got, (gsize) (block_size - got),
+                            (off_t) (offset + got));
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n < 0)
+            return read_failed (error), NULL;
+          if (n == 0)
+            break;
+          got += (gsize) n;
+        }
+      if (got < block_size && offset + got < file_size)
+        return changed (error), NULL;
+      offload_pilot_add_block (pilot, offset, block, got);
+      if (!advance (self, got, error))
+        return NULL;
+    }
+
+  return offload_pilot_finish (pilot);
 }
 
 typedef struct

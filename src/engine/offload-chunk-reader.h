@@ -8,6 +8,7 @@
 #pragma once
 
 #include "offload-chunk-stats.h"
+#include "offload-pilot.h"
 #include "offload-refine.h"
 
 G_BEGIN_DECLS
@@ -51,9 +52,19 @@ gboolean            offload_chunk_reader_count_quotes (OffloadChunkReader      *
 gboolean            offload_chunk_reader_count_header (OffloadChunkReader      *self,
                                                        guint                   *fields,
                                                        GError                 **error);
+gboolean            offload_chunk_reader_guess_quotes (OffloadChunkReader      *self);
 OffloadChunkStats  *offload_chunk_reader_scan         (OffloadChunkReader      *self,
                                                        gboolean                 in_quotes,
                                                        guint                    bits,
+                                                       const OffloadRefinePlan *plan,
+                                                       OffloadRefineStats     **planned,
+                                                       GError                 **error);
+gboolean            offload_chunk_reader_get_quotes   (OffloadChunkReader      *self,
+                                                       guint64                 *quotes,
+                                                       guint64                 *first_nul,
+                                                       GError                 **error);
+OffloadPilotSummary *offload_chunk_reader_sample      (OffloadChunkReader      *self,
+                                                       guint64                  file_size,
                                                        GError                 **error);
 OffloadRefineStats *offload_chunk_reader_refine       (OffloadChunkReader      *self,
                                                        gboolean                 in_quotes,

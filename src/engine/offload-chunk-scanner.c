@@ -16,14 +16,52 @@
  * it leaves, from the push parser, cell by cell into the same reader. */
 
 #define MAX_NAME_BYTES 1024
+/* Numbers go to the statistics a batch at a time, each column's in a
+ * buffer of its own (for the first columns: beyond, one at a time). */
+#define BATCH           256
+#define BATCHED_COLUMNS 1024
+
+typedef struct
+{
+  double values[BATCH];
+  guint  n;
+} Batch;
 
 struct _OffloadChunkScanner
 {
-  OffloadChunkStats *stats;
-  OffloadCsvRecords *records;
-  gboolean           header_first;
-  gboolean           too_large;
+  OffloadChunkStats  *stats;
+  OffloadRefineStats *planned;     /* what the plan asks for besides, or NULL */
+  OffloadCsvRecords  *records;
+  gboolean            header_first;
+  gboolean            too_large;
+  Batch              *batches;
+  guint               n_batches;
+  gboolean           *text_columns; /* which the plan counts as text */
+  guint               n_text_columns;
 };
+
+static void
+add_numbers (OffloadChunkScanner *self,
+             guint                column,
+             const double        *values,
+             gsize                n)
+{
+  if (!self->too_large && !offload_chunk_stats_add_numbers (self->stats, column, values, n))
+    self->too_large = TRUE;
+  if (self->planned != NULL)
+    offload_refine_stats_add_numbers (self->planned, column, values, n);
+}
+
+static void
+flush_batches (OffloadChunkScanner *self)
+{
+  for (guint i = 0; i < self->n_batches; i++)
+    if (self->batches[i].n > 0)
+      {
+        add_numbers (self, i, self->batches[i].values, self->batches[i].n);
+        self->batches[i].n = 0;
+      }
+}
 
 static void
 on_record (const OffloadCsvCell *cells,
@@ -46,34 +84,84 @@ on_record (const OffloadCsvCell *cells,
       return;
     }
 
-  if (!self->too_large)
-    for (guint i = 0; i < n_cells; i++)
-      if (!offload_chunk_stats_add_value (stats, i, cells[i].kind, cells[i].value,
-                                          cells[i].text, cells[i].length))
+  if (n_cells > self->n_batches && self->n_batches < BATCHED_COLUMNS)
+    {
+      guint n = MIN (MAX (n_cells, 2 * self->n_batches), BATCHED_COLUMNS);
+
+      self->batches = g_renew (Batch, self->batches, n);
+      for (guint i = self->n_batches; i < n; i++)
+        self->batches[i].n = 0;
+      self->n_batches = n;
+    }
+
+  for (guint i = 0; i < n_cells; i++)
+    {
+      const OffloadCsvCell *cell = &cells[i];
+
+      if (cell->kind != OFFLOAD_CELL_MISSING && i < self->n_text_columns
+          && self->text_columns[i])
+        offload_refine_stats_add_text (self->planned, i, cell->text, cell->length);
+
+      if (cell->kind != OFFLOAD_CELL_NUMBER)
         {
-          self->too_large = TRUE;
-          break;
+          if (!self->too_large
+              && !offload_chunk_stats_add_value (stats, i, cell->kind, cell->value, cell->text,
+                                                 cell->length))
+            self->too_large = TRUE;
         }
+      else if (i < self->n_batches)
+        {
+          Batch *batch = &self->batches[i];
+
+          batch->values[batch->n++] = cell->value;
+          if (batch->n == BATCH)
+            {
+              add_numbers (self, i, batch->values, BATCH);
+              batch->n = 0;
+            }
+        }
+      else
+        add_numbers (self, i, &cell->value, 1);
+    }
   offload_chunk_stats_end_record (stats, n_cells);
+  if (self->planned != NULL)
+    self->planned->position++;
 }
 
 /**
  * offload_chunk_scanner_new:
  * @histogram_bits: for the statistics
  * @header_first: whether the first record is the file's header
+ * @plan: (nullable): what to count besides, in the same pass; must outlive
+ *   the scanner
+ * @position: where the first data record starts in the file: with its
+ *   index in the chunk, a record's place, by which text ties are broken
  *
  * Returns: (transfer full): a scanner; feed its records, or its parser,
  *   the chunk's bytes
  */
 OffloadChunkScanner *
-offload_chunk_scanner_new (guint    histogram_bits,
-                           gboolean header_first)
+offload_chunk_scanner_new (guint                    histogram_bits,
+                           gboolean                 header_first,
+                           const OffloadRefinePlan *plan,
+                           guint64                  position)
 {
   OffloadChunkScanner *self = g_new0 (OffloadChunkScanner, 1);
 
   self->stats = offload_chunk_stats_new (histogram_bits);
   self->records = offload_csv_records_new (on_record, self);
   self->header_first = header_first;
+  if (plan != NULL)
+    {
+      self->planned = offload_refine_stats_new (plan);
+      self->planned->position = position;
+      for (guint i = 0; i < plan->text->len; i++)
+        self->n_text_columns = MAX (self->n_text_columns,
+                                    g_array_index (plan->text, guint, i) + 1);
+      self->text_columns = g_new0 (gboolean, self->n_text_columns);
+      for (guint i = 0; i < plan->text->len; i++)
+        self->text_columns[g_array_index (plan->text, guint, i)] = TRUE;
+    }
 
   return self;
 }
@@ -85,7 +173,10 @@ offload_chunk_scanner_free (OffloadChunkScanner *self)
     return;
 
   g_clear_pointer (&self->records, offload_csv_records_free);
+  g_clear_pointer (&self->planned, offload_refine_stats_free);
   g_clear_pointer (&self->stats, offload_chunk_stats_free);
+  g_free (self->batches);
+  g_free (self->text_columns);
   g_free (self);
 }
 
@@ -135,17 +226,25 @@ offload_chunk_scanner_is_too_large (OffloadChunkScanner *self)
 /**
  * offload_chunk_scanner_finish:
  * @self: a scanner, fed
+ * @planned: (out) (optional) (transfer full) (nullable): what it counted
+ *   of its plan
  *
  * Returns: (transfer full): the statistics, with whether the parser met a
  *   stray quote; the scanner is spent
  */
 OffloadChunkStats *
-offload_chunk_scanner_finish (OffloadChunkScanner *self)
+offload_chunk_scanner_finish (OffloadChunkScanner  *self,
+                              OffloadRefineStats  **planned)
 {
   g_return_val_if_fail (self != NULL && self->stats != NULL, NULL);
 
+  flush_batches (self);
   self->stats->irregular = offload_csv_records_is_irregular (self->records);
   offload_chunk_stats_flush (self->stats);
+  if (self->planned != NULL)
+    offload_refine_stats_flush (self->planned);
+  if (planned != NULL)
+    *planned = g_steal_pointer (&self->planned);
 
   return g_steal_pointer (&self->stats);
 }

@@ -68,6 +68,10 @@ gboolean           offload_chunk_stats_add_value    (OffloadChunkStats       *se
                                                      double                   value,
                                                      const char              *text,
                                                      gsize                    length);
+gboolean           offload_chunk_stats_add_numbers  (OffloadChunkStats       *self,
+                                                     guint                    column,
+                                                     const double            *values,
+                                                     gsize                    n);
 void               offload_chunk_stats_end_record   (OffloadChunkStats       *self,
                                                      guint                    n_fields);
 void               offload_chunk_stats_flush        (OffloadChunkStats       *self);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "offload-column-stats.h"
+#include "offload-varint.h"
 
 /* The results must not depend on how the file was cut into chunks, nor on
  * how many workers read it: everything here is either exact (counts,
@@ -205,13 +206,68 @@ offload_moments_get_std (const OffloadMoments *self)
  * Returns: a key whose unsigned order is the order of the numbers
  *   (-0.0 sorts just before 0.0)
  */
-guint64
-offload_order_key (double value)
+/**
+ * offload_sort_keys:
+ * @keys: (array length=n): order keys
+ * @n: how many
+ *
+ * Sorts them in O(n): four passes of 16 bits, least significant first, a
+ * pass skipped where every key has the same digit (the top bits of keys
+ * near each other, as a window's are).
+ */
+void
+offload_sort_keys (guint64 *keys,
+                   gsize    n)
 {
-  guint64 bits;
+  g_autofree guint64 *scratch = NULL;
+  g_autofree gsize *counts = NULL;
+  guint64 *from = keys, *to;
 
-  memcpy (&bits, &value, sizeof bits);
-  return (bits >> 63) ? ~bits : bits | (G_GUINT64_CONSTANT (1) << 63);
+  if (n < 64)
+    {
+      /* Insertion sort: a handful of keys. */
+      for (gsize i = 1; i < n; i++)
+        {
+          guint64 key = keys[i];
+          gsize j = i;
+
+          for (; j > 0 && keys[j - 1] > key; j--)
+            keys[j] = keys[j - 1];
+          keys[j] = key;
+        }
+      return;
+    }
+
+  scratch = g_new (guint64, n);
+  counts = g_new (gsize, 65536);
+  to = scratch;
+  for (guint shift = 0; shift < 64; shift += 16)
+    {
+      gsize position = 0;
+
+      memset (counts, 0, 65536 * sizeof (gsize));
+      for (gsize i = 0; i < n; i++)
+        counts[(from[i] >> shift) & 0xffff]++;
+      if (counts[(from[0] >> shift) & 0xffff] == n)
+        continue;
+      for (guint d = 0; d < 65536; d++)
+        {
+          gsize count = counts[d];
+
+          counts[d] = position;
+          position += count;
+        }
+      for (gsize i = 0; i < n; i++)
+        to[counts[(from[i] >> shift) & 0xffff]++] = from[i];
+      {
+        guint64 *swap = from;
+
+        from = to;
+        to = swap;
+      }
+    }
+  if (from != keys)
+    memcpy (keys, from, n * sizeof (guint64));
 }
 
 double
@@ -388,44 +444,6 @@ offload_quantile_lerp (double low_value,
  * continuous column take about 200 KB, and decode a hundred times faster
  * than JSON pairs. */
 
-static void
-put_varint (GByteArray *out,
-            guint64     value)
-{
-  do
-    {
-      guint8 byte = value & 0x7f;
-
-      value >>= 7;
-      if (value != 0)
-        byte |= 0x80;
-      g_byte_array_append (out, &byte, 1);
-    }
-  while (value != 0);
-}
-
-static gboolean
-get_varint (const guint8 **p,
-            const guint8  *end,
-            guint64       *value)
-{
-  *value = 0;
-  for (guint shift = 0; shift < 64; shift += 7)
-    {
-      guint8 byte;
-
-      if (*p == end)
-        return FALSE;
-      byte = *(*p)++;
-      if (shift == 63 && byte > 1)
-        return FALSE;
-      *value |= (guint64) (byte & 0x7f) << shift;
-      if (!(byte & 0x80))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /**
  * offload_key_histogram_encode:
  * @self: a histogram
@@ -443,8 +461,8 @@ offload_key_histogram_encode (const OffloadKeyHistogram *self)
   for (gsize i = 0; i < ((gsize) 1 << self->bits); i++)
     if (self->counts[i] > 0)
       {
-        put_varint (out, i - next);
-        put_varint (out, self->counts[i]);
+        offload_varint_put (out, i - next);
+        offload_varint_put (out, self->counts[i]);
         next = i + 1;
       }
 
@@ -481,7 +499,7 @@ offload_key_histogram_decode (OffloadKeyHistogram *self,
     {
       guint64 gap, count;
 
-      if (!get_varint (&p, end, &gap) || !get_varint (&p, end, &count)
+      if (!offload_varint_get (&p, end, &gap) || !offload_varint_get (&p, end, &count)
           || count == 0 || gap >= n - next)
         return FALSE;
       next += gap;
@@ -494,4 +512,144 @@ offload_key_histogram_decode (OffloadKeyHistogram *self,
   memcpy (self->counts, counts, n * sizeof (guint64));
   self->total = total;
   return TRUE;
+}
+
+/**
+ * offload_grid_exponent:
+ * @low: the smallest number, finite
+ * @high: the largest, finite
+ * @n_bins: the bins of the histogram
+ *
+ * The finest grid for that range: each of @n_bins bins over it spans at
+ * least %OFFLOAD_GRID_CELLS_PER_BIN cells, every cell index of a number in
+ * the range stays within 2^52 (so is exact), and no cell is narrower than
+ * 2^%OFFLOAD_GRID_MIN_EXPONENT (so the product by the scale is exact). It
+ * grows with the range and with the magnitude: a grid made from a sample
+ * of the numbers is as fine as the file's, or finer.
+ *
+ * Returns: the grid's exponent
+ */
+int
+offload_grid_exponent (double low,
+                       double high,
+                       guint  n_bins)
+{
+  double range = high - low;
+  double magnitude = MAX (fabs (low), fabs (high));
+  int exponent = OFFLOAD_GRID_MIN_EXPONENT;
+
+  g_return_val_if_fail (isfinite (low) && isfinite (high) && low <= high, 0);
+  g_return_val_if_fail (n_bins > 0, 0);
+
+  if (range > 0 && isfinite (range))
+    {
+      int e;
+
+      /* 2^(e-1) <= range / (cells n) < 2^e; the exponent below that. */
+      frexp (range / ((double) OFFLOAD_GRID_CELLS_PER_BIN * n_bins), &e);
+      exponent = MAX (exponent, e - 1);
+    }
+  if (magnitude > 0)
+    {
+      int e;
+
+      /* magnitude < 2^e: cells of 2^(e - 52) keep indices below 2^52. */
+      frexp (magnitude, &e);
+      exponent = MAX (exponent, e - 52);
+    }
+
+  return exponent;
+}
+
+/**
+ * offload_grid_scale:
+ * @exponent: a grid's
+ *
+ * Returns: 2^-@exponent, by which numbers are multiplied to find their cell
+ */
+double
+offload_grid_scale (int exponent)
+{
+  return ldexp (1.0, -exponent);
+}
+
+/**
+ * offload_grid_bins_init:
+ * @bins: (out): the bins
+ * @min: the smallest finite number of a column
+ * @max: the largest
+ * @n_bins: how many bins
+ *
+ * The histogram bins of a column with that range, as described above. A
+ * range of one value gets bins around it, as numpy.histogram() does.
+ *
+ * Returns: %FALSE when the range is wider than a double holds (about
+ *   ±1.8e308 apart): there are no bins then
+ */
+gboolean
+offload_grid_bins_init (OffloadGridBins *bins,
+                        double           min,
+                        double           max,
+                        guint            n_bins)
+{
+  double low = min, high = max, scale;
+  gint64 first, last, cells, excess;
+
+  g_return_val_if_fail (bins != NULL, FALSE);
+  g_return_val_if_fail (n_bins > 0, FALSE);
+  g_return_val_if_fail (isfinite (min) && isfinite (max) && min <= max, FALSE);
+
+  /* One value: bins around it, over [value - 0.5, value + 0.5]. */
+  if (min == max)
+    {
+      low = min - 0.5;
+      high = max + 0.5;
+    }
+  if (!isfinite (high - low) || !isfinite (low) || !isfinite (high))
+    return FALSE;
+
+  bins->exponent = offload_grid_exponent (low, high, n_bins);
+  scale = offload_grid_scale (bins->exponent);
+  first = offload_grid_cell (low, scale);
+  last = offload_grid_cell (high, scale);
+  cells = last - first + 1;
+  bins->width = (cells + n_bins - 1) / n_bins;
+  excess = bins->width * n_bins - cells;
+  bins->start = first - excess / 2;
+  bins->n_bins = n_bins;
+
+  return TRUE;
+}
+
+/**
+ * offload_grid_bins_edge:
+ * @bins: bins
+ * @edge: 0 to n_bins
+ *
+ * Returns: where bin @edge starts (the last: where the last bin ends),
+ *   exactly
+ */
+double
+offload_grid_bins_edge (const OffloadGridBins *bins,
+                        guint                  edge)
+{
+  g_return_val_if_fail (bins != NULL && edge <= bins->n_bins, NAN);
+
+  return ldexp ((double) (bins->start + (gint64) edge * bins->width), bins->exponent);
+}
+
+/**
+ * offload_grid_bins_index:
+ * @bins: bins
+ * @cell: the cell of a number in their range, on their grid
+ *
+ * Returns: the bin it is counted in
+ */
+guint
+offload_grid_bins_index (const OffloadGridBins *bins,
+                         gint64                 cell)
+{
+  gint64 index = (cell - bins->start) / bins->width;
+
+  return (guint) CLAMP (index, 0, (gint64) bins->n_bins - 1);
 }

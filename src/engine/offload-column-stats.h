@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 G_BEGIN_DECLS
 
@@ -45,8 +46,26 @@ double offload_moments_get_std  (const OffloadMoments *self);
 /* Exact quantiles in bounded memory: a first pass counts values in
  * buckets of their order key; the buckets that hold the wanted ranks are
  * then read again for their values (or split finer, when too many). */
-guint64 offload_order_key       (double               value);
 double  offload_order_key_value (guint64              key);
+void    offload_sort_keys       (guint64             *keys,
+                                 gsize                n);
+
+/**
+ * offload_order_key:
+ * @value: a number
+ *
+ * Returns: a key whose unsigned order is the numbers' order (-0 before
+ *   +0): the bits of the double, the sign bit flipped for positive
+ *   numbers, all bits for negative ones
+ */
+static inline guint64
+offload_order_key (double value)
+{
+  guint64 bits;
+
+  memcpy (&bits, &value, sizeof bits);
+  return (bits >> 63) ? ~bits : bits | (G_GUINT64_CONSTANT (1) << 63);
+}
 
 /**
  * OffloadKeyHistogram:
@@ -87,6 +106,67 @@ void    offload_quantile_ranks  (guint64              n,
 double  offload_quantile_lerp   (double               low_value,
                                  double               high_value,
                                  double               fraction);
+
+/* Histograms on a grid of powers of two. A number x lies in grid cell
+ * floor (x / 2^exponent), computed exactly (a product by a power of two),
+ * so cells counted in one pass at a fine exponent add up exactly to the
+ * cells of any coarser one, and so to bins whose edges lie on the grid.
+ * The bins of a column are a function of its finite minimum and maximum
+ * alone: n bins of equal width, each 128 to 256 cells of the finest grid
+ * their range allows, the excess of n x width over the range shared at
+ * both ends: together less than 1/128 of the range. */
+
+/**
+ * OffloadGridBins:
+ * @exponent: cells are 2^@exponent wide
+ * @start: the cell where the first bin starts
+ * @width: cells a bin
+ * @n_bins: bins
+ */
+typedef struct
+{
+  int    exponent;
+  gint64 start;
+  gint64 width;
+  guint  n_bins;
+} OffloadGridBins;
+
+#define OFFLOAD_GRID_CELLS_PER_BIN 128
+#define OFFLOAD_GRID_MIN_EXPONENT  (-1000)
+
+int      offload_grid_exponent   (double               low,
+                                  double               high,
+                                  guint                n_bins);
+gboolean offload_grid_bins_init  (OffloadGridBins     *bins,
+                                  double               min,
+                                  double               max,
+                                  guint                n_bins);
+double   offload_grid_scale      (int                  exponent);
+double   offload_grid_bins_edge  (const OffloadGridBins *bins,
+                                  guint                edge);
+guint    offload_grid_bins_index (const OffloadGridBins *bins,
+                                  gint64               cell);
+
+/**
+ * offload_grid_cell:
+ * @value: a finite number
+ * @scale: offload_grid_scale() of the grid's exponent
+ *
+ * Returns: floor (@value / 2^exponent): the grid cell of @value
+ */
+static inline gint64
+offload_grid_cell (double value,
+                   double scale)
+{
+  double t = value * scale;
+  gint64 cell = (gint64) t;
+
+  cell -= (double) cell > t;
+  /* A tiny negative number whose product underflowed to -0. */
+  if (G_UNLIKELY (t == 0) && value < 0)
+    cell = -1;
+  return cell;
+}
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadKeyHistogram, offload_key_histogram_free)
 

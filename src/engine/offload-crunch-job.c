@@ -59,6 +59,7 @@ G_DEFINE_QUARK (offload-crunch-error-quark, offload_crunch_error)
 typedef enum {
   CHUNK_PENDING,
   CHUNK_RUNNING,
+  CHUNK_HELD,       /* read, until the chunks before it say where it starts */
   CHUNK_MERGING,    /* its result is being parsed and merged */
   CHUNK_DONE,
 } ChunkState;
@@ -67,10 +68,17 @@ typedef struct
 {
   guint64    start;
   guint64    end;
-  gboolean   in_quotes;
+  gboolean   in_quotes;     /* taken by its worker; checked when the quotes before are known */
+  gboolean   known;         /* in_quotes is the parity of the quotes before it */
+  gint64     quotes;        /* in [start, end), once a worker has counted them; -1 before */
   guint      attempts;
   ChunkState state;
   char      *first_failure;
+  /* While held: the worker's result line, or its error about the file. */
+  char      *held;
+  int        held_pid;
+  GError    *held_error;
+  char      *held_details;
 } Chunk;
 
 typedef struct _Lane Lane;
@@ -99,6 +107,9 @@ struct _Lane
   guint             kill_source;
   guint             chunks_done;
   int               pid;
+  gint64            quotes;       /* the worker's count, -1 until it gives it */
+  gint64            first_nul;    /* -1: none */
+  int               in_quotes;    /* what it took the start to be, -1 until it says */
 };
 
 struct _OffloadCrunchJob
@@ -129,8 +140,11 @@ struct _OffloadCrunchJob
   gint64               pass_started;
   gint64               run_started;
   guint                retries;
-  guint64              quotes;
+  guint                rereads;     /* chunks read again from where they really start */
   guint                histogram_bits;
+  OffloadPilotSummary *summary;     /* what the sample said */
+  gboolean             covered;     /* the first pass will most likely settle everything */
+  guint64              sample_bytes;
   OffloadCrunchMerger *merger;      /* the merge thread's during a pass, ours between */
   GThreadPool         *merge_thread;
   GMainContext        *context;     /* the one the job runs on */
@@ -166,6 +180,9 @@ chunk_clear (gpointer data)
   Chunk *chunk = data;
 
   g_free (chunk->first_failure);
+  g_free (chunk->held);
+  g_clear_error (&chunk->held_error);
+  g_free (chunk->held_details);
 }
 
 static void
@@ -188,6 +205,7 @@ lane_reset (Lane *lane)
   lane->rows = 0;
   lane->stdout_done = lane->stderr_done = lane->exited = lane->stopping = FALSE;
   lane->pid = 0;
+  lane->quotes = lane->first_nul = lane->in_quotes = -1;
 }
 
 static gboolean
@@ -236,6 +254,7 @@ offload_crunch_job_finalize (GObject *object)
     g_thread_pool_free (self->merge_thread, FALSE, TRUE);
   g_clear_pointer (&self->chunks, g_array_unref);
   g_clear_pointer (&self->merger, offload_crunch_merger_free);
+  g_clear_pointer (&self->summary, offload_pilot_summary_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->events, g_ptr_array_unref);
   g_clear_error (&self->error);
@@ -547,42 +566,48 @@ set_binary_error (GError  **error,
                where);
 }
 
-static gboolean
-take_quote_counts (OffloadCrunchJob  *self,
-                   guint              index,
-                   JsonNode          *node,
-                   GError           **error)
+/* A fresh merger for the first pass, with its plan from the sample. */
+static void
+new_merger (OffloadCrunchJob *self)
 {
-  JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  JsonNode *quotes = object != NULL ? json_object_get_member (object, "quotes") : NULL;
-  JsonNode *nul = object != NULL ? json_object_get_member (object, "nul") : NULL;
-  JsonNode *columns = object != NULL ? json_object_get_member (object, "columns") : NULL;
+  OffloadRefinePlan *plan = offload_pilot_make_plan (self->summary, self->bins, &self->covered);
+  g_autoptr(JsonNode) node = offload_refine_plan_to_json (plan);
 
-  if (quotes == NULL || json_node_get_value_type (quotes) != G_TYPE_INT64
-      || json_node_get_int (quotes) < 0
-      || (nul != NULL && json_node_get_value_type (nul) != G_TYPE_INT64)
-      || (index == 0) != (columns != NULL)
-      || (columns != NULL && (json_node_get_value_type (columns) != G_TYPE_INT64
-                              || json_node_get_int (columns) < 0)))
+  /* Fine order-key histograms only where a later pass will need them. */
+  self->histogram_bits = self->covered ? 12 : offload_crunch_histogram_bits (self->summary->n_columns);
+  g_free (self->plan_json);
+  self->plan_json = json_to_string (node, FALSE);
+  g_clear_pointer (&self->merger, offload_crunch_merger_free);
+  self->merger = offload_crunch_merger_new (self->chunks->len, self->bins, self->histogram_bits,
+                                            plan);
+}
+
+/* The sample's summary is a few numbers a column: read here. */
+static gboolean
+take_sample (OffloadCrunchJob  *self,
+             const char        *line,
+             GError           **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  OffloadWorkerMessage message;
+  OffloadPilotSummary *summary;
+
+  if (!offload_worker_parse_line (line, &message, &node, error))
+    return FALSE;
+  summary = offload_pilot_summary_from_json (node, error);
+  if (summary == NULL)
+    return FALSE;
+  g_clear_pointer (&self->summary, offload_pilot_summary_free);
+  self->summary = summary;
+
+  if (summary->first_nul != G_MAXUINT64)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("The worker’s result is not valid: quotes"));
+      set_binary_error (error, summary->first_nul);
       return FALSE;
     }
-
-  if (nul != NULL)
-    {
-      set_binary_error (error, (guint64) json_node_get_int (nul));
-      return FALSE;
-    }
-
-  if (columns != NULL)
-    self->histogram_bits = offload_crunch_histogram_bits ((guint) MIN (json_node_get_int (columns),
-                                                                       G_MAXUINT));
-
-  /* Kept in the next chunk until the pass ends: the parity of each
-   * chunk's start is the sum of all the counts before it. */
-  g_array_index (self->chunks, Chunk, index).in_quotes = json_node_get_int (quotes) % 2;
+  g_debug ("sample: %" G_GUINT64_FORMAT " rows of %u columns in %" G_GUINT64_FORMAT " bytes%s",
+           summary->rows, summary->n_columns, summary->bytes,
+           summary->whole ? " (the whole file)" : "");
   return TRUE;
 }
 
@@ -601,6 +626,8 @@ typedef struct
   int                 pid;
   char               *line;
   guint64             records;
+  gboolean            finishing;  /* not a chunk: the end of the pass's merging */
+  char               *plan;       /* then: the next pass's plan, as JSON, or NULL */
   GError             *error;
   int                 handed;     /* atomics */
   int                 merged;
@@ -611,6 +638,7 @@ merge_free (Merge *merge)
 {
   g_clear_object (&merge->self);
   g_free (merge->line);
+  g_free (merge->plan);
   g_clear_error (&merge->error);
   g_free (merge);
 }
@@ -633,12 +661,30 @@ merge_line (OffloadCrunchJob  *self,
     {
     case OFFLOAD_CRUNCH_PHASE_SCAN:
       {
-        OffloadChunkStats *stats = offload_chunk_stats_from_json (node, error);
+        JsonObject *object = json_node_get_object (node);
+        JsonNode *stats_node = json_object_get_member (object, "stats");
+        JsonNode *planned_node = json_object_get_member (object, "planned");
+        OffloadChunkStats *stats;
+        OffloadRefineStats *planned;
 
-        if (stats == NULL)
+        if (stats_node == NULL || planned_node == NULL)
+          {
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         _("The worker’s result is not valid: %s"), "scan");
+            return FALSE;
+          }
+        planned = offload_refine_stats_from_json (offload_crunch_merger_get_scan_plan (self->merger),
+                                                  planned_node, error);
+        if (planned == NULL)
           return FALSE;
+        stats = offload_chunk_stats_from_json (stats_node, error);
+        if (stats == NULL)
+          {
+            offload_refine_stats_free (planned);
+            return FALSE;
+          }
         merge->records = stats->records;
-        return offload_crunch_merger_add_scan (self->merger, merge->index, stats, error);
+        return offload_crunch_merger_add_scan (self->merger, merge->index, stats, planned, error);
       }
 
     case OFFLOAD_CRUNCH_PHASE_REFINE:
@@ -652,7 +698,7 @@ merge_line (OffloadCrunchJob  *self,
         return TRUE;
       }
 
-    case OFFLOAD_CRUNCH_PHASE_QUOTES:
+    case OFFLOAD_CRUNCH_PHASE_SAMPLE:
     case OFFLOAD_CRUNCH_PHASE_IDLE:
     case OFFLOAD_CRUNCH_PHASE_DONE:
     default:
@@ -670,7 +716,25 @@ merge_func (gpointer data,
   GMainContext *context;
 
   g_assert (g_atomic_int_get (&merge->handed) == 1);
-  if (!merge_line (merge->self, merge, &merge->error) && merge->error == NULL)
+  if (merge->finishing)
+    {
+      /* The quartiles read off the windows (sorting them), the histograms
+       * summed from their cells: tens of milliseconds on a large file,
+       * not for the main thread. */
+      OffloadCrunchMerger *merger = merge->self->merger;
+      gboolean ok = merge->phase == OFFLOAD_CRUNCH_PHASE_SCAN
+                    ? offload_crunch_merger_finish_scan (merger, &merge->error)
+                    : offload_crunch_merger_finish_refine (merger, &merge->error);
+      const OffloadRefinePlan *plan = ok ? offload_crunch_merger_get_plan (merger) : NULL;
+
+      if (plan != NULL)
+        {
+          g_autoptr(JsonNode) node = offload_refine_plan_to_json (plan);
+
+          merge->plan = json_to_string (node, FALSE);
+        }
+    }
+  else if (!merge_line (merge->self, merge, &merge->error) && merge->error == NULL)
     g_set_error_literal (&merge->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                          _("The worker’s result could not be merged"));
 
@@ -685,22 +749,6 @@ merge_func (gpointer data,
   g_atomic_int_set (&merge->merged, 1);
   g_source_attach (source, context);
   g_source_unref (source);
-}
-
-/* The quote counts are a few bytes: read here. */
-static gboolean
-take_quotes (OffloadCrunchJob  *self,
-             guint              index,
-             const char        *line,
-             GError           **error)
-{
-  g_autoptr(JsonNode) node = NULL;
-  OffloadWorkerMessage message;
-
-  if (!offload_worker_parse_line (line, &message, &node, error))
-    return FALSE;
-
-  return take_quote_counts (self, index, node, error);
 }
 
 static void
@@ -745,6 +793,9 @@ chunk_failed (OffloadCrunchJob *self,
   schedule (self);
 }
 
+static void after_pass (OffloadCrunchJob *self,
+                        char             *plan);
+
 static gboolean
 merged_cb (gpointer data)
 {
@@ -756,6 +807,13 @@ merged_cb (gpointer data)
 
   if (self->task == NULL)
     ;                           /* already ended */
+  else if (merge->finishing && self->error == NULL)
+    {
+      if (merge->error != NULL)
+        fail (self, g_steal_pointer (&merge->error), NULL);
+      else
+        after_pass (self, g_steal_pointer (&merge->plan));
+    }
   else if (self->error != NULL)
     {
       if (all_stopped (self))
@@ -783,6 +841,76 @@ merged_cb (gpointer data)
 }
 
 static void
+push_merge (OffloadCrunchJob *self,
+            guint             index,
+            int               pid,
+            char             *line)
+{
+  Merge *merge = g_new0 (Merge, 1);
+
+  merge->self = g_object_ref (self);
+  merge->phase = self->phase;
+  merge->index = index;
+  merge->pid = pid;
+  merge->line = line;
+  g_array_index (self->chunks, Chunk, index).state = CHUNK_MERGING;
+  self->merging++;
+  g_atomic_int_set (&merge->handed, 1);
+  g_thread_pool_push (self->merge_thread, merge, NULL);
+}
+
+/* Each worker of the first pass assumed its chunk starts outside quotes
+ * (the first chunk does), and counted the chunk's quotes. Once the counts
+ * of every chunk before one are in, their parity says whether it was
+ * right: then its result is merged; if not (a quoted field with a line
+ * end across the chunk's start), the chunk is read again from where its
+ * records really start. This saves a pass over the whole file that only
+ * counted quotes. */
+static void
+release_held (OffloadCrunchJob *self)
+{
+  gboolean parity = FALSE;
+
+  for (guint i = 0; i < self->chunks->len; i++)
+    {
+      Chunk *chunk = &g_array_index (self->chunks, Chunk, i);
+
+      if (chunk->state == CHUNK_HELD)
+        {
+          if (chunk->in_quotes != parity)
+            {
+              g_clear_pointer (&chunk->held, g_free);
+              g_clear_error (&chunk->held_error);
+              g_clear_pointer (&chunk->held_details, g_free);
+              chunk->in_quotes = parity;
+              chunk->known = TRUE;
+              chunk->state = CHUNK_PENDING;
+              self->rereads++;
+            }
+          else if (chunk->held != NULL)
+            push_merge (self, i, chunk->held_pid, g_steal_pointer (&chunk->held));
+          else
+            {
+              /* Its error about the file stands, unless a stray quote
+               * before it misled the quote counts: the end of the pass
+               * says (a read in one piece then). */
+              if (self->deferred == NULL)
+                {
+                  self->deferred = g_steal_pointer (&chunk->held_error);
+                  self->deferred_details = g_steal_pointer (&chunk->held_details);
+                }
+              g_clear_error (&chunk->held_error);
+              g_clear_pointer (&chunk->held_details, g_free);
+              chunk_done (self, i);
+            }
+        }
+      if (chunk->quotes < 0)
+        break;
+      parity ^= (chunk->quotes & 1) == 1;
+    }
+}
+
+static void
 lane_done (Lane *lane)
 {
   g_autoptr(OffloadCrunchJob) self = g_object_ref (lane->job);
@@ -804,67 +932,98 @@ lane_done (Lane *lane)
 
   chunk = &g_array_index (self->chunks, Chunk, index);
 
+  if (lane->fault == NULL && lane->first_nul >= 0)
+    {
+      /* Binary data, whatever else the worker says. */
+      lane_reset (lane);
+      set_binary_error (&error, (guint64) lane->first_nul);
+      fail (self, g_steal_pointer (&error), NULL);
+      return;
+    }
+
   if (lane->fault == NULL && lane->result != NULL
       && g_subprocess_get_if_exited (lane->process)
       && g_subprocess_get_exit_status (lane->process) == 0)
     {
-      if (self->phase != OFFLOAD_CRUNCH_PHASE_QUOTES)
+      switch (self->phase)
         {
-          Merge *merge = g_new0 (Merge, 1);
+        case OFFLOAD_CRUNCH_PHASE_SAMPLE:
+          if (take_sample (self, lane->result, &error))
+            {
+              chunk_done (self, (guint) index);
+              lane->chunks_done++;
+              lane_reset (lane);
+              schedule (self);
+              return;
+            }
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
+            {
+              lane_reset (lane);
+              fail (self, g_steal_pointer (&error), NULL);
+              return;
+            }
+          /* A result that does not hold together is garbage: a fault. */
+          lane->fault = g_strdup_printf (_("the worker’s result was not valid (%s)"),
+                                         error->message);
+          break;
 
-          merge->self = g_object_ref (self);
-          merge->phase = self->phase;
-          merge->index = (guint) index;
-          merge->pid = lane->pid;
-          merge->line = g_steal_pointer (&lane->result);
-          chunk->state = CHUNK_MERGING;
-          self->merging++;
+        case OFFLOAD_CRUNCH_PHASE_SCAN:
+          if (lane->quotes < 0 || lane->in_quotes < 0)
+            {
+              lane->fault = g_strdup_printf (_("the worker’s result was not valid (%s)"),
+                                             "quotes");
+              break;
+            }
+          chunk->quotes = lane->quotes;
+          chunk->in_quotes = lane->in_quotes == 1;
+          chunk->held = g_steal_pointer (&lane->result);
+          chunk->held_pid = lane->pid;
+          chunk->state = CHUNK_HELD;
           lane->chunks_done++;
           lane_reset (lane);
-          g_atomic_int_set (&merge->handed, 1);
-          g_thread_pool_push (self->merge_thread, merge, NULL);
+          release_held (self);
           schedule (self);
           return;
-        }
 
-      if (take_quotes (self, (guint) index, lane->result, &error))
-        {
-          chunk_done (self, (guint) index);
-          lane->chunks_done++;
-          lane_reset (lane);
-          schedule (self);
-          return;
+        case OFFLOAD_CRUNCH_PHASE_REFINE:
+        case OFFLOAD_CRUNCH_PHASE_IDLE:
+        case OFFLOAD_CRUNCH_PHASE_DONE:
+        default:
+          {
+            int pid = lane->pid;
+            char *line = g_steal_pointer (&lane->result);
+
+            lane->chunks_done++;
+            lane_reset (lane);
+            push_merge (self, (guint) index, pid, line);
+            schedule (self);
+            return;
+          }
         }
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
-        {
-          lane_reset (lane);
-          fail (self, g_steal_pointer (&error), NULL);
-          return;
-        }
-      /* A result that does not hold together is garbage: a fault. */
-      lane->fault = g_strdup_printf (_("the worker’s result was not valid (%s)"), error->message);
     }
   else if (lane->fault == NULL && lane->reported != NULL)
     {
       /* The worker's own words about the file: again would say the same. */
       g_autofree char *details = chunk_details (self, lane->chunk, lane->pid,
                                                 lane->stderr_tail->str, lane->reported);
+      gint64 quotes = lane->quotes;
+      int in_quotes = lane->in_quotes;
 
       error = g_error_new_literal (OFFLOAD_CRUNCH_ERROR, lane->reported_kind, lane->reported);
       lane_reset (lane);
 
-      /* Unless a stray quote before the chunk gave it the wrong parity: a
-       * parse error there waits for the end of the pass, which reads the
-       * file again in one piece if an earlier chunk met such a quote. */
+      /* Unless the chunk was read from the wrong place (it starts inside
+       * quotes, or a stray quote before it misled the counts): a parse
+       * error there waits until that is known. */
       if (self->phase == OFFLOAD_CRUNCH_PHASE_SCAN && !self->single_piece && index > 0
-          && error->code == OFFLOAD_CRUNCH_ERROR_NOT_CSV)
+          && error->code == OFFLOAD_CRUNCH_ERROR_NOT_CSV && quotes >= 0 && in_quotes >= 0)
         {
-          if (self->deferred == NULL)
-            {
-              self->deferred = g_steal_pointer (&error);
-              self->deferred_details = g_steal_pointer (&details);
-            }
-          chunk_done (self, (guint) index);
+          chunk->quotes = quotes;
+          chunk->in_quotes = in_quotes == 1;
+          chunk->held_error = g_steal_pointer (&error);
+          chunk->held_details = g_steal_pointer (&details);
+          chunk->state = CHUNK_HELD;
+          release_held (self);
           schedule (self);
           return;
         }
@@ -920,6 +1079,24 @@ member_int (JsonObject *object,
          ? json_node_get_int (node) : 0;
 }
 
+/* The quotes and first NUL byte of a chunk, as its worker counted them. */
+static void
+take_counts (Lane       *lane,
+             JsonObject *object)
+{
+  JsonNode *quotes = json_object_get_member (object, "quotes");
+  JsonNode *nul = json_object_get_member (object, "nul");
+
+  if (quotes != NULL && json_node_get_value_type (quotes) == G_TYPE_INT64
+      && json_node_get_int (quotes) >= 0)
+    lane->quotes = json_node_get_int (quotes);
+  if (nul != NULL && json_node_get_value_type (nul) == G_TYPE_INT64
+      && json_node_get_int (nul) >= 0)
+    lane->first_nul = json_node_get_int (nul);
+  if (json_object_has_member (object, "in_quotes"))
+    lane->in_quotes = json_object_get_boolean_member_with_default (object, "in_quotes", FALSE);
+}
+
 static void
 take_line (Lane       *lane,
            const char *line)
@@ -958,8 +1135,13 @@ take_line (Lane       *lane,
       {
         JsonObject *object = json_node_get_object (payload);
 
-        lane->bytes_done = (guint64) MAX (0, member_int (object, "bytes"));
-        lane->rows = (guint64) MAX (0, member_int (object, "rows"));
+        if (json_object_has_member (object, "done"))
+          take_counts (lane, object);
+        else
+          {
+            lane->bytes_done = (guint64) MAX (0, member_int (object, "bytes"));
+            lane->rows = (guint64) MAX (0, member_int (object, "rows"));
+          }
       }
       break;
 
@@ -972,6 +1154,7 @@ take_line (Lane       *lane,
 
         const char *kind = member_string (object, "kind");
 
+        take_counts (lane, object);
         g_free (lane->reported);
         lane->reported = g_strdup (text != NULL ? text : _("the worker failed"));
         lane->reported_kind = g_strcmp0 (kind, "read") == 0 ? OFFLOAD_CRUNCH_ERROR_FILE
@@ -1150,15 +1333,17 @@ start_chunk (OffloadCrunchJob *self,
   g_autofree char *start = g_strdup_printf ("%" G_GUINT64_FORMAT, chunk->start);
   g_autofree char *end = g_strdup_printf ("%" G_GUINT64_FORMAT, chunk->end);
   g_autofree char *bits = g_strdup_printf ("%u", self->histogram_bits);
-  const char *in_quotes = chunk->in_quotes ? "1" : "0";
+  /* The first read of a chunk guesses where it starts; a second one,
+   * after the counts of the chunks before it said, knows. */
+  const char *in_quotes = chunk->known ? (chunk->in_quotes ? "1" : "0") : "?";
   g_autoptr(GError) error = NULL;
   const char *args[8] = { NULL };
   int stdin_fd = -1;
 
   switch (self->phase)
     {
-    case OFFLOAD_CRUNCH_PHASE_QUOTES:
-      args[0] = "quotes", args[1] = self->path, args[2] = start, args[3] = end;
+    case OFFLOAD_CRUNCH_PHASE_SAMPLE:
+      args[0] = "sample", args[1] = self->path;
       break;
     case OFFLOAD_CRUNCH_PHASE_SCAN:
       args[0] = "scan", args[1] = self->path, args[2] = start, args[3] = end;
@@ -1173,7 +1358,7 @@ start_chunk (OffloadCrunchJob *self,
       break;
     }
 
-  if (self->phase == OFFLOAD_CRUNCH_PHASE_REFINE
+  if ((self->phase == OFFLOAD_CRUNCH_PHASE_REFINE || self->phase == OFFLOAD_CRUNCH_PHASE_SCAN)
       && (stdin_fd = plan_fd (self->plan_json, &error)) < 0)
     lane->process = NULL;
   else
@@ -1222,7 +1407,9 @@ make_chunks (OffloadCrunchJob *self)
   g_array_set_size (self->chunks, 0);
   for (guint64 start = 0; start < self->size; start += chunk_size)
     {
-      Chunk chunk = { start, MIN (start + chunk_size, self->size), FALSE, 0, CHUNK_PENDING, NULL };
+      /* The first chunk, and a file read in one piece, start outside quotes. */
+      Chunk chunk = { start, MIN (start + chunk_size, self->size), FALSE, start == 0, -1, 0,
+                      CHUNK_PENDING, NULL, NULL, 0, NULL, NULL };
 
       g_array_append_val (self->chunks, chunk);
     }
@@ -1277,24 +1464,14 @@ end_pass (OffloadCrunchJob *self)
 
   switch (self->phase)
     {
-    case OFFLOAD_CRUNCH_PHASE_QUOTES:
-      {
-        /* Turn the counts into each chunk's starting parity. */
-        gboolean parity = FALSE;
-
-        for (guint i = 0; i < self->chunks->len; i++)
-          {
-            Chunk *chunk = &g_array_index (self->chunks, Chunk, i);
-            gboolean odd = chunk->in_quotes;
-
-            chunk->in_quotes = parity;
-            parity ^= odd;
-          }
-        self->phase = OFFLOAD_CRUNCH_PHASE_SCAN;
-        g_clear_pointer (&self->merger, offload_crunch_merger_free);
-        self->merger = offload_crunch_merger_new (self->chunks->len, self->bins,
-                                                  self->histogram_bits);
-      }
+    case OFFLOAD_CRUNCH_PHASE_SAMPLE:
+      /* The first pass, planned by the sample; every chunk but the first
+       * assumes it starts outside quotes, as release_held() checks. */
+      g_debug ("sample: %.3f s", (g_get_monotonic_time () - self->pass_started)
+                                 / (double) G_USEC_PER_SEC);
+      self->phase = OFFLOAD_CRUNCH_PHASE_SCAN;
+      make_chunks (self);
+      new_merger (self);
       break;
 
     case OFFLOAD_CRUNCH_PHASE_SCAN:
@@ -1306,9 +1483,7 @@ end_pass (OffloadCrunchJob *self)
           g_clear_error (&self->deferred);
           g_clear_pointer (&self->deferred_details, g_free);
           make_chunks (self);
-          g_clear_pointer (&self->merger, offload_crunch_merger_free);
-          self->merger = offload_crunch_merger_new (self->chunks->len, self->bins,
-                                                  self->histogram_bits);
+          new_merger (self);
           self->rows_done = 0;
           break;
         }
@@ -1319,21 +1494,24 @@ end_pass (OffloadCrunchJob *self)
           fail (self, g_steal_pointer (&self->deferred), details);
           return;
         }
-      if (!offload_crunch_merger_finish_scan (self->merger, &error))
-        {
-          fail (self, g_steal_pointer (&error), NULL);
-          return;
-        }
-      self->phase = OFFLOAD_CRUNCH_PHASE_REFINE;
-      break;
+      g_debug ("first pass read: %.3f s, %u chunks read again from their real start",
+               (g_get_monotonic_time () - self->pass_started) / (double) G_USEC_PER_SEC,
+               self->rereads);
+      /* Fall through: the merge thread ends the pass. */
+      G_GNUC_FALLTHROUGH;
 
     case OFFLOAD_CRUNCH_PHASE_REFINE:
-      if (!offload_crunch_merger_finish_refine (self->merger, &error))
-        {
-          fail (self, g_steal_pointer (&error), NULL);
-          return;
-        }
-      break;
+      {
+        Merge *merge = g_new0 (Merge, 1);
+
+        merge->self = g_object_ref (self);
+        merge->phase = self->phase;
+        merge->finishing = TRUE;
+        self->merging++;
+        g_atomic_int_set (&merge->handed, 1);
+        g_thread_pool_push (self->merge_thread, merge, NULL);
+      }
+      return;
 
     case OFFLOAD_CRUNCH_PHASE_IDLE:
     case OFFLOAD_CRUNCH_PHASE_DONE:
@@ -1341,30 +1519,33 @@ end_pass (OffloadCrunchJob *self)
       g_assert_not_reached ();
     }
 
-  if (self->phase == OFFLOAD_CRUNCH_PHASE_REFINE)
+  start_pass (self);
+}
+
+/* The merge thread has ended a pass: the merger is ours again, and says
+ * what the next pass counts (@plan, as JSON, taken), if anything. */
+static void
+after_pass (OffloadCrunchJob *self,
+            char             *plan)
+{
+  self->phase = OFFLOAD_CRUNCH_PHASE_REFINE;
+  self->plan = offload_crunch_merger_get_plan (self->merger);
+  if (self->plan == NULL)
     {
-      self->plan = offload_crunch_merger_get_plan (self->merger);
-      if (self->plan == NULL)
-        {
-          g_autoptr(GFile) file = g_file_new_for_path (self->path);
+      g_autoptr(GFile) file = g_file_new_for_path (self->path);
 
-          /* The answer holds only if the file is still the one read. */
-          g_file_query_info_async (file,
-                                   G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                                   G_FILE_ATTRIBUTE_TIME_MODIFIED ","
-                                   G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
-                                   G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, NULL,
-                                   on_final_info, g_object_ref (self));
-          return;
-        }
-      g_free (self->plan_json);
-      {
-        g_autoptr(JsonNode) node = offload_refine_plan_to_json (self->plan);
-
-        self->plan_json = json_to_string (node, FALSE);
-      }
+      g_free (plan);
+      /* The answer holds only if the file is still the one read. */
+      g_file_query_info_async (file,
+                               G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                               G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                               G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                               G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, NULL,
+                               on_final_info, g_object_ref (self));
+      return;
     }
-
+  g_free (self->plan_json);
+  self->plan_json = plan;
   start_pass (self);
 }
 
@@ -1403,9 +1584,13 @@ static void
 start_pass (OffloadCrunchJob *self)
 {
   if (self->pass > 0)
-    g_debug ("pass %u: %u chunks in %.3f s", self->pass, self->chunks->len,
-             (g_get_monotonic_time () - self->pass_started) / (double) G_USEC_PER_SEC);
-  self->pass++;
+    g_debug ("pass %u: %u chunks in %.3f s, %u read again from their real start",
+             self->pass, self->chunks->len,
+             (g_get_monotonic_time () - self->pass_started) / (double) G_USEC_PER_SEC,
+             self->rereads);
+  /* The sample is no pass over the file. */
+  if (self->phase != OFFLOAD_CRUNCH_PHASE_SAMPLE)
+    self->pass++;
   self->pass_started = g_get_monotonic_time ();
   self->chunks_done = 0;
   self->bytes_done = 0;
@@ -1484,8 +1669,18 @@ on_file_info (GObject      *source,
       return;
     }
 
-  make_chunks (self);
-  self->phase = OFFLOAD_CRUNCH_PHASE_QUOTES;
+  /* First the sample, by one worker: one chunk that stands for it. */
+  {
+    Chunk chunk = { 0, self->size, FALSE, TRUE, -1, 0, CHUNK_PENDING, NULL, NULL, 0, NULL, NULL };
+    guint64 block_size;
+    guint n_blocks;
+
+    offload_pilot_blocks (self->size, &block_size, &n_blocks);
+    self->sample_bytes = MIN (block_size * n_blocks, self->size);
+    g_array_set_size (self->chunks, 0);
+    g_array_append_val (self->chunks, chunk);
+  }
+  self->phase = OFFLOAD_CRUNCH_PHASE_SAMPLE;
   self->hang_source = g_timeout_add (HANG_CHECK_MS, check_hangs, self);
   start_pass (self);
 }
@@ -1500,6 +1695,7 @@ prepare_run (OffloadCrunchJob *self)
       self->lanes[i].job = self;
       self->lanes[i].index = i;
       self->lanes[i].chunk = -1;
+      self->lanes[i].quotes = self->lanes[i].first_nul = self->lanes[i].in_quotes = -1;
       self->lanes[i].line = g_string_new (NULL);
       self->lanes[i].stderr_tail = g_string_new (NULL);
     }
@@ -1537,7 +1733,7 @@ offload_crunch_job_run_async (OffloadCrunchJob    *self,
   self->context = g_main_context_ref_thread_default ();
   g_task_set_check_cancellable (self->task, FALSE);   /* we say when it has stopped */
   prepare_run (self);
-  self->phase = OFFLOAD_CRUNCH_PHASE_QUOTES;
+  self->phase = OFFLOAD_CRUNCH_PHASE_SAMPLE;
 
   if (cancellable != NULL)
     {
@@ -1594,9 +1790,12 @@ offload_crunch_job_get_progress (OffloadCrunchJob      *self,
   memset (progress, 0, sizeof *progress);
   progress->phase = self->phase;
   progress->pass = self->pass;
-  /* Quotes, the first pass and one later pass, unless more were needed. */
-  progress->passes = MAX (self->pass, 3);
-  progress->bytes_total = self->size;
+  /* One pass when the sample planned it well, else one later pass too,
+   * unless more were needed. */
+  progress->passes = MAX (self->pass, self->phase == OFFLOAD_CRUNCH_PHASE_SAMPLE || self->covered
+                                      ? 1 : 2);
+  progress->bytes_total = self->phase == OFFLOAD_CRUNCH_PHASE_SAMPLE ? self->sample_bytes
+                          : self->size;
   progress->bytes_done = self->bytes_done;
   progress->rows = self->rows_done;
   progress->chunks_done = self->chunks_done;
@@ -1765,12 +1964,14 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
   g_autoptr(OffloadChunkReader) reader = NULL;
   g_autoptr(OffloadCrunchMerger) merger = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(OffloadPilotSummary) summary = NULL;
+  OffloadRefinePlan *plan;
   OffloadChunkStats *stats;
+  OffloadRefineStats *planned = NULL;
   OffloadCrunchResult *result;
   Blocking blocking = { self, deadline };
   GStatBuf buf;
   guint64 quotes, first_nul;
-  guint columns = 0;
   int fd;
 
   g_return_val_if_fail (OFFLOAD_IS_CRUNCH_JOB (self), NULL);
@@ -1778,7 +1979,7 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
 
   self->workers = 0;
   prepare_run (self);
-  self->phase = OFFLOAD_CRUNCH_PHASE_QUOTES;
+  self->phase = OFFLOAD_CRUNCH_PHASE_SAMPLE;
 
   fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0 || fstat (fd, &buf) != 0)
@@ -1815,37 +2016,49 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
     }
 
   reader = offload_chunk_reader_new (fd, 0, self->size, blocking_progress, &blocking);
-  self->pass = 1;
-  if (!offload_chunk_reader_count_quotes (reader, &quotes, &first_nul, &local_error)
-      || !offload_chunk_reader_count_header (reader, &columns, &local_error))
+  summary = offload_chunk_reader_sample (reader, self->size, &local_error);
+  if (summary == NULL)
     goto failed;
-  if (first_nul != G_MAXUINT64)
+  if (summary->first_nul != G_MAXUINT64)
     {
-      set_binary_error (&local_error, first_nul);
+      set_binary_error (&local_error, summary->first_nul);
       goto failed;
     }
+  plan = offload_pilot_make_plan (summary, self->bins, &self->covered);
+  self->histogram_bits = self->covered ? 12 : offload_crunch_histogram_bits (summary->n_columns);
+  merger = offload_crunch_merger_new (1, self->bins, self->histogram_bits, plan);
 
   g_clear_pointer (&reader, offload_chunk_reader_free);
   reader = offload_chunk_reader_new (fd, 0, self->size, blocking_progress, &blocking);
   self->phase = OFFLOAD_CRUNCH_PHASE_SCAN;
-  self->pass++;
-  self->histogram_bits = offload_crunch_histogram_bits (columns);
-  stats = offload_chunk_reader_scan (reader, FALSE, self->histogram_bits, &local_error);
-  merger = offload_crunch_merger_new (1, self->bins, self->histogram_bits);
-  if (stats == NULL
-      || !offload_crunch_merger_add_scan (merger, 0, stats, &local_error)
+  self->pass = 1;
+  stats = offload_chunk_reader_scan (reader, FALSE, self->histogram_bits,
+                                     offload_crunch_merger_get_scan_plan (merger), &planned,
+                                     &local_error);
+  if (stats == NULL)
+    goto failed;
+  if (!offload_chunk_reader_get_quotes (reader, &quotes, &first_nul, &local_error))
+    goto failed;
+  if (first_nul != G_MAXUINT64)
+    {
+      offload_chunk_stats_free (stats);
+      offload_refine_stats_free (planned);
+      set_binary_error (&local_error, first_nul);
+      goto failed;
+    }
+  if (!offload_crunch_merger_add_scan (merger, 0, stats, planned, &local_error)
       || !offload_crunch_merger_finish_scan (merger, &local_error))
     goto failed;
 
   self->phase = OFFLOAD_CRUNCH_PHASE_REFINE;
-  for (const OffloadRefinePlan *plan; (plan = offload_crunch_merger_get_plan (merger)) != NULL; )
+  for (const OffloadRefinePlan *next; (next = offload_crunch_merger_get_plan (merger)) != NULL; )
     {
       g_autoptr(OffloadRefineStats) refined = NULL;
 
       g_clear_pointer (&reader, offload_chunk_reader_free);
       reader = offload_chunk_reader_new (fd, 0, self->size, blocking_progress, &blocking);
       self->pass++;
-      refined = offload_chunk_reader_refine (reader, FALSE, plan, &local_error);
+      refined = offload_chunk_reader_refine (reader, FALSE, next, &local_error);
       if (refined == NULL)
         goto failed;
       offload_crunch_merger_add_refine (merger, refined);

@@ -39,15 +39,18 @@ typedef enum {
 /**
  * OffloadCrunchPhase:
  * @OFFLOAD_CRUNCH_PHASE_IDLE: not started
- * @OFFLOAD_CRUNCH_PHASE_QUOTES: counting quotes, to know where records begin
- * @OFFLOAD_CRUNCH_PHASE_SCAN: the first pass: counts, moments, buckets
+ * @OFFLOAD_CRUNCH_PHASE_SAMPLE: reading a sample of the file, to plan the
+ *   first pass
+ * @OFFLOAD_CRUNCH_PHASE_SCAN: the first pass: counts, moments, the numbers
+ *   near where the sample puts each quartile, the histograms' cells, the
+ *   text columns' values
  * @OFFLOAD_CRUNCH_PHASE_REFINE: a later pass: histograms, the values
  *   near each quartile, the text columns' values
  * @OFFLOAD_CRUNCH_PHASE_DONE: finished, failed or cancelled
  */
 typedef enum {
   OFFLOAD_CRUNCH_PHASE_IDLE,
-  OFFLOAD_CRUNCH_PHASE_QUOTES,
+  OFFLOAD_CRUNCH_PHASE_SAMPLE,
   OFFLOAD_CRUNCH_PHASE_SCAN,
   OFFLOAD_CRUNCH_PHASE_REFINE,
   OFFLOAD_CRUNCH_PHASE_DONE,
@@ -61,10 +64,11 @@ typedef enum {
 typedef struct
 {
   OffloadCrunchPhase phase;
-  guint              pass;            /* reads of the file so far, this one included */
+  guint              pass;            /* reads of the file so far, this one included;
+                                       * 0 while the sample is read */
   guint              passes;          /* reads expected in all: this many at least */
-  guint64            bytes_done;      /* of this pass */
-  guint64            bytes_total;     /* of this pass: the file's size */
+  guint64            bytes_done;      /* of this pass (or of the sample) */
+  guint64            bytes_total;     /* of this pass: the file's size (or the sample's) */
   double             bytes_per_second; /* this pass, so far */
   guint64            rows;            /* data records counted so far (first pass) */
   guint              chunks_done;     /* of this pass */

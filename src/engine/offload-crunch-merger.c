@@ -64,9 +64,16 @@ struct _OffloadCrunchMerger
   guint               n_columns;
   OffloadRefinePlan  *plan;
   OffloadRefineStats *refined;
+  OffloadRefinePlan  *scan_plan;    /* what the first pass also counts */
+  OffloadRefineStats *planned;      /* what it found of it */
   guint               passes;
   OffloadCrunchResult *result;
 };
+
+/* The values of all chunks' windows that the parent keeps, for all the
+ * windows together; past that they are dropped, and those quartiles found
+ * by a later pass. */
+#define MAX_WINDOW_VALUES (G_GUINT64_CONSTANT (32) * 1024 * 1024)
 
 /* The first pass's histograms as fine as 32 MiB a worker allows: the
  * finer they are, the fewer numbers share a quartile's bucket, and the
@@ -91,10 +98,22 @@ offload_crunch_histogram_bits (guint n_columns)
   return MAX (bits, 8);
 }
 
+/**
+ * offload_crunch_merger_new:
+ * @n_chunks: chunks of the first pass
+ * @n_bins: histogram bins
+ * @histogram_bits: of the first pass's order-key histograms
+ * @scan_plan: (transfer full) (nullable): what the first pass counts
+ *   besides (windows around the expected quartiles, histogram grids, text
+ *   columns), made from a sample by offload_pilot_make_plan()
+ *
+ * Returns: (transfer full): a merger
+ */
 OffloadCrunchMerger *
-offload_crunch_merger_new (guint n_chunks,
-                           guint n_bins,
-                           guint histogram_bits)
+offload_crunch_merger_new (guint              n_chunks,
+                           guint              n_bins,
+                           guint              histogram_bits,
+                           OffloadRefinePlan *scan_plan)
 {
   OffloadCrunchMerger *self = g_new0 (OffloadCrunchMerger, 1);
 
@@ -102,6 +121,8 @@ offload_crunch_merger_new (guint n_chunks,
   g_return_val_if_fail (n_bins > 0, NULL);
   g_return_val_if_fail (histogram_bits >= 1 && histogram_bits <= 20, NULL);
 
+  self->scan_plan = scan_plan != NULL ? scan_plan : offload_refine_plan_new ();
+  self->planned = offload_refine_stats_new (self->scan_plan);
   self->n_chunks = n_chunks;
   self->n_bins = n_bins;
   self->merged = offload_chunk_stats_new (histogram_bits);
@@ -124,9 +145,26 @@ offload_crunch_merger_free (OffloadCrunchMerger *self)
   g_free (self->columns);
   g_clear_pointer (&self->refined, offload_refine_stats_free);
   g_clear_pointer (&self->plan, offload_refine_plan_free);
+  g_clear_pointer (&self->planned, offload_refine_stats_free);
+  g_clear_pointer (&self->scan_plan, offload_refine_plan_free);
   g_clear_pointer (&self->merged, offload_chunk_stats_free);
   g_clear_pointer (&self->result, offload_crunch_result_unref);
   g_free (self);
+}
+
+/**
+ * offload_crunch_merger_get_scan_plan:
+ * @self: a merger
+ *
+ * Returns: (transfer none): what the first pass counts besides its own
+ *   statistics (maybe nothing)
+ */
+const OffloadRefinePlan *
+offload_crunch_merger_get_scan_plan (OffloadCrunchMerger *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->scan_plan;
 }
 
 /**
@@ -134,6 +172,7 @@ offload_crunch_merger_free (OffloadCrunchMerger *self)
  * @self: a merger
  * @chunk: which chunk, in the file's order
  * @stats: (transfer full): its first-pass statistics
+ * @planned: (transfer full) (nullable): what it counted of the scan plan
  * @error: when they cannot be merged (too many numeric columns)
  *
  * Returns: whether they were merged
@@ -142,9 +181,11 @@ gboolean
 offload_crunch_merger_add_scan (OffloadCrunchMerger  *self,
                                 guint                 chunk,
                                 OffloadChunkStats    *stats,
+                                OffloadRefineStats   *planned,
                                 GError              **error)
 {
   g_autoptr(OffloadChunkStats) owned = stats;
+  g_autoptr(OffloadRefineStats) owned_planned = planned;
   GArray *moments;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -162,10 +203,40 @@ offload_crunch_merger_add_scan (OffloadCrunchMerger  *self,
   for (guint i = 0; i < stats->columns->len; i++)
     g_array_append_val (moments,
                         ((OffloadColumnPartial *) g_ptr_array_index (stats->columns, i))->moments);
+  if (!offload_chunk_stats_merge (self->merged, stats, error))
+    {
+      g_array_unref (moments);
+      return FALSE;
+    }
   self->moments[chunk] = moments;
   self->chunks_in++;
 
-  return offload_chunk_stats_merge (self->merged, stats, error);
+  if (planned != NULL)
+    {
+      g_return_val_if_fail (planned->plan == self->scan_plan, FALSE);
+      offload_refine_stats_merge (self->planned, planned);
+      /* Bounded, whatever the file: windows past the bound are dropped,
+       * as are those that overflowed in a chunk. */
+      {
+        guint64 kept = 0;
+
+        for (guint i = 0; i < self->scan_plan->ranges->len; i++)
+          {
+            if (self->planned->ranges[i].overflow)
+              g_array_set_size (self->planned->ranges[i].values, 0);
+            kept += self->planned->ranges[i].values->len;
+          }
+        for (guint i = 0; kept > MAX_WINDOW_VALUES && i < self->scan_plan->ranges->len; i++)
+          {
+            OffloadRefineRangeCounts *counts = &self->planned->ranges[i];
+
+            kept -= counts->values->len;
+            counts->overflow = TRUE;
+            g_array_set_size (counts->values, 0);
+          }
+      }
+    }
+  return TRUE;
 }
 
 /**
@@ -200,6 +271,126 @@ static gboolean
 range_known (Column *column)
 {
   return column->ranks[FINITE_MIN].resolved && column->ranks[FINITE_MAX].resolved;
+}
+
+/* What the first pass counted of the scan plan, for one column. */
+
+static int
+planned_grid (OffloadCrunchMerger *self,
+              guint                column)
+{
+  for (guint i = 0; i < self->scan_plan->grids->len; i++)
+    if (g_array_index (self->scan_plan->grids, OffloadRefineGrid, i).column == column)
+      return (int) i;
+  return -1;
+}
+
+static int
+planned_text (OffloadCrunchMerger *self,
+              guint                column)
+{
+  for (guint i = 0; i < self->scan_plan->text->len; i++)
+    if (g_array_index (self->scan_plan->text, guint, i) == column)
+      return (int) i;
+  return -1;
+}
+
+/* A window around an expected quartile holds the number of @rank when the
+ * numbers below it and in it straddle the rank: it is then read off the
+ * window's numbers, sorted. */
+static gboolean
+rank_from_windows (OffloadCrunchMerger *self,
+                   guint                column,
+                   guint64              rank,
+                   double              *value)
+{
+  for (guint i = 0; i < self->scan_plan->ranges->len; i++)
+    {
+      OffloadRefineRangeCounts *counts = &self->planned->ranges[i];
+
+      if (g_array_index (self->scan_plan->ranges, OffloadRefineRange, i).column != column
+          || counts->overflow || rank < counts->below
+          || rank - counts->below >= counts->values->len)
+        continue;
+      if (!counts->sorted)
+        {
+          offload_sort_keys ((guint64 *) counts->values->data, counts->values->len);
+          counts->sorted = TRUE;
+        }
+      *value = offload_order_key_value (g_array_index (counts->values, guint64,
+                                                       rank - counts->below));
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* floor (x / 2^shift), for cells of a finer grid on a coarser one. */
+static gint64
+coarser_cell (gint64 cell,
+              guint  shift)
+{
+  if (shift >= 63)
+    return cell < 0 ? -1 : 0;
+  return cell >= 0 ? cell >> shift : -((-(cell + 1)) >> shift) - 1;
+}
+
+/* The histogram from the first pass's grid cells, when they hold every
+ * finite number and are at least as fine as the bins' grid. */
+static gboolean
+bins_from_grid (OffloadCrunchMerger *self,
+                guint                column,
+                const OffloadMoments *moments,
+                OffloadCrunchColumn *out)
+{
+  int g = planned_grid (self, column);
+  const OffloadRefineGrid *grid;
+  const OffloadRefineGridCounts *counts;
+  OffloadGridBins bins;
+  double scale;
+  guint shift;
+
+  if (g < 0)
+    return FALSE;
+  grid = &g_array_index (self->scan_plan->grids, OffloadRefineGrid, g);
+  counts = &self->planned->grids[g];
+  if (counts->overflow || counts->counted != moments->finite || counts->counted == 0
+      || !offload_grid_bins_init (&bins, counts->min, counts->max, self->n_bins)
+      || bins.exponent < grid->exponent)
+    return FALSE;
+
+  shift = (guint) (bins.exponent - grid->exponent);
+  scale = offload_grid_scale (bins.exponent);
+  out->n_bins = bins.n_bins;
+  out->bins = g_new0 (guint64, bins.n_bins);
+  for (guint i = 0; i < grid->size; i++)
+    {
+      guint64 count = counts->totals != NULL ? counts->totals[i] : counts->cells[i];
+
+      if (count > 0)
+        out->bins[offload_grid_bins_index (&bins, coarser_cell (grid->base + i, shift))] += count;
+    }
+  for (guint i = 0; i < counts->outside->len; i++)
+    out->bins[offload_grid_bins_index (&bins,
+                                       offload_grid_cell (g_array_index (counts->outside,
+                                                                         double, i),
+                                                          scale))]++;
+  out->edges = g_new (double, bins.n_bins + 1);
+  for (guint i = 0; i <= bins.n_bins; i++)
+    out->edges[i] = offload_grid_bins_edge (&bins, i);
+
+  return TRUE;
+}
+
+static void
+take_text (OffloadCrunchColumn *out,
+           OffloadTextCounter  *counter)
+{
+  const char *top = offload_text_counter_get_top (counter, &out->top_count);
+
+  out->distinct = offload_text_counter_get_distinct (counter);
+  out->distinct_estimated = out->top_estimated = !offload_text_counter_is_exact (counter);
+  out->top = g_strdup (top);
 }
 
 /**
@@ -273,7 +464,15 @@ offload_crunch_merger_finish_scan (OffloadCrunchMerger  *self,
 
       if (partial->text > 0)
         {
+          int t = planned_text (self, c);
+
           column->type = out->type = OFFLOAD_CRUNCH_COLUMN_TEXT;
+          /* Counted in the first pass when the sample said it was text. */
+          if (t >= 0)
+            {
+              take_text (out, self->planned->text[t]);
+              column->text_done = TRUE;
+            }
           continue;
         }
       if (m->count == 0)
@@ -290,13 +489,36 @@ offload_crunch_merger_finish_scan (OffloadCrunchMerger  *self,
       out->min = m->min;
       out->max = m->max;
 
+      /* The windows' counts must fit the numbers the first pass saw, or
+       * the file changed as it was read, or a worker lied. */
+      for (guint i = 0; i < self->scan_plan->ranges->len; i++)
+        {
+          const OffloadRefineRangeCounts *counts = &self->planned->ranges[i];
+
+          if (g_array_index (self->scan_plan->ranges, OffloadRefineRange, i).column == c
+              && (counts->below > m->count
+                  || counts->values->len > m->count - counts->below))
+            {
+              g_set_error_literal (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_CHANGED,
+                                   _("The file changed while it was read: its numbers are "
+                                     "not the ones the first pass counted"));
+              return FALSE;
+            }
+        }
+
       for (guint q = 0; q < 3; q++)
         {
-          guint64 low, high;
+          guint64 ranks[2];
 
-          offload_quantile_ranks (m->count, 0.25 * (q + 1), &low, &high, &column->fractions[q]);
-          rank_init (&column->ranks[2 * q], c, low, partial->histogram);
-          rank_init (&column->ranks[2 * q + 1], c, high, partial->histogram);
+          offload_quantile_ranks (m->count, 0.25 * (q + 1), &ranks[0], &ranks[1],
+                                  &column->fractions[q]);
+          for (guint k = 0; k < 2; k++)
+            {
+              Rank *rank = &column->ranks[2 * q + k];
+
+              rank_init (rank, c, ranks[k], partial->histogram);
+              rank->resolved = rank_from_windows (self, c, ranks[k], &rank->value);
+            }
         }
 
       /* The histogram is over the finite numbers: their range is known
@@ -315,11 +537,32 @@ offload_crunch_merger_finish_scan (OffloadCrunchMerger  *self,
         }
       else
         {
+          int g = planned_grid (self, c);
+
           rank_init (&column->ranks[FINITE_MIN], c, m->negative_infinite, partial->histogram);
           rank_init (&column->ranks[FINITE_MAX], c, m->count - m->positive_infinite - 1,
                      partial->histogram);
+          /* The grid saw every finite number, and kept their range. */
+          if (g >= 0 && self->planned->grids[g].counted == m->finite)
+            {
+              column->ranks[FINITE_MIN].resolved = column->ranks[FINITE_MAX].resolved = TRUE;
+              column->ranks[FINITE_MIN].value = self->planned->grids[g].min;
+              column->ranks[FINITE_MAX].value = self->planned->grids[g].max;
+            }
         }
+
+      if (!column->bins_done && bins_from_grid (self, c, m, out))
+        column->bins_done = TRUE;
+
+      for (guint q = 0; q < 3; q++)
+        if (column->ranks[2 * q].resolved && column->ranks[2 * q + 1].resolved)
+          *(q == 0 ? &out->p25 : q == 1 ? &out->p50 : &out->p75)
+            = offload_quantile_lerp (column->ranks[2 * q].value, column->ranks[2 * q + 1].value,
+                                     column->fractions[q]);
     }
+
+  /* What the first pass counted besides is done with too. */
+  g_clear_pointer (&self->planned, offload_refine_stats_free);
 
   /* The first pass's histograms are done with. */
   g_ptr_array_set_size (merged->columns, 0);
@@ -394,19 +637,12 @@ offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
 
       if (!column->bins_done && range_known (column))
         {
-          OffloadRefineBins bins = { c, self->n_bins,
-                                     column->ranks[FINITE_MIN].value,
-                                     column->ranks[FINITE_MAX].value };
+          OffloadRefineBins bins = { c, { 0 } };
 
-          /* As numpy.histogram() does with a range of one value. */
-          if (bins.low == bins.high)
-            {
-              bins.low -= 0.5;
-              bins.high += 0.5;
-            }
           /* A range wider than a double holds (about ±1.8e308 apart) has
            * no bins to compute: the column goes without a histogram. */
-          if (!isfinite (bins.high - bins.low))
+          if (!offload_grid_bins_init (&bins.grid, column->ranks[FINITE_MIN].value,
+                                       column->ranks[FINITE_MAX].value, self->n_bins))
             column->bins_done = TRUE;
           else
             {
@@ -420,6 +656,8 @@ offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
    * value held costs about 200 bytes, so a worker needs 25 MiB at most. */
   plan->text_max_exact = n_text > 0 ? CLAMP (131072 / n_text, 64, 65536) : 2;
 
+  g_debug ("later pass: %u quartile buckets, %u histograms, %u text columns",
+           plan->targets->len, plan->bins->len, plan->text->len);
   if (offload_refine_plan_is_empty (plan))
     {
       offload_refine_plan_free (plan);
@@ -447,15 +685,6 @@ offload_crunch_merger_add_refine (OffloadCrunchMerger      *self,
   offload_refine_stats_merge (self->refined, stats);
 }
 
-static int
-compare_keys (gconstpointer a,
-              gconstpointer b)
-{
-  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 narrow (Rank                            *rank,
         const OffloadRefineTargetCounts *counts)
@@ -466,7 +695,7 @@ narrow (Rank                            *rank,
     {
       /* Every number of the bucket: the rank is read off them sorted
        * (their count was checked against the first pass's). */
-      g_array_sort (counts->values, compare_keys);
+      offload_sort_keys ((guint64 *) counts->values->data, counts->values->len);
       rank->resolved = TRUE;
       rank->value = offload_order_key_value (g_array_index (counts->values, guint64,
                                                             rank->rank_in_bucket));
@@ -484,7 +713,7 @@ narrow (Rank                            *rank,
       for (GList *l = list; l != NULL; l = l->next)
         sorted[i++] = *(guint64 *) l->data;
       g_list_free (list);
-      qsort (sorted, n, sizeof *sorted, compare_keys);
+      offload_sort_keys (sorted, n);
 
       for (i = 0; i < n; i++)
         {
@@ -562,24 +791,19 @@ offload_crunch_merger_finish_refine (OffloadCrunchMerger  *self,
           const OffloadRefineBins *b = &g_array_index (self->plan->bins, OffloadRefineBins,
                                                        column->bins);
 
-          out->n_bins = b->n_bins;
-          out->bins = g_memdup2 (self->refined->bins[column->bins], sizeof (guint64) * b->n_bins);
-          out->edges = g_new (double, b->n_bins + 1);
-          for (guint i = 0; i < b->n_bins; i++)
-            out->edges[i] = i * ((b->high - b->low) / b->n_bins) + b->low;
-          out->edges[b->n_bins] = b->high;
+          out->n_bins = b->grid.n_bins;
+          out->bins = g_memdup2 (self->refined->bins[column->bins],
+                                 sizeof (guint64) * b->grid.n_bins);
+          out->edges = g_new (double, b->grid.n_bins + 1);
+          for (guint i = 0; i <= b->grid.n_bins; i++)
+            out->edges[i] = offload_grid_bins_edge (&b->grid, i);
           column->bins_done = TRUE;
           column->bins = -1;
         }
 
       if (column->text >= 0)
         {
-          OffloadTextCounter *counter = self->refined->text[column->text];
-          const char *top = offload_text_counter_get_top (counter, &out->top_count);
-
-          out->distinct = offload_text_counter_get_distinct (counter);
-          out->distinct_estimated = out->top_estimated = !offload_text_counter_is_exact (counter);
-          out->top = g_strdup (top);
+          take_text (out, self->refined->text[column->text]);
           column->text_done = TRUE;
           column->text = -1;
         }

@@ -18,11 +18,14 @@ typedef struct _OffloadCrunchMerger OffloadCrunchMerger;
 guint                    offload_crunch_histogram_bits       (guint                 n_columns);
 OffloadCrunchMerger     *offload_crunch_merger_new           (guint                 n_chunks,
                                                               guint                 n_bins,
-                                                              guint                 histogram_bits);
+                                                              guint                 histogram_bits,
+                                                              OffloadRefinePlan    *scan_plan);
+const OffloadRefinePlan *offload_crunch_merger_get_scan_plan (OffloadCrunchMerger  *self);
 void                     offload_crunch_merger_free          (OffloadCrunchMerger  *self);
 gboolean                 offload_crunch_merger_add_scan      (OffloadCrunchMerger  *self,
                                                               guint                 chunk,
                                                               OffloadChunkStats    *stats,
+                                                              OffloadRefineStats   *planned,
                                                               GError              **error);
 gboolean                 offload_crunch_merger_is_irregular  (OffloadCrunchMerger  *self);
 gboolean                 offload_crunch_merger_finish_scan   (OffloadCrunchMerger  *self,

@@ -61,6 +61,10 @@ guint64           offload_csv_parser_get_records (OffloadCsvParser *self);
 
 guint64           offload_csv_count_quotes  (const char           *data,
                                              gsize                 length);
+void              offload_csv_count_quotes_and_nul (const char     *data,
+                                                    gsize           length,
+                                                    guint64        *quotes,
+                                                    gsize          *first_nul);
 gboolean          offload_csv_find_record_start (const char       *data,
                                                  gsize             length,
                                                  gboolean          in_quotes,

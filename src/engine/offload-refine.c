@@ -9,9 +9,11 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "offload-number.h"
 #include "offload-refine.h"
+#include "offload-varint.h"
 
 /* The first pass counts every column's numbers by the top bits of their
  * order keys, which finds the bucket that holds each quartile's rank.
@@ -33,6 +35,8 @@ offload_refine_plan_new (void)
   self->bins = g_array_new (FALSE, FALSE, sizeof (OffloadRefineBins));
   self->text = g_array_new (FALSE, FALSE, sizeof (guint));
   self->text_max_exact = 2;
+  self->ranges = g_array_new (FALSE, FALSE, sizeof (OffloadRefineRange));
+  self->grids = g_array_new (FALSE, FALSE, sizeof (OffloadRefineGrid));
 
   return self;
 }
@@ -46,6 +50,8 @@ offload_refine_plan_free (OffloadRefinePlan *self)
   g_array_unref (self->targets);
   g_array_unref (self->bins);
   g_array_unref (self->text);
+  g_array_unref (self->ranges);
+  g_array_unref (self->grids);
   g_free (self);
 }
 
@@ -54,7 +60,8 @@ offload_refine_plan_is_empty (const OffloadRefinePlan *self)
 {
   g_return_val_if_fail (self != NULL, TRUE);
 
-  return self->targets->len == 0 && self->bins->len == 0 && self->text->len == 0;
+  return self->targets->len == 0 && self->bins->len == 0 && self->text->len == 0
+         && self->ranges->len == 0 && self->grids->len == 0;
 }
 
 JsonNode *
@@ -88,9 +95,44 @@ offload_refine_plan_to_json (const OffloadRefinePlan *self)
 
       json_builder_begin_array (builder);
       json_builder_add_int_value (builder, b->column);
-      json_builder_add_int_value (builder, b->n_bins);
-      json_builder_add_double_value (builder, b->low);
-      json_builder_add_double_value (builder, b->high);
+      json_builder_add_int_value (builder, b->grid.exponent);
+      json_builder_add_int_value (builder, b->grid.start);
+      json_builder_add_int_value (builder, b->grid.width);
+      json_builder_add_int_value (builder, b->grid.n_bins);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "ranges");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->ranges->len; i++)
+    {
+      const OffloadRefineRange *r = &g_array_index (self->ranges, OffloadRefineRange, i);
+
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, r->column);
+      json_builder_add_int_value (builder, (gint64) r->low);
+      json_builder_add_int_value (builder, (gint64) r->high);
+      json_builder_add_int_value (builder, r->max_values);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "range_values");
+  json_builder_add_int_value (builder, self->range_values);
+
+  json_builder_set_member_name (builder, "grids");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->grids->len; i++)
+    {
+      const OffloadRefineGrid *g = &g_array_index (self->grids, OffloadRefineGrid, i);
+
+      json_builder_begin_array (builder);
+      json_builder_add_int_value (builder, g->column);
+      json_builder_add_int_value (builder, g->exponent);
+      json_builder_add_int_value (builder, g->base);
+      json_builder_add_int_value (builder, g->size);
+      json_builder_add_int_value (builder, g->max_outside);
       json_builder_end_array (builder);
     }
   json_builder_end_array (builder);
@@ -107,6 +149,9 @@ offload_refine_plan_to_json (const OffloadRefinePlan *self)
 
   return json_builder_get_root (builder);
 }
+
+/* Grid cells are exact integers as doubles: within ±2^53. */
+#define MAX_CELL (G_GINT64_CONSTANT (1) << 53)
 
 static gboolean
 invalid (GError    **error,
@@ -141,22 +186,6 @@ get_int (JsonArray *array,
   return *value >= min && *value <= max;
 }
 
-static gboolean
-get_finite (JsonArray *array,
-            guint      index,
-            double    *value)
-{
-  JsonNode *node = json_array_get_element (array, index);
-
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    *value = json_node_get_double (node);
-  else if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *value = (double) json_node_get_int (node);
-  else
-    return FALSE;
-  return isfinite (*value);
-}
-
 static JsonArray *
 get_tuple (JsonArray *array,
            guint      index,
@@ -175,7 +204,7 @@ offload_refine_plan_from_json (JsonNode  *node,
 {
   g_autoptr(OffloadRefinePlan) self = offload_refine_plan_new ();
   JsonObject *object;
-  JsonArray *targets, *bins, *text;
+  JsonArray *targets, *bins, *text, *ranges, *grids;
   JsonNode *max_exact;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -184,7 +213,21 @@ offload_refine_plan_from_json (JsonNode  *node,
   targets = get_array (object, "targets");
   bins = get_array (object, "bins");
   text = get_array (object, "text");
+  ranges = get_array (object, "ranges");
+  grids = get_array (object, "grids");
   max_exact = json_object_get_member (object, "text_max_exact");
+  {
+    JsonNode *range_values = json_object_get_member (object, "range_values");
+
+    if (range_values != NULL)
+      {
+        if (json_node_get_value_type (range_values) != G_TYPE_INT64
+            || json_node_get_int (range_values) < 0
+            || json_node_get_int (range_values) > OFFLOAD_REFINE_RANGE_MAX_VALUES)
+          return invalid (error, "plan"), NULL;
+        self->range_values = (guint) json_node_get_int (range_values);
+      }
+  }
   if (targets == NULL || bins == NULL || text == NULL || max_exact == NULL
       || json_node_get_value_type (max_exact) != G_TYPE_INT64
       || json_node_get_int (max_exact) < 2 || json_node_get_int (max_exact) > G_MAXINT32)
@@ -212,19 +255,72 @@ offload_refine_plan_from_json (JsonNode  *node,
 
   for (guint i = 0; i < json_array_get_length (bins); i++)
     {
-      JsonArray *tuple = get_tuple (bins, i, 4);
+      JsonArray *tuple = get_tuple (bins, i, 5);
       OffloadRefineBins b;
-      gint64 column, n_bins;
+      gint64 column, exponent, start, width, n_bins;
 
       if (tuple == NULL
           || !get_int (tuple, 0, 0, G_MAXINT32, &column)
-          || !get_int (tuple, 1, 1, 100000, &n_bins)
-          || !get_finite (tuple, 2, &b.low) || !get_finite (tuple, 3, &b.high)
-          || !(b.low < b.high))
+          || !get_int (tuple, 1, OFFLOAD_GRID_MIN_EXPONENT, 1100, &exponent)
+          || !get_int (tuple, 2, -MAX_CELL, MAX_CELL, &start)
+          || !get_int (tuple, 3, 1, MAX_CELL, &width)
+          || !get_int (tuple, 4, 1, 100000, &n_bins))
         return invalid (error, "plan bins"), NULL;
       b.column = (guint) column;
-      b.n_bins = (guint) n_bins;
+      b.grid.exponent = (int) exponent;
+      b.grid.start = start;
+      b.grid.width = width;
+      b.grid.n_bins = (guint) n_bins;
       g_array_append_val (self->bins, b);
+    }
+
+  for (guint i = 0; ranges != NULL && i < json_array_get_length (ranges); i++)
+    {
+      JsonArray *tuple = get_tuple (ranges, i, 4);
+      OffloadRefineRange r;
+      gint64 column, low, high, max_values;
+
+      if (tuple == NULL
+          || !get_int (tuple, 0, 0, G_MAXINT32, &column)
+          || !get_int (tuple, 1, G_MININT64, G_MAXINT64, &low)
+          || !get_int (tuple, 2, G_MININT64, G_MAXINT64, &high)
+          || !get_int (tuple, 3, 1, OFFLOAD_REFINE_RANGE_MAX_VALUES, &max_values)
+          || (guint64) low > (guint64) high)
+        return invalid (error, "plan range"), NULL;
+      r.column = (guint) column;
+      r.low = (guint64) low;
+      r.high = (guint64) high;
+      r.max_values = (guint) max_values;
+      /* A number is in one window of its column at most. */
+      for (guint j = 0; j < self->ranges->len; j++)
+        {
+          const OffloadRefineRange *other = &g_array_index (self->ranges, OffloadRefineRange, j);
+
+          if (other->column == r.column && other->low <= r.high && r.low <= other->high)
+            return invalid (error, "plan range"), NULL;
+        }
+      g_array_append_val (self->ranges, r);
+    }
+
+  for (guint i = 0; grids != NULL && i < json_array_get_length (grids); i++)
+    {
+      JsonArray *tuple = get_tuple (grids, i, 5);
+      OffloadRefineGrid g;
+      gint64 column, exponent, base, size, max_outside;
+
+      if (tuple == NULL
+          || !get_int (tuple, 0, 0, G_MAXINT32, &column)
+          || !get_int (tuple, 1, OFFLOAD_GRID_MIN_EXPONENT, 1100, &exponent)
+          || !get_int (tuple, 2, -MAX_CELL, MAX_CELL, &base)
+          || !get_int (tuple, 3, 1, OFFLOAD_REFINE_GRID_MAX_CELLS, &size)
+          || !get_int (tuple, 4, 0, OFFLOAD_REFINE_GRID_MAX_OUTSIDE, &max_outside))
+        return invalid (error, "plan grid"), NULL;
+      g.column = (guint) column;
+      g.exponent = (int) exponent;
+      g.base = base;
+      g.size = (guint) size;
+      g.max_outside = (guint) max_outside;
+      g_array_append_val (self->grids, g);
     }
 
   for (guint i = 0; i < json_array_get_length (text); i++)
@@ -241,13 +337,28 @@ offload_refine_plan_from_json (JsonNode  *node,
 
 /* The statistics of one plan. */
 
+/* A column's windows, sorted and apart, as the hot loop reads them: a
+ * number falls below the first, in it, between it and the next, ... or
+ * above the last, and only that segment is counted (the numbers below
+ * each window are added up from the segments by offload_refine_stats_flush()). */
 typedef struct
 {
-  GArray *targets;              /* of guint: indices into plan->targets */
-  int     bins;                 /* index into plan->bins, or -1 */
-  double  step;                 /* of those bins, and their count over their range */
-  double  norm;
-  int     text;                 /* index into plan->text, or -1 */
+  guint64                   low;
+  guint64                   high;
+  guint                     max_values;
+  OffloadRefineRangeCounts *counts;
+} RangeItem;
+
+typedef struct
+{
+  GArray    *targets;           /* of guint: indices into plan->targets */
+  GArray    *ranges;            /* of RangeItem, by low */
+  guint64   *segments;          /* 2 n_ranges + 1 */
+  int        bins;              /* index into plan->bins, or -1 */
+  double     bins_scale;
+  int        grid;              /* index into plan->grids, or -1 */
+  double     grid_scale;
+  int        text;              /* index into plan->text, or -1 */
 } ColumnItems;
 
 static void
@@ -258,6 +369,8 @@ column_items_free (gpointer data)
   if (items == NULL)
     return;
   g_array_unref (items->targets);
+  g_array_unref (items->ranges);
+  g_free (items->segments);
   g_free (items);
 }
 
@@ -274,7 +387,9 @@ items_for (OffloadRefineStats *self,
     {
       items = g_new0 (ColumnItems, 1);
       items->targets = g_array_new (FALSE, FALSE, sizeof (guint));
+      items->ranges = g_array_new (FALSE, FALSE, sizeof (RangeItem));
       items->bins = -1;
+      items->grid = -1;
       items->text = -1;
       g_ptr_array_index (self->by_column, column) = items;
     }
@@ -286,6 +401,15 @@ static guint
 target_bits (const OffloadRefineTarget *t)
 {
   return MIN (OFFLOAD_REFINE_BITS, 64 - t->prefix_bits);
+}
+
+static int
+compare_range_items (gconstpointer a,
+                     gconstpointer b)
+{
+  const RangeItem *x = a, *y = b;
+
+  return x->low < y->low ? -1 : x->low > y->low;
 }
 
 /**
@@ -325,10 +449,42 @@ offload_refine_stats_new (const OffloadRefinePlan *plan)
 
       ColumnItems *items = items_for (self, b->column);
 
-      self->bins[i] = g_new0 (guint64, b->n_bins);
+      self->bins[i] = g_new0 (guint64, b->grid.n_bins);
       items->bins = (int) i;
-      items->step = (b->high - b->low) / b->n_bins;
-      items->norm = b->n_bins / (b->high - b->low);
+      items->bins_scale = offload_grid_scale (b->grid.exponent);
+    }
+
+  self->ranges = g_new0 (OffloadRefineRangeCounts, plan->ranges->len);
+  for (guint i = 0; i < plan->ranges->len; i++)
+    {
+      const OffloadRefineRange *r = &g_array_index (plan->ranges, OffloadRefineRange, i);
+      RangeItem item = { r->low, r->high, r->max_values, &self->ranges[i] };
+
+      self->ranges[i].values = g_array_new (FALSE, FALSE, sizeof (guint64));
+      g_array_append_val (items_for (self, r->column)->ranges, item);
+    }
+  for (guint c = 0; c < self->by_column->len; c++)
+    {
+      ColumnItems *items = g_ptr_array_index (self->by_column, c);
+
+      if (items == NULL || items->ranges->len == 0)
+        continue;
+      g_array_sort (items->ranges, compare_range_items);
+      items->segments = g_new0 (guint64, 2 * items->ranges->len + 1);
+    }
+
+  self->grids = g_new0 (OffloadRefineGridCounts, plan->grids->len);
+  for (guint i = 0; i < plan->grids->len; i++)
+    {
+      const OffloadRefineGrid *g = &g_array_index (plan->grids, OffloadRefineGrid, i);
+      ColumnItems *items = items_for (self, g->column);
+
+      self->grids[i].cells = g_new0 (guint32, g->size);
+      self->grids[i].outside = g_array_new (FALSE, FALSE, sizeof (double));
+      self->grids[i].min = INFINITY;
+      self->grids[i].max = -INFINITY;
+      items->grid = (int) i;
+      items->grid_scale = offload_grid_scale (g->exponent);
     }
 
   self->text = g_new0 (OffloadTextCounter *, plan->text->len);
@@ -357,49 +513,21 @@ offload_refine_stats_free (OffloadRefineStats *self)
     g_free (self->bins[i]);
   for (guint i = 0; i < self->plan->text->len; i++)
     offload_text_counter_free (self->text[i]);
+  for (guint i = 0; i < self->plan->ranges->len; i++)
+    g_array_unref (self->ranges[i].values);
+  for (guint i = 0; i < self->plan->grids->len; i++)
+    {
+      g_free (self->grids[i].cells);
+      g_free (self->grids[i].totals);
+      g_array_unref (self->grids[i].outside);
+    }
+  g_free (self->ranges);
+  g_free (self->grids);
   g_free (self->targets);
   g_free (self->bins);
   g_free (self->text);
   g_ptr_array_unref (self->by_column);
   g_free (self);
-}
-
-/* numpy.histogram()'s way: the index from the value's distance to the low
- * edge, then corrected against the edges themselves, low + i * step as
- * numpy.linspace makes them. The step and the scale are the pass's. */
-static inline guint
-bin_index (const OffloadRefineBins *bins,
-           double                   step,
-           double                   norm,
-           double                   value)
-{
-  double index = (value - bins->low) * norm;
-  guint i = index <= 0 ? 0 : index >= bins->n_bins ? bins->n_bins - 1 : (guint) index;
-
-  if (i > 0 && value < i * step + bins->low)
-    i--;
-  else if (i + 1 < bins->n_bins && value >= (i + 1) * step + bins->low)
-    i++;
-
-  return i;
-}
-
-/**
- * offload_refine_bin_index:
- * @bins: a histogram's range
- * @value: a number in it
- *
- * Returns: the bin of @value, as numpy.histogram() finds it: the edges
- *   are low + i * step (numpy.linspace) and the last bin holds @high
- */
-guint
-offload_refine_bin_index (const OffloadRefineBins *bins,
-                          double                   value)
-{
-  double step = (bins->high - bins->low) / bins->n_bins;
-  double norm = bins->n_bins / (bins->high - bins->low);
-
-  return bin_index (bins, step, norm, value);
 }
 
 static void
@@ -473,55 +601,232 @@ offload_refine_stats_add_value (OffloadRefineStats *self,
                                 gsize               length)
 {
   ColumnItems *items;
-  guint64 key;
+
+  if (column >= self->by_column->len
+      || (items = g_ptr_array_index (self->by_column, column)) == NULL
+      || kind == OFFLOAD_CELL_MISSING)
+    return;
+
+  if (items->text >= 0)
+    offload_text_counter_add (self->text[items->text], text, length, self->position);
+  if (kind == OFFLOAD_CELL_NUMBER)
+    offload_refine_stats_add_numbers (self, column, &value, 1);
+}
+
+/**
+ * offload_refine_stats_counts_text:
+ * @self: statistics
+ * @column: a column
+ *
+ * Returns: whether the plan counts the column's cells as text (its numbers
+ *   too, as they are written)
+ */
+gboolean
+offload_refine_stats_counts_text (OffloadRefineStats *self,
+                                  guint               column)
+{
+  ColumnItems *items;
+
+  return column < self->by_column->len
+         && (items = g_ptr_array_index (self->by_column, column)) != NULL
+         && items->text >= 0;
+}
+
+/**
+ * offload_refine_stats_counts_numbers:
+ * @self: statistics
+ * @column: a column
+ *
+ * Returns: whether the plan counts anything of the column's numbers
+ */
+gboolean
+offload_refine_stats_counts_numbers (OffloadRefineStats *self,
+                                     guint               column)
+{
+  ColumnItems *items;
+
+  return column < self->by_column->len
+         && (items = g_ptr_array_index (self->by_column, column)) != NULL
+         && (items->bins >= 0 || items->grid >= 0 || items->ranges->len > 0
+             || items->targets->len > 0);
+}
+
+/**
+ * offload_refine_stats_add_text:
+ * @self: statistics
+ * @column: the cell's column
+ * @text: (array length=length): a cell that is not missing
+ * @length: its bytes
+ *
+ * Counts a cell's text, when the plan counts its column's values. Set
+ * @self->position to the record's place in the file first.
+ */
+void
+offload_refine_stats_add_text (OffloadRefineStats *self,
+                               guint               column,
+                               const char         *text,
+                               gsize               length)
+{
+  ColumnItems *items;
+
+  if (column < self->by_column->len
+      && (items = g_ptr_array_index (self->by_column, column)) != NULL
+      && items->text >= 0)
+    offload_text_counter_add (self->text[items->text], text, length, self->position);
+}
+
+/**
+ * offload_refine_stats_add_numbers:
+ * @self: statistics
+ * @column: their column
+ * @values: (array length=n): numbers of it, in the file's order
+ * @n: how many
+ *
+ * Counts numbers for the items of the plan that want their column: a few
+ * hundred at a time, so that each item's loop runs over them in one go.
+ */
+void
+offload_refine_stats_add_numbers (OffloadRefineStats *self,
+                                  guint               column,
+                                  const double       *values,
+                                  gsize               n)
+{
+  ColumnItems *items;
 
   if (column >= self->by_column->len
       || (items = g_ptr_array_index (self->by_column, column)) == NULL)
     return;
 
-  switch (kind)
-    {
-    case OFFLOAD_CELL_MISSING:
-      return;
-
-    case OFFLOAD_CELL_TEXT:
-      if (items->text >= 0)
-        offload_text_counter_add (self->text[items->text], text, length, self->position);
-      return;
-
-    case OFFLOAD_CELL_NUMBER:
-    default:
-      break;
-    }
-
-  if (items->text >= 0)
-    offload_text_counter_add (self->text[items->text], text, length, self->position);
-
-  if (items->bins >= 0 && isfinite (value))
+  if (items->bins >= 0)
     {
       const OffloadRefineBins *b = &g_array_index (self->plan->bins, OffloadRefineBins,
                                                    items->bins);
+      guint64 *bins = self->bins[items->bins];
+      double scale = items->bins_scale;
 
-      if (value >= b->low && value <= b->high)
-        self->bins[items->bins][bin_index (b, items->step, items->norm, value)]++;
+      for (gsize k = 0; k < n; k++)
+        if (isfinite (values[k]))
+          bins[offload_grid_bins_index (&b->grid, offload_grid_cell (values[k], scale))]++;
     }
 
-  key = offload_order_key (value);
-  for (guint i = 0; i < items->targets->len; i++)
+  if (items->grid >= 0)
     {
-      OffloadRefineTargetCounts *counts = &self->targets[g_array_index (items->targets, guint, i)];
+      const OffloadRefineGrid *g = &g_array_index (self->plan->grids, OffloadRefineGrid,
+                                                   items->grid);
+      OffloadRefineGridCounts *counts = &self->grids[items->grid];
+      guint32 *cells = counts->cells;
+      double scale = items->grid_scale, min = counts->min, max = counts->max;
+      gint64 base = g->base;
+      guint64 counted = 0;
 
-      if (!offload_key_histogram_add (counts->histogram, key))
-        continue;
-      if (counts->values != NULL)
+      for (gsize k = 0; k < n; k++)
         {
-          /* Bounded: the parent collects only targets that few numbers
-           * of the whole file fall in. */
-          if (counts->values->len < OFFLOAD_REFINE_COLLECT_MAX)
-            g_array_append_val (counts->values, key);
+          double value = values[k];
+          guint64 cell;
+
+          if (!isfinite (value))
+            continue;
+          counted++;
+          min = MIN (min, value);
+          max = MAX (max, value);
+          cell = (guint64) (offload_grid_cell (value, scale) - base);
+          if (cell < g->size)
+            cells[cell]++;
+          else if (counts->outside->len < g->max_outside)
+            g_array_append_val (counts->outside, value);
+          else
+            counts->overflow = TRUE;
         }
-      else
-        add_distinct (&counts->distinct, key, 1);
+      counts->counted += counted;
+      counts->min = min;
+      counts->max = max;
+      /* 32-bit cells could overflow in a file read in one piece. */
+      if (G_UNLIKELY (counts->counted >= G_MAXUINT32))
+        counts->overflow = TRUE;
+    }
+
+  if (items->ranges->len > 0)
+    {
+      const RangeItem *ranges = (const RangeItem *) items->ranges->data;
+      guint n_ranges = items->ranges->len;
+      guint64 *segments = items->segments;
+
+      for (gsize k = 0; k < n; k++)
+        {
+          guint64 key = offload_order_key (values[k]);
+          guint i = 0, inside;
+
+          /* Without branches: which window the key is under, where it
+           * lands is as random as the numbers. */
+          for (guint r = 0; r < n_ranges; r++)
+            i += key > ranges[r].high;
+          inside = i < n_ranges && key >= ranges[i].low;
+          segments[2 * i + inside]++;
+          if (G_LIKELY (!inside))
+            continue;
+
+          /* A sorted column puts a whole window in one chunk: the bound
+           * is on all of them together. */
+          if (ranges[i].counts->values->len < ranges[i].max_values
+              && (self->plan->range_values == 0 || self->range_values < self->plan->range_values))
+            {
+              g_array_append_val (ranges[i].counts->values, key);
+              self->range_values++;
+            }
+          else
+            ranges[i].counts->overflow = TRUE;
+        }
+    }
+
+  for (guint t = 0; t < items->targets->len; t++)
+    {
+      OffloadRefineTargetCounts *counts = &self->targets[g_array_index (items->targets, guint, t)];
+
+      for (gsize k = 0; k < n; k++)
+        {
+          guint64 key = offload_order_key (values[k]);
+
+          if (!offload_key_histogram_add (counts->histogram, key))
+            continue;
+          if (counts->values != NULL)
+            {
+              /* Bounded: the parent collects only targets that few numbers
+               * of the whole file fall in. */
+              if (counts->values->len < OFFLOAD_REFINE_COLLECT_MAX)
+                g_array_append_val (counts->values, key);
+            }
+          else
+            add_distinct (&counts->distinct, key, 1);
+        }
+    }
+}
+
+/**
+ * offload_refine_stats_flush:
+ * @self: statistics to which cells were added
+ *
+ * Adds up the numbers below each window from the segments counted: done
+ * after the last cell, before the statistics are read, merged or sent.
+ */
+void
+offload_refine_stats_flush (OffloadRefineStats *self)
+{
+  g_return_if_fail (self != NULL);
+
+  for (guint c = 0; c < self->by_column->len; c++)
+    {
+      ColumnItems *items = g_ptr_array_index (self->by_column, c);
+      guint64 below = 0;
+
+      if (items == NULL || items->segments == NULL)
+        continue;
+      for (guint i = 0; i < items->ranges->len; i++)
+        {
+          below += items->segments[2 * i];
+          g_array_index (items->ranges, RangeItem, i).counts->below += below;
+          below += items->segments[2 * i + 1];
+        }
+      memset (items->segments, 0, (2 * items->ranges->len + 1) * sizeof (guint64));
     }
 }
 
@@ -559,8 +864,35 @@ offload_refine_stats_merge (OffloadRefineStats       *self,
     }
 
   for (guint i = 0; i < self->plan->bins->len; i++)
-    for (guint j = 0; j < g_array_index (self->plan->bins, OffloadRefineBins, i).n_bins; j++)
+    for (guint j = 0; j < g_array_index (self->plan->bins, OffloadRefineBins, i).grid.n_bins; j++)
       self->bins[i][j] += other->bins[i][j];
+
+  for (guint i = 0; i < self->plan->ranges->len; i++)
+    {
+      self->ranges[i].below += other->ranges[i].below;
+      self->ranges[i].overflow |= other->ranges[i].overflow;
+      self->ranges[i].sorted = FALSE;
+      g_array_append_vals (self->ranges[i].values, other->ranges[i].values->data,
+                           other->ranges[i].values->len);
+    }
+
+  for (guint i = 0; i < self->plan->grids->len; i++)
+    {
+      OffloadRefineGridCounts *ours = &self->grids[i];
+      const OffloadRefineGridCounts *theirs = &other->grids[i];
+
+      guint size = g_array_index (self->plan->grids, OffloadRefineGrid, i).size;
+
+      if (ours->totals == NULL)
+        ours->totals = g_new0 (guint64, size);
+      for (guint j = 0; j < size; j++)
+        ours->totals[j] += theirs->cells[j] + (theirs->totals != NULL ? theirs->totals[j] : 0);
+      g_array_append_vals (ours->outside, theirs->outside->data, theirs->outside->len);
+      ours->overflow |= theirs->overflow;
+      ours->counted += theirs->counted;
+      ours->min = MIN (ours->min, theirs->min);
+      ours->max = MAX (ours->max, theirs->max);
+    }
 
   for (guint i = 0; i < self->plan->text->len; i++)
     offload_text_counter_merge (self->text[i], other->text[i]);
@@ -575,15 +907,6 @@ key_in_histogram (const OffloadKeyHistogram *histogram,
   return histogram->prefix_bits == 0 || (key >> shift) == (histogram->prefix >> shift);
 }
 
-static int
-compare_keys (gconstpointer a,
-              gconstpointer b)
-{
-  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* Sorted keys as base64 of varint differences: keys in one narrow bucket
  * differ in their low bits only, so each takes a few bytes. */
 static char *
@@ -592,31 +915,25 @@ encode_keys (GArray *keys)
   g_autoptr(GByteArray) out = g_byte_array_new ();
   guint64 previous = 0;
 
-  g_array_sort (keys, compare_keys);
+  offload_sort_keys ((guint64 *) keys->data, keys->len);
   for (guint i = 0; i < keys->len; i++)
     {
       guint64 delta = g_array_index (keys, guint64, i) - previous;
 
       previous = g_array_index (keys, guint64, i);
-      do
-        {
-          guint8 byte = delta & 0x7f;
-
-          delta >>= 7;
-          if (delta != 0)
-            byte |= 0x80;
-          g_byte_array_append (out, &byte, 1);
-        }
-      while (delta != 0);
+      offload_varint_put (out, delta);
     }
 
   return g_base64_encode (out->data, out->len);
 }
 
+/* Keys as encode_keys() made them, each in [low, high], at most max. */
 static gboolean
-decode_keys (const char                *text,
-             const OffloadKeyHistogram *histogram,
-             GArray                    *keys)
+decode_keys_within (const char *text,
+                    guint64     low,
+                    guint64     high,
+                    guint       max,
+                    GArray     *keys)
 {
   g_autofree guint8 *data = NULL;
   const guint8 *p, *end;
@@ -628,23 +945,96 @@ decode_keys (const char                *text,
   end = data + length;
   while (p < end)
     {
-      guint64 delta = 0, key;
-      guint shift = 0;
+      guint64 delta, key;
 
-      for (;; shift += 7)
-        {
-          if (p == end || shift > 63)
-            return FALSE;
-          delta |= (guint64) (*p & 0x7f) << shift;
-          if (!(*p++ & 0x80))
-            break;
-        }
-      if (!g_uint64_checked_add (&key, previous, delta)
-          || keys->len >= OFFLOAD_REFINE_COLLECT_MAX
-          || !key_in_histogram (histogram, key))
+      if (!offload_varint_get (&p, end, &delta)
+          || !g_uint64_checked_add (&key, previous, delta)
+          || keys->len >= max
+          || key < low || key > high)
         return FALSE;
       g_array_append_val (keys, key);
       previous = key;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+decode_keys (const char                *text,
+             const OffloadKeyHistogram *histogram,
+             GArray                    *keys)
+{
+  guint64 low = 0, high = G_MAXUINT64;
+
+  if (histogram->prefix_bits > 0)
+    {
+      guint shift = 64 - histogram->prefix_bits;
+
+      low = histogram->prefix >> shift << shift;
+      high = low | ((G_GUINT64_CONSTANT (1) << shift) - 1);
+    }
+  return decode_keys_within (text, low, high, OFFLOAD_REFINE_COLLECT_MAX, keys);
+}
+
+static GArray *
+keys_of (GArray *values)
+{
+  GArray *keys = g_array_sized_new (FALSE, FALSE, sizeof (guint64), values->len);
+
+  for (guint i = 0; i < values->len; i++)
+    {
+      guint64 key = offload_order_key (g_array_index (values, double, i));
+
+      g_array_append_val (keys, key);
+    }
+  return keys;
+}
+
+/* Grid cells as (gap, count) varint pairs for the cells that hold any. */
+static char *
+encode_cells (const guint32 *cells,
+              guint          size)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint next = 0;
+
+  for (guint i = 0; i < size; i++)
+    if (cells[i] > 0)
+      {
+        offload_varint_put (out, i - next);
+        offload_varint_put (out, cells[i]);
+        next = i + 1;
+      }
+
+  return g_base64_encode (out->data, out->len);
+}
+
+static gboolean
+decode_cells (const char *text,
+              guint32    *cells,
+              guint       size,
+              guint64    *total)
+{
+  g_autofree guint8 *data = NULL;
+  const guint8 *p, *end;
+  gsize length = 0;
+  guint64 next = 0;
+
+  data = g_base64_decode (text, &length);
+  p = data;
+  end = data + length;
+  while (p < end)
+    {
+      guint64 gap, count;
+
+      if (!offload_varint_get (&p, end, &gap) || !offload_varint_get (&p, end, &count)
+          || count == 0 || count > G_MAXUINT32 || gap >= size - next)
+        return FALSE;
+      next += gap;
+      cells[next] = (guint32) count;
+      if (!g_uint64_checked_add (total, *total, count))
+        return FALSE;
+      next++;
     }
 
   return TRUE;
@@ -709,9 +1099,57 @@ offload_refine_stats_to_json (const OffloadRefineStats *self)
   for (guint i = 0; i < self->plan->bins->len; i++)
     {
       json_builder_begin_array (builder);
-      for (guint j = 0; j < g_array_index (self->plan->bins, OffloadRefineBins, i).n_bins; j++)
+      for (guint j = 0; j < g_array_index (self->plan->bins, OffloadRefineBins, i).grid.n_bins; j++)
         json_builder_add_int_value (builder, (gint64) self->bins[i][j]);
       json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "ranges");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->plan->ranges->len; i++)
+    {
+      const OffloadRefineRangeCounts *counts = &self->ranges[i];
+      g_autofree char *values = encode_keys (counts->values);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "below");
+      json_builder_add_int_value (builder, (gint64) counts->below);
+      json_builder_set_member_name (builder, "values");
+      json_builder_add_string_value (builder, values);
+      json_builder_set_member_name (builder, "overflow");
+      json_builder_add_boolean_value (builder, counts->overflow);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "grids");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->plan->grids->len; i++)
+    {
+      const OffloadRefineGridCounts *counts = &self->grids[i];
+      const OffloadRefineGrid *g = &g_array_index (self->plan->grids, OffloadRefineGrid, i);
+      g_autofree char *cells = encode_cells (counts->cells, g->size);
+      g_autoptr(GArray) keys = keys_of (counts->outside);
+      g_autofree char *outside = encode_keys (keys);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "cells");
+      json_builder_add_string_value (builder, cells);
+      json_builder_set_member_name (builder, "outside");
+      json_builder_add_string_value (builder, outside);
+      json_builder_set_member_name (builder, "overflow");
+      json_builder_add_boolean_value (builder, counts->overflow);
+      json_builder_set_member_name (builder, "counted");
+      json_builder_add_int_value (builder, (gint64) counts->counted);
+      if (counts->counted > 0)
+        {
+          json_builder_set_member_name (builder, "min");
+          json_builder_add_double_value (builder, counts->min);
+          json_builder_set_member_name (builder, "max");
+          json_builder_add_double_value (builder, counts->max);
+        }
+      json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
 
@@ -781,6 +1219,130 @@ read_target (OffloadRefineTargetCounts *counts,
   return in_distinct == total && counts->distinct != NULL;
 }
 
+static gboolean
+member_bool (JsonObject *object,
+             const char *name,
+             gboolean   *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+member_count (JsonObject *object,
+              const char *name,
+              guint64    *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64
+      || json_node_get_int (node) < 0)
+    return FALSE;
+  *value = (guint64) json_node_get_int (node);
+  return TRUE;
+}
+
+static const char *
+member_text (JsonObject *object,
+             const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+static gboolean
+member_finite (JsonObject *object,
+               const char *name,
+               double     *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL)
+    return FALSE;
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    *value = json_node_get_double (node);
+  else if (json_node_get_value_type (node) == G_TYPE_INT64)
+    *value = (double) json_node_get_int (node);
+  else
+    return FALSE;
+  return isfinite (*value);
+}
+
+static gboolean
+read_range (const OffloadRefineRange *range,
+            OffloadRefineRangeCounts *counts,
+            JsonNode                 *node)
+{
+  JsonObject *object;
+  const char *values;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+  values = member_text (object, "values");
+
+  return values != NULL
+         && member_count (object, "below", &counts->below)
+         && member_bool (object, "overflow", &counts->overflow)
+         && decode_keys_within (values, range->low, range->high, range->max_values,
+                                counts->values);
+}
+
+/* The numbers outside the cells must lie outside them, and every number
+ * counted must be in the cells or outside, between the minimum and the
+ * maximum. */
+static gboolean
+read_grid (const OffloadRefineGrid *grid,
+           OffloadRefineGridCounts *counts,
+           JsonNode                *node)
+{
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (guint64));
+  JsonObject *object;
+  const char *cells, *outside;
+  double scale = offload_grid_scale (grid->exponent);
+  guint64 total = 0;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+  cells = member_text (object, "cells");
+  outside = member_text (object, "outside");
+  if (cells == NULL || outside == NULL
+      || !member_bool (object, "overflow", &counts->overflow)
+      || !member_count (object, "counted", &counts->counted)
+      || !decode_cells (cells, counts->cells, grid->size, &total)
+      || !decode_keys_within (outside, 0, G_MAXUINT64, grid->max_outside, keys))
+    return FALSE;
+
+  if (counts->counted > 0
+      && (!member_finite (object, "min", &counts->min)
+          || !member_finite (object, "max", &counts->max)
+          || counts->min > counts->max))
+    return FALSE;
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      double value = offload_order_key_value (g_array_index (keys, guint64, i));
+      guint64 cell;
+
+      if (!isfinite (value) || value < counts->min || value > counts->max)
+        return FALSE;
+      cell = (guint64) (offload_grid_cell (value, scale) - grid->base);
+      if (cell < grid->size)
+        return FALSE;
+      g_array_append_val (counts->outside, value);
+    }
+
+  total += counts->outside->len;
+  return counts->overflow ? total <= counts->counted : total == counts->counted;
+}
+
 /**
  * offload_refine_stats_from_json:
  * @plan: the plan the statistics were made for
@@ -796,7 +1358,7 @@ offload_refine_stats_from_json (const OffloadRefinePlan  *plan,
 {
   g_autoptr(OffloadRefineStats) self = offload_refine_stats_new (plan);
   JsonObject *object;
-  JsonArray *targets, *bins, *text;
+  JsonArray *targets, *bins, *text, *ranges, *grids;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return invalid (error, "refinement"), NULL;
@@ -804,10 +1366,14 @@ offload_refine_stats_from_json (const OffloadRefinePlan  *plan,
   targets = get_array (object, "targets");
   bins = get_array (object, "bins");
   text = get_array (object, "text");
-  if (targets == NULL || bins == NULL || text == NULL
+  ranges = get_array (object, "ranges");
+  grids = get_array (object, "grids");
+  if (targets == NULL || bins == NULL || text == NULL || ranges == NULL || grids == NULL
       || json_array_get_length (targets) != plan->targets->len
       || json_array_get_length (bins) != plan->bins->len
-      || json_array_get_length (text) != plan->text->len)
+      || json_array_get_length (text) != plan->text->len
+      || json_array_get_length (ranges) != plan->ranges->len
+      || json_array_get_length (grids) != plan->grids->len)
     return invalid (error, "refinement"), NULL;
 
   for (guint i = 0; i < plan->targets->len; i++)
@@ -816,7 +1382,7 @@ offload_refine_stats_from_json (const OffloadRefinePlan  *plan,
 
   for (guint i = 0; i < plan->bins->len; i++)
     {
-      guint n_bins = g_array_index (plan->bins, OffloadRefineBins, i).n_bins;
+      guint n_bins = g_array_index (plan->bins, OffloadRefineBins, i).grid.n_bins;
       JsonArray *counts = get_tuple (bins, i, n_bins);
 
       if (counts == NULL)
@@ -842,6 +1408,16 @@ offload_refine_stats_from_json (const OffloadRefinePlan  *plan,
       offload_text_counter_free (self->text[i]);
       self->text[i] = g_steal_pointer (&counter);
     }
+
+  for (guint i = 0; i < plan->ranges->len; i++)
+    if (!read_range (&g_array_index (plan->ranges, OffloadRefineRange, i), &self->ranges[i],
+                     json_array_get_element (ranges, i)))
+      return invalid (error, "a quartile’s window"), NULL;
+
+  for (guint i = 0; i < plan->grids->len; i++)
+    if (!read_grid (&g_array_index (plan->grids, OffloadRefineGrid, i), &self->grids[i],
+                    json_array_get_element (grids, i)))
+      return invalid (error, "a histogram’s cells"), NULL;
 
   return g_steal_pointer (&self);
 }

@@ -22,6 +22,10 @@ G_BEGIN_DECLS
 /* A target with at most this many numbers in the whole file has them
  * all sent, sorted: the rank is then read off them. */
 #define OFFLOAD_REFINE_COLLECT_MAX   (256 * 1024)
+/* Bounds on what a plan may ask of a chunk, whatever the parent says. */
+#define OFFLOAD_REFINE_RANGE_MAX_VALUES   (4 * 1024 * 1024)
+#define OFFLOAD_REFINE_GRID_MAX_CELLS     (1024 * 1024)
+#define OFFLOAD_REFINE_GRID_MAX_OUTSIDE   (1024 * 1024)
 
 /**
  * OffloadRefineTarget:
@@ -40,21 +44,52 @@ typedef struct
 /**
  * OffloadRefineBins:
  *
- * A histogram of @column's finite numbers over [@low, @high], as
- * numpy.histogram() counts them.
+ * The histogram of @column's finite numbers, in @grid's bins.
+ */
+typedef struct
+{
+  guint           column;
+  OffloadGridBins grid;
+} OffloadRefineBins;
+
+/**
+ * OffloadRefineRange:
+ *
+ * The numbers of @column whose order keys lie in [@low, @high]: a window
+ * around where a sample says a quartile lies. The numbers below @low are
+ * counted, those inside kept, up to @max_values a chunk (more, and the
+ * window overflows: no use then).
+ */
+typedef struct
+{
+  guint   column;
+  guint64 low;
+  guint64 high;
+  guint   max_values;
+} OffloadRefineRange;
+
+/**
+ * OffloadRefineGrid:
+ *
+ * @column's finite numbers counted by cell of the grid of 2^@exponent,
+ * in @size cells from cell @base on; the numbers outside them kept as they
+ * are, up to @max_outside a chunk. Bins on any coarser grid are then sums
+ * of these cells, whatever the range turns out to be.
  */
 typedef struct
 {
   guint  column;
-  guint  n_bins;
-  double low;
-  double high;
-} OffloadRefineBins;
+  int    exponent;
+  gint64 base;
+  guint  size;
+  guint  max_outside;
+} OffloadRefineGrid;
 
 /**
  * OffloadRefinePlan:
  *
- * What one later pass counts: sent by the parent to every worker.
+ * What one pass counts: sent by the parent to every worker. The first
+ * pass counts ranges and grids; later ones, targets, bins and text.
  */
 typedef struct
 {
@@ -62,6 +97,9 @@ typedef struct
   GArray *bins;             /* of OffloadRefineBins */
   GArray *text;             /* of guint: text columns to count */
   guint   text_max_exact;
+  GArray *ranges;           /* of OffloadRefineRange */
+  GArray *grids;            /* of OffloadRefineGrid */
+  guint   range_values;     /* the most numbers all ranges keep in a chunk, 0: no bound */
 } OffloadRefinePlan;
 
 OffloadRefinePlan *offload_refine_plan_new       (void);
@@ -86,6 +124,36 @@ typedef struct
 } OffloadRefineTargetCounts;
 
 /**
+ * OffloadRefineRangeCounts:
+ *
+ * A window's numbers: how many lie below it, and the keys of those in it.
+ */
+typedef struct
+{
+  guint64   below;
+  GArray   *values;      /* of guint64 keys */
+  gboolean  overflow;    /* more than the plan allows: values incomplete */
+  gboolean  sorted;      /* the values are, now */
+} OffloadRefineRangeCounts;
+
+/**
+ * OffloadRefineGridCounts:
+ *
+ * A column's finite numbers on a grid: by cell, and those outside the
+ * cells as they are; their minimum and maximum.
+ */
+typedef struct
+{
+  guint32  *cells;       /* a chunk's: small, for the cache */
+  guint64  *totals;      /* merged chunks': the sums of their cells */
+  GArray   *outside;     /* of double */
+  gboolean  overflow;    /* more outside than the plan allows */
+  guint64   counted;     /* finite numbers, in cells or outside */
+  double    min;
+  double    max;
+} OffloadRefineGridCounts;
+
+/**
  * OffloadRefineStats:
  *
  * What one chunk (or, merged, the file) holds of a plan.
@@ -96,6 +164,9 @@ typedef struct
   OffloadRefineTargetCounts *targets;
   guint64                  **bins;
   OffloadTextCounter       **text;
+  OffloadRefineRangeCounts  *ranges;
+  OffloadRefineGridCounts   *grids;
+  guint64                    range_values;  /* kept by all ranges */
   /* Which items want which column, for the workers. */
   GPtrArray                 *by_column;
   guint64                    position;    /* of the record, for text ties */
@@ -113,14 +184,25 @@ void                offload_refine_stats_add_value (OffloadRefineStats      *sel
                                                     double                   value,
                                                     const char              *text,
                                                     gsize                    length);
+gboolean            offload_refine_stats_counts_text    (OffloadRefineStats *self,
+                                                         guint               column);
+gboolean            offload_refine_stats_counts_numbers (OffloadRefineStats *self,
+                                                         guint               column);
+void                offload_refine_stats_add_text  (OffloadRefineStats      *self,
+                                                    guint                    column,
+                                                    const char              *text,
+                                                    gsize                    length);
+void                offload_refine_stats_add_numbers (OffloadRefineStats    *self,
+                                                      guint                  column,
+                                                      const double          *values,
+                                                      gsize                  n);
+void                offload_refine_stats_flush     (OffloadRefineStats      *self);
 void                offload_refine_stats_merge     (OffloadRefineStats      *self,
                                                     const OffloadRefineStats *other);
 JsonNode           *offload_refine_stats_to_json   (const OffloadRefineStats *self);
 OffloadRefineStats *offload_refine_stats_from_json (const OffloadRefinePlan *plan,
                                                     JsonNode                *node,
                                                     GError                 **error);
-guint               offload_refine_bin_index       (const OffloadRefineBins *bins,
-                                                    double                   value);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadRefinePlan, offload_refine_plan_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadRefineStats, offload_refine_stats_free)

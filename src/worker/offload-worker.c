@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -25,27 +26,29 @@
 #include "offload-worker-generate.h"
 #include "offload-worker-protocol.h"
 
-/* Usage (the parent, OffloadWorkerPool, is the only caller):
+/* Usage (the parent, OffloadCrunchJob, is the only caller):
  *
- *   offload-worker quotes FILE START END
- *       counts the quotes in [START, END): the parent adds them up to know
- *       whether each chunk starts inside quotes; the first chunk also
- *       counts the header's fields, by which the parent sizes the
- *       histograms
- *   offload-worker scan FILE START END IN-QUOTES BITS
+ *   offload-worker sample FILE
+ *       reads a sample of the file (offload-pilot.h): what its columns
+ *       hold, where their quartiles and ranges probably are, so that the
+ *       parent can plan the first pass
+ *   offload-worker scan FILE START END IN-QUOTES BITS < PLAN
  *       the statistics of the records that begin in [START, END), reading
- *       on past END to finish the last one; IN-QUOTES is 1 when an odd
- *       number of quotes comes before START (the sum of the earlier
- *       chunks' quote counts)
+ *       on past END to finish the last one, and what they hold of the plan
+ *       (offload-refine.h) read as JSON from standard input; IN-QUOTES is 1
+ *       when an odd number of quotes comes before START, ? when the worker
+ *       is to guess. Its last progress message, and an error, also give
+ *       what it took, the quotes and the first NUL byte in [START, END):
+ *       the parent checks each chunk's start with the counts of the chunks
+ *       before it, and has it read again when it was wrong
  *   offload-worker refine FILE START END IN-QUOTES < PLAN
  *       a later pass over the same records: what they hold of the plan
- *       (offload-refine.h) read as JSON from standard input
  *   offload-worker generate FILE ROWS SEED
  *       writes the sample dataset (offload-worker-generate.c)
  *
  * It speaks offload-worker-protocol.h on its standard output, and needs
- * memory for one read buffer, one field and the histograms, whatever the
- * size of the file. It runs at a lower priority than the app, and dies
+ * memory for one read buffer, one field and what the plan counts, whatever
+ * the size of the file. It runs at a lower priority than the app, and dies
  * with it.
  *
  * OFFLOAD_WORKER_FAULT=crash|hang|garbage|exit makes it fail on purpose,
@@ -75,6 +78,33 @@ say (OffloadWorkerMessage  message,
 /* The error, with its kind for the parent: "read" (the system said no),
  * "changed" (the file is shorter than it was), or "csv" (what the file
  * holds is not a CSV the parser takes). */
+static OffloadChunkReader *scanning;      /* whose counts an error gives */
+static int                 assumed = -1;  /* whether it took its start to be in quotes */
+
+/* The quotes and the first NUL of the chunk, where known. */
+static void
+add_quotes (JsonBuilder        *builder,
+            OffloadChunkReader *reader)
+{
+  guint64 quotes, first_nul;
+
+  if (assumed >= 0)
+    {
+      json_builder_set_member_name (builder, "in_quotes");
+      json_builder_add_boolean_value (builder, assumed == 1);
+    }
+  if (reader == NULL || !offload_chunk_reader_get_quotes (reader, &quotes, &first_nul, NULL))
+    return;
+  json_builder_set_member_name (builder, "quotes");
+  json_builder_add_int_value (builder, (gint64) quotes);
+  if (first_nul != G_MAXUINT64)
+    {
+      json_builder_set_member_name (builder, "nul");
+      json_builder_add_int_value (builder, (gint64) first_nul);
+    }
+}
+
+
 static int
 fail_with_kind (const char *kind,
                 const char *message)
@@ -87,6 +117,7 @@ fail_with_kind (const char *kind,
   json_builder_add_string_value (builder, message);
   json_builder_set_member_name (builder, "kind");
   json_builder_add_string_value (builder, kind);
+  add_quotes (builder, scanning);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
   say (OFFLOAD_WORKER_ERROR, node);
@@ -186,59 +217,6 @@ progress (guint64  bytes,
   return TRUE;
 }
 
-static int
-count_quotes (OffloadChunkReader *reader,
-              guint64             start)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  guint64 quotes, first_nul;
-  guint columns = 0;
-
-  if (!offload_chunk_reader_count_quotes (reader, &quotes, &first_nul, &error)
-      || (start == 0 && !offload_chunk_reader_count_header (reader, &columns, &error)))
-    return fail_error (error);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "quotes");
-  json_builder_add_int_value (builder, (gint64) quotes);
-  if (first_nul != G_MAXUINT64)
-    {
-      json_builder_set_member_name (builder, "nul");
-      json_builder_add_int_value (builder, (gint64) first_nul);
-    }
-  if (start == 0)
-    {
-      json_builder_set_member_name (builder, "columns");
-      json_builder_add_int_value (builder, columns);
-    }
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  say (OFFLOAD_WORKER_RESULT, node);
-
-  return 0;
-}
-
-static int
-scan (OffloadChunkReader *reader,
-      gboolean            in_quotes,
-      guint               bits)
-{
-  g_autoptr(OffloadChunkStats) stats = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-
-  stats = offload_chunk_reader_scan (reader, in_quotes, bits, &error);
-  if (stats == NULL)
-    return fail_error (error);
-
-  node = offload_chunk_stats_to_json (stats);
-  say (OFFLOAD_WORKER_RESULT, node);
-
-  return 0;
-}
-
 /* The plan comes on standard input, as JSON: it can be larger than a
  * command line may be. */
 static OffloadRefinePlan *
@@ -275,6 +253,74 @@ read_plan (GError **error)
   return offload_refine_plan_from_json (json_parser_get_root (parser), error);
 }
 
+static OffloadRefinePlan *
+plan_or_fail (int *ret)
+{
+  g_autoptr(GError) error = NULL;
+  OffloadRefinePlan *plan = read_plan (&error);
+
+  if (plan == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The plan of the pass is not valid: %s"),
+                                                  error->message);
+
+      *ret = fail (message);
+    }
+  return plan;
+}
+
+static int
+scan (OffloadChunkReader *reader,
+      gboolean            in_quotes,
+      gboolean            guess,
+      guint               bits)
+{
+  g_autoptr(OffloadRefinePlan) plan = NULL;
+  g_autoptr(OffloadChunkStats) stats = NULL;
+  g_autoptr(OffloadRefineStats) planned = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  int ret = 0;
+
+  plan = plan_or_fail (&ret);
+  if (plan == NULL)
+    return ret;
+
+  scanning = reader;
+  if (guess)
+    in_quotes = offload_chunk_reader_guess_quotes (reader);
+  assumed = in_quotes ? 1 : 0;
+  stats = offload_chunk_reader_scan (reader, in_quotes, bits, plan, &planned, &error);
+  if (stats == NULL)
+    return fail_error (error);
+
+  /* The counts first, in a line of their own: the parent reads them on
+   * its main thread, and leaves the result to its merge thread. */
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "done");
+  json_builder_add_boolean_value (builder, TRUE);
+  add_quotes (builder, reader);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  say (OFFLOAD_WORKER_PROGRESS, node);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_object (&builder);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "stats");
+  json_builder_add_value (builder, offload_chunk_stats_to_json (stats));
+  json_builder_set_member_name (builder, "planned");
+  json_builder_add_value (builder, offload_refine_stats_to_json (planned));
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  say (OFFLOAD_WORKER_RESULT, node);
+
+  return 0;
+}
+
 static int
 refine (OffloadChunkReader *reader,
         gboolean            in_quotes)
@@ -283,21 +329,35 @@ refine (OffloadChunkReader *reader,
   g_autoptr(OffloadRefineStats) stats = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
+  int ret = 0;
 
-  plan = read_plan (&error);
+  plan = plan_or_fail (&ret);
   if (plan == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The plan of the pass is not valid: %s"),
-                                                  error->message);
-
-      return fail (message);
-    }
+    return ret;
 
   stats = offload_chunk_reader_refine (reader, in_quotes, plan, &error);
   if (stats == NULL)
     return fail_error (error);
 
   node = offload_refine_stats_to_json (stats);
+  say (OFFLOAD_WORKER_RESULT, node);
+
+  return 0;
+}
+
+static int
+sample (OffloadChunkReader *reader,
+        guint64             file_size)
+{
+  g_autoptr(OffloadPilotSummary) summary = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+
+  summary = offload_chunk_reader_sample (reader, file_size, &error);
+  if (summary == NULL)
+    return fail_error (error);
+
+  node = offload_pilot_summary_to_json (summary);
   say (OFFLOAD_WORKER_RESULT, node);
 
   return 0;
@@ -313,8 +373,8 @@ parse_offset (const char *text,
 static int
 usage (void)
 {
-  g_printerr ("usage: offload-worker quotes FILE START END\n"
-              "       offload-worker scan FILE START END IN-QUOTES BITS\n"
+  g_printerr ("usage: offload-worker sample FILE\n"
+              "       offload-worker scan FILE START END IN-QUOTES|? BITS < PLAN\n"
               "       offload-worker refine FILE START END IN-QUOTES < PLAN\n"
               "       offload-worker generate FILE ROWS SEED\n");
   return 2;
@@ -325,6 +385,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(OffloadChunkReader) reader = NULL;
+  GStatBuf buf;
   Job job = { 0 };
   guint64 start = 0, end = 0, in_quotes = 0, bits = 0;
   const char *mode = argc > 1 ? argv[1] : "";
@@ -344,24 +405,29 @@ main (int   argc,
   if (g_strcmp0 (mode, "generate") == 0)
     return offload_worker_generate_main (argc, argv);
 
-  if (argc < 5 || !parse_offset (argv[3], &start) || !parse_offset (argv[4], &end) || end < start)
-    return usage ();
-  if (g_strcmp0 (mode, "quotes") == 0 && argc != 5)
+  if (g_strcmp0 (mode, "sample") == 0)
+    {
+      if (argc != 3)
+        return usage ();
+    }
+  else if (argc < 5 || !parse_offset (argv[3], &start) || !parse_offset (argv[4], &end)
+           || end < start)
     return usage ();
   if (g_strcmp0 (mode, "scan") == 0
       && (argc != 7
-          || !g_ascii_string_to_unsigned (argv[5], 10, 0, 1, &in_quotes, NULL)
+          || (g_strcmp0 (argv[5], "?") != 0
+              && !g_ascii_string_to_unsigned (argv[5], 10, 0, 1, &in_quotes, NULL))
           || !g_ascii_string_to_unsigned (argv[6], 10, 1, 20, &bits, NULL)))
     return usage ();
   if (g_strcmp0 (mode, "refine") == 0
       && (argc != 6 || !g_ascii_string_to_unsigned (argv[5], 10, 0, 1, &in_quotes, NULL)))
     return usage ();
-  if (g_strcmp0 (mode, "quotes") != 0 && g_strcmp0 (mode, "scan") != 0
+  if (g_strcmp0 (mode, "sample") != 0 && g_strcmp0 (mode, "scan") != 0
       && g_strcmp0 (mode, "refine") != 0)
     return usage ();
 
   fd = g_open (argv[2], O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
+  if (fd < 0 || fstat (fd, &buf) != 0)
     {
       int saved = errno;
       g_autofree char *message = g_strdup_printf (_("Could not open “%s”: %s"),
@@ -371,10 +437,10 @@ main (int   argc,
     }
   reader = offload_chunk_reader_new (fd, start, end, progress, &job);
 
-  if (g_strcmp0 (mode, "quotes") == 0)
-    ret = count_quotes (reader, start);
+  if (g_strcmp0 (mode, "sample") == 0)
+    ret = sample (reader, (guint64) buf.st_size);
   else if (g_strcmp0 (mode, "scan") == 0)
-    ret = scan (reader, in_quotes == 1, (guint) bits);
+    ret = scan (reader, in_quotes == 1, g_strcmp0 (argv[5], "?") == 0, (guint) bits);
   else
     ret = refine (reader, in_quotes == 1);
 

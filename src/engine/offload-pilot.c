@@ -1,0 +1,784 @@
+/* offload-pilot.c: a sample of a CSV file, to plan its first pass
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "offload-csv-records.h"
+#include "offload-pilot.h"
+
+/* Exact quartiles cannot be merged from chunks' summaries, and exact
+ * histograms need the range before the first number is counted. Both
+ * used to cost a second pass over the file. A sample of the file, read
+ * first (1/64 of it in 256 blocks spread evenly, 4 to 32 MiB; a small
+ * file whole), predicts both, so that the one pass can also count:
+ *
+ * - for each quartile, the numbers in a window of order keys around where
+ *   the sample puts it, and how many lie below the window. The window is
+ *   wide enough that the file's quartile lies in it with near certainty:
+ *   six standard errors of the sample's fraction below its quartile, the
+ *   error taken from the spread between the blocks (so a sorted file, or
+ *   one whose halves differ, gets wide windows, or none), never less than
+ *   a random sample's. When the file's rank then falls in the window, the
+ *   quartile is read off the window's numbers; when not (a file unlike
+ *   its sample), a later pass finds it as before;
+ * - each numeric column's finite numbers on a grid at least as fine as
+ *   the histogram's final grid (offload_grid_exponent() grows with the
+ *   range, and the sample's range is within the file's), in cells around
+ *   the sample's range, the few numbers outside kept as they are;
+ * - the text columns' values.
+ *
+ * The answer never depends on the sample: it only decides what the first
+ * pass can settle, and a later pass settles the rest. */
+
+#define WHOLE_SAMPLE_MIN  (G_GUINT64_CONSTANT (4) * 1024 * 1024)
+#define WHOLE_SAMPLE_MAX  (G_GUINT64_CONSTANT (32) * 1024 * 1024)
+#define STANDARD_ERRORS   6.0
+/* Windows that would hold more of the numbers than this are not worth it. */
+#define MAX_WINDOW_SHARE  0.25
+
+/* What the first pass may hold of the plan, in each chunk. */
+#define PLAN_RANGE_VALUES (2 * 1024 * 1024)
+#define PLAN_GRID_CELLS   (2 * 1024 * 1024)
+#define GRID_MIN_CELLS    4096
+#define GRID_MAX_CELLS    32768
+#define GRID_MAX_OUTSIDE  65536
+
+typedef struct
+{
+  guint64  key;
+  guint32  block;
+} Sampled;
+
+typedef struct
+{
+  guint64  numbers;
+  guint64  finite;
+  guint64  text;
+  guint64  missing;
+  double   min;
+  double   max;
+  GArray  *values;              /* of Sampled */
+} Column;
+
+struct _OffloadPilot
+{
+  guint64            file_size;
+  guint64            bytes;
+  guint64            rows;
+  guint64            first_nul;
+  guint              blocks;
+  gboolean           whole;
+  OffloadCsvRecords *records;
+
+  /* The block being read. */
+  guint              block;
+  gboolean           in_header;
+  gboolean           skip_first;
+  guint64            block_rows;
+  guint64            max_block_rows;
+
+  gint               n_columns;   /* -1 until the header is read */
+  GArray            *columns;     /* of Column */
+  guint64            values;
+};
+
+/**
+ * offload_pilot_blocks:
+ * @file_size: the file's size
+ * @block_size: (out): how many bytes a block
+ * @n_blocks: (out): how many blocks, spread evenly from the start
+ *
+ * Where the sample of a file of this size is read.
+ */
+void
+offload_pilot_blocks (guint64  file_size,
+                      guint64 *block_size,
+                      guint   *n_blocks)
+{
+  guint64 budget;
+
+  if (file_size <= OFFLOAD_PILOT_WHOLE_BYTES)
+    {
+      *block_size = file_size;
+      *n_blocks = 1;
+      return;
+    }
+
+  budget = CLAMP (file_size / 64, WHOLE_SAMPLE_MIN, WHOLE_SAMPLE_MAX);
+  *n_blocks = OFFLOAD_PILOT_BLOCKS;
+  *block_size = budget / OFFLOAD_PILOT_BLOCKS;
+}
+
+static void
+column_clear (gpointer data)
+{
+  Column *column = data;
+
+  g_clear_pointer (&column->values, g_array_unref);
+}
+
+static void on_record (const OffloadCsvCell *cells,
+                       guint                 n_cells,
+                       gpointer              user_data);
+
+/**
+ * offload_pilot_new:
+ * @file_size: the size of the file sampled
+ *
+ * Returns: (transfer full): a sample, to which the blocks of
+ *   offload_pilot_blocks() are added in order
+ */
+OffloadPilot *
+offload_pilot_new (guint64 file_size)
+{
+  OffloadPilot *self = g_new0 (OffloadPilot, 1);
+  guint64 block_size;
+
+  offload_pilot_blocks (file_size, &block_size, &self->blocks);
+  self->file_size = file_size;
+  self->whole = self->blocks == 1;
+  self->first_nul = G_MAXUINT64;
+  self->n_columns = -1;
+  self->columns = g_array_new (FALSE, TRUE, sizeof (Column));
+  g_array_set_clear_func (self->columns, column_clear);
+  self->records = offload_csv_records_new (on_record, self);
+
+  return self;
+}
+
+void
+offload_pilot_free (OffloadPilot *self)
+{
+  if (self == NULL)
+    return;
+
+  offload_csv_records_free (self->records);
+  g_array_unref (self->columns);
+  g_free (self);
+}
+
+static void
+on_record (const OffloadCsvCell *cells,
+           guint                 n_cells,
+           gpointer              user_data)
+{
+  OffloadPilot *self = user_data;
+
+  if (self->in_header)
+    {
+      self->in_header = FALSE;
+      self->n_columns = (gint) MIN (n_cells, 100000);
+      g_array_set_size (self->columns, (guint) self->n_columns);
+      for (guint i = 0; i < self->columns->len; i++)
+        {
+          Column *column = &g_array_index (self->columns, Column, i);
+
+          column->min = INFINITY;
+          column->max = -INFINITY;
+          column->values = g_array_new (FALSE, FALSE, sizeof (Sampled));
+        }
+      /* The numbers kept, shared fairly among the blocks. */
+      self->max_block_rows = OFFLOAD_PILOT_MAX_VALUES / MAX (self->n_columns, 1) / self->blocks;
+      self->max_block_rows = MAX (self->max_block_rows, 1);
+      return;
+    }
+
+  /* A block starts anywhere: its first line may be the end of a record,
+   * or, inside a quoted field, not one at all. What does not have the
+   * header's width is such a piece. */
+  if (self->skip_first)
+    {
+      self->skip_first = FALSE;
+      return;
+    }
+  if (self->n_columns < 0 || n_cells != (guint) self->n_columns
+      || self->block_rows >= self->max_block_rows)
+    return;
+
+  self->block_rows++;
+  self->rows++;
+  for (guint i = 0; i < n_cells; i++)
+    {
+      Column *column = &g_array_index (self->columns, Column, i);
+
+      switch (cells[i].kind)
+        {
+        case OFFLOAD_CELL_MISSING:
+          column->missing++;
+          break;
+
+        case OFFLOAD_CELL_TEXT:
+          column->text++;
+          break;
+
+        case OFFLOAD_CELL_NUMBER:
+        default:
+          {
+            Sampled sampled = { offload_order_key (cells[i].value), self->block };
+
+            column->numbers++;
+            if (isfinite (cells[i].value))
+              {
+                column->finite++;
+                column->min = MIN (column->min, cells[i].value);
+                column->max = MAX (column->max, cells[i].value);
+              }
+            g_array_append_val (column->values, sampled);
+            self->values++;
+          }
+          break;
+        }
+    }
+}
+
+/**
+ * offload_pilot_add_block:
+ * @self: a sample
+ * @offset: where the block starts in the file
+ * @data: (array length=length): its bytes
+ * @length: how many (fewer at the end of the file)
+ *
+ * Takes the whole records of a block: from the file's start, the header
+ * and what follows; from elsewhere, what follows the first two line ends.
+ */
+void
+offload_pilot_add_block (OffloadPilot *self,
+                         guint64       offset,
+                         const char   *data,
+                         gsize         length)
+{
+  const char *nul;
+  gsize start = 0;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (data != NULL || length == 0);
+
+  self->bytes += length;
+  nul = memchr (data, '\0', length);
+  if (nul != NULL)
+    self->first_nul = MIN (self->first_nul, offset + (guint64) (nul - data));
+
+  self->block_rows = 0;
+  if (offset == 0)
+    {
+      start = offload_csv_skip_bom (data, length);
+      self->in_header = TRUE;
+      self->skip_first = FALSE;
+    }
+  else
+    {
+      while (start < length && data[start] != '\n' && data[start] != '\r')
+        start++;
+      self->skip_first = TRUE;
+    }
+
+  if (start < length)
+    offload_csv_records_read (self->records, data + start, length - start, length - start);
+  self->block++;
+}
+
+/* By key, in O(n): four passes of 16 bits, least significant first (a
+ * stable sort), a pass skipped where every key has the same digit, as the
+ * top bits of one column's keys often are. */
+static void
+sort_sampled (GArray *values)
+{
+  guint n = values->len;
+  g_autofree Sampled *scratch = NULL;
+  g_autofree guint *counts = NULL;
+  Sampled *from = (Sampled *) values->data, *to;
+
+  if (n < 2)
+    return;
+  scratch = g_new (Sampled, n);
+  counts = g_new (guint, 65536);
+  to = scratch;
+  for (guint shift = 0; shift < 64; shift += 16)
+    {
+      guint position = 0;
+
+      memset (counts, 0, 65536 * sizeof (guint));
+      for (guint i = 0; i < n; i++)
+        counts[(from[i].key >> shift) & 0xffff]++;
+      if (counts[(from[0].key >> shift) & 0xffff] == n)
+        continue;
+      for (guint d = 0; d < 65536; d++)
+        {
+          guint count = counts[d];
+
+          counts[d] = position;
+          position += count;
+        }
+      for (guint i = 0; i < n; i++)
+        to[counts[(from[i].key >> shift) & 0xffff]++] = from[i];
+      {
+        Sampled *swap = from;
+
+        from = to;
+        to = swap;
+      }
+    }
+  if (from != (Sampled *) values->data)
+    memcpy (values->data, from, n * sizeof (Sampled));
+}
+
+/* The window of keys around the quartile @q of a column's sample. */
+static gboolean
+window (OffloadPilot *self,
+        Column       *column,
+        double        q,
+        guint64      *low,
+        guint64      *high)
+{
+  GArray *values = column->values;
+  guint64 n = values->len;
+  guint64 index, below = 0;
+  g_autofree guint64 *block_n = NULL;
+  g_autofree guint64 *block_below = NULL;
+  double p, variance = 0, delta;
+  guint64 target;
+
+  if (n == 0)
+    return FALSE;
+
+  index = (guint64) floor (q * (double) (n - 1));
+  target = g_array_index (values, Sampled, index).key;
+
+  /* The share of the sample below its quartile, and how it varies from
+   * block to block: the error of a cluster sample's ratio. */
+  block_n = g_new0 (guint64, self->blocks);
+  block_below = g_new0 (guint64, self->blocks);
+  for (guint64 i = 0; i < n; i++)
+    {
+      const Sampled *s = &g_array_index (values, Sampled, i);
+
+      block_n[s->block]++;
+      if (s->key < target)
+        {
+          block_below[s->block]++;
+          below++;
+        }
+    }
+  p = (double) below / (double) n;
+  if (!self->whole)
+    {
+      /* The blocks are spread evenly over the file: a systematic sample.
+       * Its error is estimated from successive differences, which also
+       * holds for sorted or trending columns (an id, a time), where
+       * neighbouring blocks look alike; never below a random sample's. */
+      double previous = 0;
+      guint used = 0;
+
+      for (guint b = 0; b < self->blocks; b++)
+        if (block_n[b] > 0)
+          {
+            double d = (double) block_below[b] - p * (double) block_n[b];
+
+            if (used > 0)
+              variance += (d - previous) * (d - previous);
+            previous = d;
+            used++;
+          }
+      variance = used > 1 ? variance * used / (2.0 * (used - 1)) / ((double) n * (double) n) : 1;
+      variance = MAX (variance, q * (1 - q) / (double) n);
+      delta = STANDARD_ERRORS * sqrt (variance) + 2.0 / (double) n;
+    }
+  else
+    delta = 2.0 / (double) n;     /* the file itself, but for a cut last record */
+
+  if (2 * delta > MAX_WINDOW_SHARE)
+    return FALSE;
+
+  *low = q - delta <= 0 ? 0
+         : g_array_index (values, Sampled, (guint64) floor ((q - delta) * (double) (n - 1))).key;
+  *high = q + delta >= 1 ? G_MAXUINT64
+          : g_array_index (values, Sampled, (guint64) ceil ((q + delta) * (double) (n - 1))).key;
+  return TRUE;
+}
+
+/**
+ * offload_pilot_finish:
+ * @self: a sample, with its blocks
+ *
+ * Returns: (transfer full): what it says of the file
+ */
+OffloadPilotSummary *
+offload_pilot_finish (OffloadPilot *self)
+{
+  OffloadPilotSummary *summary;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  summary = g_new0 (OffloadPilotSummary, 1);
+  summary->file_size = self->file_size;
+  summary->bytes = self->bytes;
+  summary->rows = self->rows;
+  summary->whole = self->whole;
+  summary->first_nul = self->first_nul;
+  summary->n_columns = (guint) MAX (self->n_columns, 0);
+  summary->columns = g_array_new (FALSE, TRUE, sizeof (OffloadPilotColumn));
+
+  for (guint c = 0; c < self->columns->len; c++)
+    {
+      Column *column = &g_array_index (self->columns, Column, c);
+      OffloadPilotColumn out = { 0 };
+
+      out.numbers = column->numbers;
+      out.finite = column->finite;
+      out.text = column->text;
+      out.missing = column->missing;
+      out.min = column->min;
+      out.max = column->max;
+      if (column->text == 0 && column->numbers > 0)
+        {
+          sort_sampled (column->values);
+          for (guint q = 0; q < 3; q++)
+            out.has_window[q] = window (self, column, 0.25 * (q + 1), &out.window_low[q],
+                                        &out.window_high[q]);
+        }
+      g_clear_pointer (&column->values, g_array_unref);
+      g_array_append_val (summary->columns, out);
+    }
+
+  return summary;
+}
+
+void
+offload_pilot_summary_free (OffloadPilotSummary *self)
+{
+  if (self == NULL)
+    return;
+
+  g_array_unref (self->columns);
+  g_free (self);
+}
+
+JsonNode *
+offload_pilot_summary_to_json (const OffloadPilotSummary *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "file_size");
+  json_builder_add_int_value (builder, (gint64) self->file_size);
+  json_builder_set_member_name (builder, "bytes");
+  json_builder_add_int_value (builder, (gint64) self->bytes);
+  json_builder_set_member_name (builder, "rows");
+  json_builder_add_int_value (builder, (gint64) self->rows);
+  json_builder_set_member_name (builder, "whole");
+  json_builder_add_boolean_value (builder, self->whole);
+  if (self->first_nul != G_MAXUINT64)
+    {
+      json_builder_set_member_name (builder, "nul");
+      json_builder_add_int_value (builder, (gint64) self->first_nul);
+    }
+  json_builder_set_member_name (builder, "columns");
+  json_builder_begin_array (builder);
+  for (guint c = 0; c < self->columns->len; c++)
+    {
+      const OffloadPilotColumn *column = &g_array_index (self->columns, OffloadPilotColumn, c);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "numbers");
+      json_builder_add_int_value (builder, (gint64) column->numbers);
+      json_builder_set_member_name (builder, "finite");
+      json_builder_add_int_value (builder, (gint64) column->finite);
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_int_value (builder, (gint64) column->text);
+      json_builder_set_member_name (builder, "missing");
+      json_builder_add_int_value (builder, (gint64) column->missing);
+      if (column->finite > 0)
+        {
+          json_builder_set_member_name (builder, "min");
+          json_builder_add_double_value (builder, column->min);
+          json_builder_set_member_name (builder, "max");
+          json_builder_add_double_value (builder, column->max);
+        }
+      json_builder_set_member_name (builder, "windows");
+      json_builder_begin_array (builder);
+      for (guint q = 0; q < 3; q++)
+        {
+          if (!column->has_window[q])
+            {
+              json_builder_add_null_value (builder);
+              continue;
+            }
+          json_builder_begin_array (builder);
+          json_builder_add_int_value (builder, (gint64) column->window_low[q]);
+          json_builder_add_int_value (builder, (gint64) column->window_high[q]);
+          json_builder_end_array (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static gboolean
+count_member (JsonObject *object,
+              const char *name,
+              guint64    *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64
+      || json_node_get_int (node) < 0)
+    return FALSE;
+  *value = (guint64) json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+finite_member (JsonObject *object,
+               const char *name,
+               double     *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL)
+    return FALSE;
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    *value = json_node_get_double (node);
+  else if (json_node_get_value_type (node) == G_TYPE_INT64)
+    *value = (double) json_node_get_int (node);
+  else
+    return FALSE;
+  return isfinite (*value);
+}
+
+static gboolean
+read_column (JsonNode           *node,
+             OffloadPilotColumn *column)
+{
+  JsonObject *object;
+  JsonNode *windows;
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+  if (!count_member (object, "numbers", &column->numbers)
+      || !count_member (object, "finite", &column->finite)
+      || !count_member (object, "text", &column->text)
+      || !count_member (object, "missing", &column->missing)
+      || column->finite > column->numbers)
+    return FALSE;
+  column->min = INFINITY;
+  column->max = -INFINITY;
+  if (column->finite > 0
+      && (!finite_member (object, "min", &column->min)
+          || !finite_member (object, "max", &column->max)
+          || column->min > column->max))
+    return FALSE;
+
+  windows = json_object_get_member (object, "windows");
+  if (windows == NULL || !JSON_NODE_HOLDS_ARRAY (windows)
+      || json_array_get_length (array = json_node_get_array (windows)) != 3)
+    return FALSE;
+  for (guint q = 0; q < 3; q++)
+    {
+      JsonNode *element = json_array_get_element (array, q);
+      JsonArray *pair;
+
+      if (JSON_NODE_HOLDS_NULL (element))
+        continue;
+      if (!JSON_NODE_HOLDS_ARRAY (element)
+          || json_array_get_length (pair = json_node_get_array (element)) != 2
+          || json_node_get_value_type (json_array_get_element (pair, 0)) != G_TYPE_INT64
+          || json_node_get_value_type (json_array_get_element (pair, 1)) != G_TYPE_INT64)
+        return FALSE;
+      column->has_window[q] = TRUE;
+      column->window_low[q] = (guint64) json_array_get_int_element (pair, 0);
+      column->window_high[q] = (guint64) json_array_get_int_element (pair, 1);
+      if (column->window_low[q] > column->window_high[q])
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * offload_pilot_summary_from_json:
+ * @node: what offload_pilot_summary_to_json() made
+ * @error: when it is not that
+ *
+ * Returns: (transfer full) (nullable): the summary
+ */
+OffloadPilotSummary *
+offload_pilot_summary_from_json (JsonNode  *node,
+                                 GError   **error)
+{
+  g_autoptr(OffloadPilotSummary) self = g_new0 (OffloadPilotSummary, 1);
+  JsonObject *object;
+  JsonNode *whole, *nul, *columns;
+
+  self->columns = g_array_new (FALSE, TRUE, sizeof (OffloadPilotColumn));
+  self->first_nul = G_MAXUINT64;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    goto invalid;
+  object = json_node_get_object (node);
+  whole = json_object_get_member (object, "whole");
+  nul = json_object_get_member (object, "nul");
+  columns = json_object_get_member (object, "columns");
+  if (!count_member (object, "file_size", &self->file_size)
+      || !count_member (object, "bytes", &self->bytes)
+      || !count_member (object, "rows", &self->rows)
+      || whole == NULL || json_node_get_value_type (whole) != G_TYPE_BOOLEAN
+      || (nul != NULL && !count_member (object, "nul", &self->first_nul))
+      || columns == NULL || !JSON_NODE_HOLDS_ARRAY (columns)
+      || json_array_get_length (json_node_get_array (columns)) > 100000)
+    goto invalid;
+  self->whole = json_node_get_boolean (whole);
+
+  for (guint c = 0; c < json_array_get_length (json_node_get_array (columns)); c++)
+    {
+      OffloadPilotColumn column = { 0 };
+
+      if (!read_column (json_array_get_element (json_node_get_array (columns), c), &column))
+        goto invalid;
+      g_array_append_val (self->columns, column);
+    }
+  self->n_columns = self->columns->len;
+
+  return g_steal_pointer (&self);
+
+invalid:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               _("The worker’s result is not valid: %s"), "sample");
+  return NULL;
+}
+
+/* The largest power of two at most @n. */
+static guint
+power_of_two_below (guint64 n)
+{
+  guint p = 1;
+
+  while ((guint64) p * 2 <= n && p < G_MAXUINT / 2)
+    p *= 2;
+  return p;
+}
+
+/**
+ * offload_pilot_make_plan:
+ * @summary: what a sample says of a file
+ * @n_bins: the histograms' bins
+ * @covered: (out): whether every column the sample calls numeric has its
+ *   three windows and a grid (a first pass then settles it, most likely)
+ *
+ * Returns: (transfer full): what the first pass counts besides its own
+ *   statistics
+ */
+OffloadRefinePlan *
+offload_pilot_make_plan (const OffloadPilotSummary *summary,
+                         guint                      n_bins,
+                         gboolean                  *covered)
+{
+  OffloadRefinePlan *plan = offload_refine_plan_new ();
+  guint n_text = 0, n_numeric = 0;
+  guint grid_cells, max_values;
+
+  g_return_val_if_fail (summary != NULL, plan);
+  g_return_val_if_fail (n_bins > 0, plan);
+
+  *covered = TRUE;
+  for (guint c = 0; c < summary->columns->len; c++)
+    {
+      const OffloadPilotColumn *column = &g_array_index (summary->columns, OffloadPilotColumn, c);
+
+      if (column->text > 0)
+        n_text++;
+      else if (column->numbers > 0)
+        n_numeric++;
+    }
+
+  grid_cells = CLAMP (power_of_two_below (PLAN_GRID_CELLS / MAX (n_numeric, 1)),
+                      GRID_MIN_CELLS, GRID_MAX_CELLS);
+  /* Any one window may take the whole budget (a sorted column puts all of
+   * it in one chunk); all of them together, no more. */
+  max_values = PLAN_RANGE_VALUES;
+  plan->range_values = PLAN_RANGE_VALUES;
+
+  for (guint c = 0; c < summary->columns->len; c++)
+    {
+      const OffloadPilotColumn *column = &g_array_index (summary->columns, OffloadPilotColumn, c);
+
+      if (column->text > 0)
+        {
+          g_array_append_val (plan->text, c);
+          continue;
+        }
+      if (column->numbers == 0)
+        continue;
+
+      for (guint q = 0; q < 3; q++)
+        {
+          OffloadRefineRange range = { c, column->window_low[q], column->window_high[q],
+                                       max_values };
+
+          if (!column->has_window[q])
+            {
+              *covered = FALSE;
+              continue;
+            }
+          /* Windows that meet (quartiles that are close, or equal) are one:
+           * a number is in one window at most. They come in order. */
+          if (plan->ranges->len > 0)
+            {
+              OffloadRefineRange *last = &g_array_index (plan->ranges, OffloadRefineRange,
+                                                         plan->ranges->len - 1);
+
+              if (last->column == c && range.low <= last->high)
+                {
+                  last->high = MAX (last->high, range.high);
+                  continue;
+                }
+            }
+          g_array_append_val (plan->ranges, range);
+        }
+
+      if (column->finite > 0)
+        {
+          /* The cells of the histogram's grid for the sample's range (the
+           * file's is the same or wider: its grid as coarse or coarser),
+           * the range in the middle of the cells. */
+          double low = column->min, high = column->max, scale;
+          OffloadRefineGrid grid = { c, 0, 0, grid_cells, GRID_MAX_OUTSIDE };
+          gint64 first, cells;
+
+          if (low == high)
+            {
+              low -= 0.5;
+              high += 0.5;
+            }
+          if (!isfinite (low) || !isfinite (high) || !isfinite (high - low))
+            {
+              *covered = FALSE;
+              continue;
+            }
+          grid.exponent = offload_grid_exponent (low, high, n_bins);
+          scale = offload_grid_scale (grid.exponent);
+          first = offload_grid_cell (low, scale);
+          cells = offload_grid_cell (high, scale) - first + 1;
+          grid.base = first - MAX ((gint64) grid_cells - cells, 0) / 2;
+          g_array_append_val (plan->grids, grid);
+        }
+    }
+
+  plan->text_max_exact = n_text > 0 ? CLAMP (131072 / n_text, 64, 65536) : 2;
+  return plan;
+}
