@@ -74,7 +74,8 @@ offload_chunk_reader_new (int                      fd,
   self->end = end;
   self->progress = progress;
   self->user_data = user_data;
-  self->buffer = g_malloc (BUFFER_SIZE);
+  /* One byte more: the NUL after the data that the records reader wants. */
+  self->buffer = g_malloc (BUFFER_SIZE + 1);
   self->first_nul = G_MAXUINT64;
   self->counted_to = start;
 
@@ -521,6 +522,7 @@ read_records (OffloadChunkReader  *self,
         return changed (error);
 
       note_range (self, offset, (gsize) n);
+      self->buffer[n] = '\0';
       used = offload_csv_records_read (records, self->buffer, (gsize) n,
                                        (gsize) MIN ((guint64) n, self->end - offset));
       if (used > 0)
@@ -703,7 +705,7 @@ offload_chunk_reader_sample (OffloadChunkReader  *self,
   g_return_val_if_fail (self != NULL, NULL);
 
   offload_pilot_blocks (file_size, &block_size, &n_blocks);
-  block = block_size <= BUFFER_SIZE ? self->buffer : (large = g_malloc (block_size));
+  block = block_size <= BUFFER_SIZE ? self->buffer : (large = g_malloc (block_size + 1));
   for (guint i = 0; i < n_blocks; i++)
     {
       guint64 offset = file_size / n_blocks * i;
@@ -724,6 +726,7 @@ offload_chunk_reader_sample (OffloadChunkReader  *self,
         }
       if (got < block_size && offset + got < file_size)
         return changed (error), NULL;
+      block[got] = '\0';
       offload_pilot_add_block (pilot, offset, block, got);
       if (!advance (self, got, error))
         return NULL;

@@ -241,8 +241,6 @@ offload_chunk_scanner_finish (OffloadChunkScanner  *self,
   flush_batches (self);
   self->stats->irregular = offload_csv_records_is_irregular (self->records);
   offload_chunk_stats_flush (self->stats);
-  if (self->planned != NULL)
-    offload_refine_stats_flush (self->planned);
   if (planned != NULL)
     *planned = g_steal_pointer (&self->planned);
 

@@ -256,7 +256,7 @@ offload_chunk_stats_add_numbers (OffloadChunkStats *self,
   return TRUE;
 }
 
-static void
+static guint64 *
 add_width (GHashTable *widths,
            guint       n_fields,
            guint64     count)
@@ -269,6 +269,7 @@ add_width (GHashTable *widths,
       g_hash_table_insert (widths, GUINT_TO_POINTER (n_fields), records);
     }
   *records += count;
+  return records;
 }
 
 /**
@@ -286,7 +287,14 @@ offload_chunk_stats_end_record (OffloadChunkStats *self,
   g_return_if_fail (self != NULL);
 
   self->records++;
-  add_width (self->widths, n_fields, 1);
+  /* Most records are as wide as the last one. */
+  if (self->last_records != NULL && n_fields == self->last_width)
+    (*self->last_records)++;
+  else
+    {
+      self->last_records = add_width (self->widths, n_fields, 1);
+      self->last_width = n_fields;
+    }
 }
 
 /**

@@ -48,6 +48,8 @@ typedef struct
   guint               histogram_bits;
   guint64             records;      /* data records; the header is not one */
   GHashTable         *widths;       /* fields in a record -> records with that many */
+  guint               last_width;   /* of the last record, and its count in widths */
+  guint64            *last_records;
   gboolean            irregular;    /* a stray quote: chunking cannot be trusted */
   GStrv               header;       /* set by the chunk that read the header */
   GPtrArray          *columns;      /* of OffloadColumnPartial */

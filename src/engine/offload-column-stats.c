@@ -211,8 +211,8 @@ offload_moments_get_std (const OffloadMoments *self)
  * @keys: (array length=n): order keys
  * @n: how many
  *
- * Sorts them in O(n): four passes of 16 bits, least significant first, a
- * pass skipped where every key has the same digit (the top bits of keys
+ * Sorts them in O(n): eight passes of a byte, least significant first, a
+ * pass skipped where every key has the same byte (the top bytes of keys
  * near each other, as a window's are).
  */
 void
@@ -220,7 +220,7 @@ offload_sort_keys (guint64 *keys,
                    gsize    n)
 {
   g_autofree guint64 *scratch = NULL;
-  g_autofree gsize *counts = NULL;
+  gsize counts[8][256] = { { 0 } };
   guint64 *from = keys, *to;
 
   if (n < 64)
@@ -238,27 +238,28 @@ offload_sort_keys (guint64 *keys,
       return;
     }
 
+  /* Every byte's counts in one look at the keys. */
+  for (gsize i = 0; i < n; i++)
+    for (guint b = 0; b < 8; b++)
+      counts[b][(keys[i] >> (8 * b)) & 0xff]++;
+
   scratch = g_new (guint64, n);
-  counts = g_new (gsize, 65536);
   to = scratch;
-  for (guint shift = 0; shift < 64; shift += 16)
+  for (guint b = 0; b < 8; b++)
     {
       gsize position = 0;
 
-      memset (counts, 0, 65536 * sizeof (gsize));
-      for (gsize i = 0; i < n; i++)
-        counts[(from[i] >> shift) & 0xffff]++;
-      if (counts[(from[0] >> shift) & 0xffff] == n)
+      if (counts[b][(keys[0] >> (8 * b)) & 0xff] == n)
         continue;
-      for (guint d = 0; d < 65536; d++)
+      for (guint d = 0; d < 256; d++)
         {
-          gsize count = counts[d];
+          gsize count = counts[b][d];
 
-          counts[d] = position;
+          counts[b][d] = position;
           position += count;
         }
       for (gsize i = 0; i < n; i++)
-        to[counts[(from[i] >> shift) & 0xffff]++] = from[i];
+        to[counts[b][(from[i] >> (8 * b)) & 0xff]++] = from[i];
       {
         guint64 *swap = from;
 

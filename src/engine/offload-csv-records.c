@@ -134,6 +134,16 @@ scratch_cell (OffloadCsvRecords *self,
   cell->length = self->scratch->len - start;
 }
 
+static inline void
+drop_record (OffloadCsvRecords *self)
+{
+  self->n_cells = 0;
+  if (self->scratch_at->len > 0)
+    g_array_set_size (self->scratch_at, 0);
+  if (self->scratch->len > 0)
+    g_byte_array_set_size (self->scratch, 0);
+}
+
 static void
 hand_on (OffloadCsvRecords *self)
 {
@@ -153,18 +163,9 @@ hand_on (OffloadCsvRecords *self)
 
   self->records++;
   self->func (self->cells, self->n_cells, self->user_data);
-  self->n_cells = 0;
-  g_array_set_size (self->scratch_at, 0);
-  g_byte_array_set_size (self->scratch, 0);
+  drop_record (self);
 }
 
-static void
-drop_record (OffloadCsvRecords *self)
-{
-  self->n_cells = 0;
-  g_array_set_size (self->scratch_at, 0);
-  g_byte_array_set_size (self->scratch, 0);
-}
 
 /* Clinger's fast path where the number lies: [sign] digits [. digits]
  * [e [sign] digits], 19 digits at most in all. Stops at the first byte
@@ -172,7 +173,6 @@ drop_record (OffloadCsvRecords *self)
  * number (the caller then looks at the field as a whole). */
 static inline gboolean
 parse_number (const char **cursor,
-              const char  *end,
               double      *value)
 {
   const char *p = *cursor;
@@ -182,20 +182,24 @@ parse_number (const char **cursor,
   const char *start;
   guint d;
 
-  if (p < end && (*p == '-' || *p == '+'))
-    negative = *p++ == '-';
+  /* The sign without a branch: half the numbers of a column may be
+   * negative, at random. The byte after the data is no digit (the
+   * caller's sentinel), so the digit runs need no other bound, and p never
+   * passes end. */
+  negative = *p == '-';
+  p += negative | (*p == '+');
 
   start = p;
-  while (p < end && (d = (guint) (guchar) *p - '0') < 10)
+  while ((d = (guint) (guchar) *p - '0') < 10)
     {
       mantissa = mantissa * 10 + d;
       p++;
     }
   digits = (int) (p - start);
-  if (p < end && *p == '.')
+  if (*p == '.')
     {
       start = ++p;
-      while (p < end && (d = (guint) (guchar) *p - '0') < 10)
+      while ((d = (guint) (guchar) *p - '0') < 10)
         {
           mantissa = mantissa * 10 + d;
           p++;
@@ -203,38 +207,47 @@ parse_number (const char **cursor,
       fraction = (int) (p - start);
       digits += fraction;
     }
-  if (digits == 0 || digits > 19)
+  if (G_UNLIKELY (digits == 0 || digits > 19))
     return FALSE;
 
-  if (p < end && (*p == 'e' || *p == 'E'))
+  if (G_LIKELY (*p != 'e' && *p != 'E'))
+    {
+      /* No exponent: 10^-fraction, fraction at most 19, is exact. */
+      if (G_UNLIKELY (FLT_EVAL_METHOD != 0 || mantissa > MAX_EXACT_MANTISSA))
+        return FALSE;
+      exponent = -fraction;
+    }
+  else
     {
       gboolean exponent_negative = FALSE;
       int written = 0;
 
       p++;
-      if (p < end && (*p == '-' || *p == '+'))
+      if (*p == '-' || *p == '+')
         exponent_negative = *p++ == '-';
       start = p;
-      while (p < end && (d = (guint) (guchar) *p - '0') < 10 && written < 100000)
+      while ((d = (guint) (guchar) *p - '0') < 10 && written < 100000)
         {
           written = written * 10 + (int) d;
           p++;
         }
       if (p == start)
         return FALSE;
-      exponent = exponent_negative ? -written : written;
+      exponent = (exponent_negative ? -written : written) - fraction;
+      /* Each operation rounded once, to double: not so on the x87. */
+      if (FLT_EVAL_METHOD != 0 || mantissa > MAX_EXACT_MANTISSA || exponent < -22 || exponent > 22)
+        return FALSE;
     }
-
-  exponent -= fraction;
-  /* Each operation rounded once, to double: not so on the x87. */
-  if (FLT_EVAL_METHOD != 0 || mantissa > MAX_EXACT_MANTISSA || exponent < -22 || exponent > 22)
-    return FALSE;
 
   {
     double result = (double) mantissa;
+    guint64 bits;
 
     result = exponent < 0 ? result / powers_of_ten[-exponent] : result * powers_of_ten[exponent];
-    *value = negative ? -result : result;
+    /* The sign, as a bit: no branch. */
+    memcpy (&bits, &result, sizeof bits);
+    bits |= (guint64) negative << 63;
+    memcpy (value, &bits, sizeof bits);
   }
   *cursor = p;
   return TRUE;
@@ -260,7 +273,9 @@ only_blanks (const char *data,
 /**
  * offload_csv_records_read:
  * @self: a reader of records
- * @data: (array length=length): bytes that begin at a record's start
+ * @data: (array length=length): bytes that begin at a record's start,
+ *   followed by a byte that is no digit (a NUL, say), at which the numbers
+ *   are read to without looking where the data ends
  * @length: how many
  * @limit: read the records that begin before this offset in @data
  *
@@ -347,7 +362,7 @@ offload_csv_records_read (OffloadCsvRecords *self,
                   scratch_cell (self, start);
                 }
             }
-          else if (parse_number (&p, end, &value) && p < end && is_separator (*p))
+          else if (parse_number (&p, &value) && p < end && is_separator (*p))
             {
               cell = next_cell (self);
               cell->text = field;
@@ -481,14 +496,21 @@ offload_csv_records_read_text (OffloadCsvRecords *self,
                                gsize              window)
 {
   gsize offset = 0;
+  g_autofree char *copy = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (window > 0, FALSE);
 
+  copy = g_malloc (MIN (window, length) + 1);
   while (offset < length)
     {
       gsize n = MIN (window, length - offset);
-      gsize used = offload_csv_records_read (self, data + offset, n, n);
+      gsize used;
+
+      /* As a reader's buffer: the window, then a NUL. */
+      memcpy (copy, data + offset, n);
+      copy[n] = '\0';
+      used = offload_csv_records_read (self, copy, n, n);
 
       if (used > 0)
         {

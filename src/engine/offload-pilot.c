@@ -244,7 +244,7 @@ on_record (const OffloadCsvCell *cells,
  * offload_pilot_add_block:
  * @self: a sample
  * @offset: where the block starts in the file
- * @data: (array length=length): its bytes
+ * @data: (array length=length): its bytes, followed by a NUL
  * @length: how many (fewer at the end of the file)
  *
  * Takes the whole records of a block: from the file's start, the header

@@ -337,10 +337,7 @@ offload_refine_plan_from_json (JsonNode  *node,
 
 /* The statistics of one plan. */
 
-/* A column's windows, sorted and apart, as the hot loop reads them: a
- * number falls below the first, in it, between it and the next, ... or
- * above the last, and only that segment is counted (the numbers below
- * each window are added up from the segments by offload_refine_stats_flush()). */
+/* A column's windows, sorted and apart, as the hot loop reads them. */
 typedef struct
 {
   guint64                   low;
@@ -353,7 +350,6 @@ typedef struct
 {
   GArray    *targets;           /* of guint: indices into plan->targets */
   GArray    *ranges;            /* of RangeItem, by low */
-  guint64   *segments;          /* 2 n_ranges + 1 */
   int        bins;              /* index into plan->bins, or -1 */
   double     bins_scale;
   int        grid;              /* index into plan->grids, or -1 */
@@ -370,7 +366,6 @@ column_items_free (gpointer data)
     return;
   g_array_unref (items->targets);
   g_array_unref (items->ranges);
-  g_free (items->segments);
   g_free (items);
 }
 
@@ -467,10 +462,8 @@ offload_refine_stats_new (const OffloadRefinePlan *plan)
     {
       ColumnItems *items = g_ptr_array_index (self->by_column, c);
 
-      if (items == NULL || items->ranges->len == 0)
-        continue;
-      g_array_sort (items->ranges, compare_range_items);
-      items->segments = g_new0 (guint64, 2 * items->ranges->len + 1);
+      if (items != NULL && items->ranges->len > 1)
+        g_array_sort (items->ranges, compare_range_items);
     }
 
   self->grids = g_new0 (OffloadRefineGridCounts, plan->grids->len);
@@ -709,72 +702,109 @@ offload_refine_stats_add_numbers (OffloadRefineStats *self,
           bins[offload_grid_bins_index (&b->grid, offload_grid_cell (values[k], scale))]++;
     }
 
-  if (items->grid >= 0)
+  /* The grid and the windows, in one look at the numbers. */
+  if (items->grid >= 0 || items->ranges->len > 0)
     {
-      const OffloadRefineGrid *g = &g_array_index (self->plan->grids, OffloadRefineGrid,
-                                                   items->grid);
-      OffloadRefineGridCounts *counts = &self->grids[items->grid];
-      guint32 *cells = counts->cells;
-      double scale = items->grid_scale, min = counts->min, max = counts->max;
-      gint64 base = g->base;
+      const OffloadRefineGrid *g = items->grid >= 0
+                                   ? &g_array_index (self->plan->grids, OffloadRefineGrid,
+                                                     items->grid)
+                                   : NULL;
+      OffloadRefineGridCounts *counts = g != NULL ? &self->grids[items->grid] : NULL;
+      guint32 *cells = g != NULL ? counts->cells : NULL;
+      guint size = g != NULL ? g->size : 0;
+      double scale = items->grid_scale;
+      double min = g != NULL ? counts->min : 0, max = g != NULL ? counts->max : 0;
+      gint64 base = g != NULL ? g->base : 0;
       guint64 counted = 0;
+      const RangeItem *ranges = (const RangeItem *) items->ranges->data;
+      guint n_ranges = items->ranges->len;
+      guint64 highs[3] = { G_MAXUINT64, G_MAXUINT64, G_MAXUINT64 };
+      guint64 lows[3] = { G_MAXUINT64, G_MAXUINT64, G_MAXUINT64 };
+      guint64 below[3] = { 0, 0, 0 };
+
+      for (guint r = 0; r < MIN (n_ranges, 3); r++)
+        {
+          highs[r] = ranges[r].high;
+          lows[r] = ranges[r].low;
+        }
 
       for (gsize k = 0; k < n; k++)
         {
           double value = values[k];
-          guint64 cell;
 
-          if (!isfinite (value))
-            continue;
-          counted++;
-          min = MIN (min, value);
-          max = MAX (max, value);
-          cell = (guint64) (offload_grid_cell (value, scale) - base);
-          if (cell < g->size)
-            cells[cell]++;
-          else if (counts->outside->len < g->max_outside)
-            g_array_append_val (counts->outside, value);
-          else
-            counts->overflow = TRUE;
-        }
-      counts->counted += counted;
-      counts->min = min;
-      counts->max = max;
-      /* 32-bit cells could overflow in a file read in one piece. */
-      if (G_UNLIKELY (counts->counted >= G_MAXUINT32))
-        counts->overflow = TRUE;
-    }
-
-  if (items->ranges->len > 0)
-    {
-      const RangeItem *ranges = (const RangeItem *) items->ranges->data;
-      guint n_ranges = items->ranges->len;
-      guint64 *segments = items->segments;
-
-      for (gsize k = 0; k < n; k++)
-        {
-          guint64 key = offload_order_key (values[k]);
-          guint i = 0, inside;
-
-          /* Without branches: which window the key is under, where it
-           * lands is as random as the numbers. */
-          for (guint r = 0; r < n_ranges; r++)
-            i += key > ranges[r].high;
-          inside = i < n_ranges && key >= ranges[i].low;
-          segments[2 * i + inside]++;
-          if (G_LIKELY (!inside))
-            continue;
-
-          /* A sorted column puts a whole window in one chunk: the bound
-           * is on all of them together. */
-          if (ranges[i].counts->values->len < ranges[i].max_values
-              && (self->plan->range_values == 0 || self->range_values < self->plan->range_values))
+          if (g != NULL && G_LIKELY (isfinite (value)))
             {
-              g_array_append_val (ranges[i].counts->values, key);
-              self->range_values++;
+              guint64 cell = (guint64) (offload_grid_cell (value, scale) - base);
+
+              counted++;
+              min = MIN (min, value);
+              max = MAX (max, value);
+              if (G_LIKELY (cell < size))
+                cells[cell]++;
+              else if (counts->outside->len < g->max_outside)
+                g_array_append_val (counts->outside, value);
+              else
+                counts->overflow = TRUE;
             }
-          else
-            ranges[i].counts->overflow = TRUE;
+
+          if (n_ranges > 0)
+            {
+              guint64 key = offload_order_key (value);
+              guint i = 0;
+              gboolean inside;
+
+              /* Without branches, in registers: where a number lands is as
+               * random as the numbers, and counts in memory would wait on
+               * each other. Few numbers are inside a window. */
+              if (G_LIKELY (n_ranges <= 3))
+                {
+                  below[0] += key < lows[0];
+                  below[1] += key < lows[1];
+                  below[2] += key < lows[2];
+                  inside = ((key >= lows[0]) & (key <= highs[0]))
+                           | ((key >= lows[1]) & (key <= highs[1]))
+                           | ((key >= lows[2]) & (key <= highs[2]));
+                  if (G_LIKELY (!inside))
+                    continue;
+                  i = (key > highs[0]) + (key > highs[1]);
+                }
+              else
+                {
+                  for (guint r = 0; r < n_ranges; r++)
+                    {
+                      i += key > ranges[r].high;
+                      ranges[r].counts->below += key < ranges[r].low;
+                    }
+                  inside = i < n_ranges && key >= ranges[i].low;
+                  if (!inside)
+                    continue;
+                }
+
+              /* A sorted column puts a whole window in one chunk: the bound
+               * is on all of them together. */
+              if (ranges[i].counts->values->len < ranges[i].max_values
+                  && (self->plan->range_values == 0
+                      || self->range_values < self->plan->range_values))
+                {
+                  g_array_append_val (ranges[i].counts->values, key);
+                  self->range_values++;
+                }
+              else
+                ranges[i].counts->overflow = TRUE;
+            }
+        }
+
+      for (guint r = 0; r < MIN (n_ranges, 3); r++)
+        ranges[r].counts->below += below[r];
+
+      if (g != NULL)
+        {
+          counts->counted += counted;
+          counts->min = min;
+          counts->max = max;
+          /* 32-bit cells could overflow in a file read in one piece. */
+          if (G_UNLIKELY (counts->counted >= G_MAXUINT32))
+            counts->overflow = TRUE;
         }
     }
 
@@ -798,35 +828,6 @@ offload_refine_stats_add_numbers (OffloadRefineStats *self,
           else
             add_distinct (&counts->distinct, key, 1);
         }
-    }
-}
-
-/**
- * offload_refine_stats_flush:
- * @self: statistics to which cells were added
- *
- * Adds up the numbers below each window from the segments counted: done
- * after the last cell, before the statistics are read, merged or sent.
- */
-void
-offload_refine_stats_flush (OffloadRefineStats *self)
-{
-  g_return_if_fail (self != NULL);
-
-  for (guint c = 0; c < self->by_column->len; c++)
-    {
-      ColumnItems *items = g_ptr_array_index (self->by_column, c);
-      guint64 below = 0;
-
-      if (items == NULL || items->segments == NULL)
-        continue;
-      for (guint i = 0; i < items->ranges->len; i++)
-        {
-          below += items->segments[2 * i];
-          g_array_index (items->ranges, RangeItem, i).counts->below += below;
-          below += items->segments[2 * i + 1];
-        }
-      memset (items->segments, 0, (2 * items->ranges->len + 1) * sizeof (guint64));
     }
 }
 

@@ -196,7 +196,6 @@ void                offload_refine_stats_add_numbers (OffloadRefineStats    *sel
                                                       guint                  column,
                                                       const double          *values,
                                                       gsize                  n);
-void                offload_refine_stats_flush     (OffloadRefineStats      *self);
 void                offload_refine_stats_merge     (OffloadRefineStats      *self,
                                                     const OffloadRefineStats *other);
 JsonNode           *offload_refine_stats_to_json   (const OffloadRefineStats *self);
