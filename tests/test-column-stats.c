@@ -296,6 +296,61 @@ test_quantile_ranks (void)
   g_assert_true (isnan (offload_quantile_lerp (INFINITY, INFINITY, 0.5)));
 }
 
+static int
+compare_u64 (gconstpointer a,
+             gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a, y = *(const guint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The radix sort and quickselect against qsort: random keys, keys that
+ * share their top bytes (a window's), many equal ones. */
+static void
+test_sort_and_select (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1203);
+  const gsize sizes[] = { 1, 2, 3, 63, 64, 65, 1000, 100000 };
+
+  for (guint kind = 0; kind < 3; kind++)
+    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+      {
+        gsize n = sizes[s];
+        g_autofree guint64 *keys = g_new (guint64, n);
+        g_autofree guint64 *sorted = NULL;
+        g_autofree guint64 *work = NULL;
+
+        for (gsize i = 0; i < n; i++)
+          {
+            guint64 r = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+
+            keys[i] = kind == 0 ? r
+                      : kind == 1 ? G_GUINT64_CONSTANT (0xbff0123400000000) | (r & 0xffffff)
+                      : r % 5;
+          }
+        sorted = g_memdup2 (keys, n * sizeof (guint64));
+        qsort (sorted, n, sizeof (guint64), compare_u64);
+
+        work = g_memdup2 (keys, n * sizeof (guint64));
+        offload_sort_keys (work, n);
+        g_assert_cmpmem (work, n * sizeof (guint64), sorted, n * sizeof (guint64));
+
+        for (guint t = 0; t < 20; t++)
+          {
+            gsize k = t == 0 ? 0 : t == 1 ? n - 1 : (gsize) g_rand_int_range (rand, 0, (gint32) n);
+
+            memcpy (work, keys, n * sizeof (guint64));
+            g_assert_cmpuint (offload_select_key (work, n, k), ==, sorted[k]);
+            g_assert_cmpuint (work[k], ==, sorted[k]);
+            for (gsize i = 0; i < k; i++)
+              g_assert_cmpuint (work[i], <=, sorted[k]);
+            for (gsize i = k + 1; i < n; i++)
+              g_assert_cmpuint (work[i], >=, sorted[k]);
+          }
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -307,6 +362,7 @@ main (int   argc,
   g_test_add_func ("/offload/column-stats/order-key", test_order_key);
   g_test_add_func ("/offload/column-stats/quantile-ranks", test_quantile_ranks);
   g_test_add_func ("/offload/column-stats/exact-quantiles", test_exact_quantiles);
+  g_test_add_func ("/offload/column-stats/sort-and-select", test_sort_and_select);
 
   return g_test_run ();
 }

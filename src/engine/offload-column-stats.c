@@ -271,6 +271,71 @@ offload_sort_keys (guint64 *keys,
     memcpy (keys, from, n * sizeof (guint64));
 }
 
+/**
+ * offload_select_key:
+ * @keys: (array length=n): order keys, reordered
+ * @n: how many, at least one
+ * @k: a rank, below @n
+ *
+ * Quickselect: moves the key of rank @k (0 for the smallest) to index @k,
+ * the smaller ones before it and the larger after, in O(n) on average.
+ *
+ * Returns: the key of rank @k
+ */
+guint64
+offload_select_key (guint64 *keys,
+                    gsize    n,
+                    gsize    k)
+{
+  gsize low = 0, high = n - 1;
+
+  g_return_val_if_fail (k < n, 0);
+
+  while (high > low)
+    {
+      gsize middle = low + (high - low) / 2;
+      guint64 pivot;
+      gsize i = low, j = high;
+
+      /* The median of three as the pivot, which also guards both ends. */
+      if (keys[middle] < keys[low])
+        { guint64 t = keys[middle]; keys[middle] = keys[low]; keys[low] = t; }
+      if (keys[high] < keys[low])
+        { guint64 t = keys[high]; keys[high] = keys[low]; keys[low] = t; }
+      if (keys[high] < keys[middle])
+        { guint64 t = keys[high]; keys[high] = keys[middle]; keys[middle] = t; }
+      pivot = keys[middle];
+
+      while (i <= j)
+        {
+          while (keys[i] < pivot)
+            i++;
+          while (keys[j] > pivot)
+            j--;
+          if (i <= j)
+            {
+              guint64 t = keys[i];
+
+              keys[i] = keys[j];
+              keys[j] = t;
+              i++;
+              if (j == 0)
+                break;
+              j--;
+            }
+        }
+      /* [low, j] <= pivot <= [i, high], and between them only the pivot. */
+      if (k <= j)
+        high = j;
+      else if (k >= i)
+        low = i;
+      else
+        return keys[k];
+    }
+
+  return keys[k];
+}
+
 double
 offload_order_key_value (guint64 key)
 {

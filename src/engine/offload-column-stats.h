@@ -49,6 +49,9 @@ double offload_moments_get_std  (const OffloadMoments *self);
 double  offload_order_key_value (guint64              key);
 void    offload_sort_keys       (guint64             *keys,
                                  gsize                n);
+guint64 offload_select_key      (guint64             *keys,
+                                 gsize                n,
+                                 gsize                k);
 
 /**
  * offload_order_key:

@@ -297,7 +297,7 @@ planned_text (OffloadCrunchMerger *self,
 
 /* A window around an expected quartile holds the number of @rank when the
  * numbers below it and in it straddle the rank: it is then read off the
- * window's numbers, sorted. */
+ * window's numbers. */
 static gboolean
 rank_from_windows (OffloadCrunchMerger *self,
                    guint                column,
@@ -312,13 +312,11 @@ rank_from_windows (OffloadCrunchMerger *self,
           || counts->overflow || rank < counts->below
           || rank - counts->below >= counts->values->len)
         continue;
-      if (!counts->sorted)
-        {
-          offload_sort_keys ((guint64 *) counts->values->data, counts->values->len);
-          counts->sorted = TRUE;
-        }
-      *value = offload_order_key_value (g_array_index (counts->values, guint64,
-                                                       rank - counts->below));
+      /* Selected, not sorted: millions of numbers in all the windows of a
+       * large file, and this runs before the answer can be shown. */
+      *value = offload_order_key_value (offload_select_key ((guint64 *) counts->values->data,
+                                                            counts->values->len,
+                                                            rank - counts->below));
       return TRUE;
     }
 
@@ -656,14 +654,14 @@ offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
    * value held costs about 200 bytes, so a worker needs 25 MiB at most. */
   plan->text_max_exact = n_text > 0 ? CLAMP (131072 / n_text, 64, 65536) : 2;
 
-  g_debug ("later pass: %u quartile buckets, %u histograms, %u text columns",
-           plan->targets->len, plan->bins->len, plan->text->len);
   if (offload_refine_plan_is_empty (plan))
     {
       offload_refine_plan_free (plan);
       return NULL;
     }
 
+  g_debug ("later pass: %u quartile buckets, %u histograms, %u text columns",
+           plan->targets->len, plan->bins->len, plan->text->len);
   self->plan = plan;
   self->refined = offload_refine_stats_new (plan);
   self->passes++;

@@ -24,7 +24,7 @@
  * - for each quartile, the numbers in a window of order keys around where
  *   the sample puts it, and how many lie below the window. The window is
  *   wide enough that the file's quartile lies in it with near certainty:
- *   six standard errors of the sample's fraction below its quartile, the
+ *   five standard errors of the sample's fraction below its quartile, the
  *   error taken from the spread between the blocks (so a sorted file, or
  *   one whose halves differ, gets wide windows, or none), never less than
  *   a random sample's. When the file's rank then falls in the window, the
@@ -41,7 +41,7 @@
 
 #define WHOLE_SAMPLE_MIN  (G_GUINT64_CONSTANT (4) * 1024 * 1024)
 #define WHOLE_SAMPLE_MAX  (G_GUINT64_CONSTANT (32) * 1024 * 1024)
-#define STANDARD_ERRORS   6.0
+#define STANDARD_ERRORS   5.0
 /* Windows that would hold more of the numbers than this are not worth it. */
 #define MAX_WINDOW_SHARE  0.25
 

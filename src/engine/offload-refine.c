@@ -872,7 +872,6 @@ offload_refine_stats_merge (OffloadRefineStats       *self,
     {
       self->ranges[i].below += other->ranges[i].below;
       self->ranges[i].overflow |= other->ranges[i].overflow;
-      self->ranges[i].sorted = FALSE;
       g_array_append_vals (self->ranges[i].values, other->ranges[i].values->data,
                            other->ranges[i].values->len);
     }

@@ -133,7 +133,6 @@ typedef struct
   guint64   below;
   GArray   *values;      /* of guint64 keys */
   gboolean  overflow;    /* more than the plan allows: values incomplete */
-  gboolean  sorted;      /* the values are, now */
 } OffloadRefineRangeCounts;
 
 /**
