@@ -976,6 +976,123 @@ test_reference (void)
   g_unlink (path);
 }
 
+/* Every chunk after the first guesses wrong where it starts (the fault
+ * switch inverts the guess): each is read again from where its records
+ * start, and the figures are those of the file. */
+static void
+test_misguess (void)
+{
+  g_autoptr(Dataset) data = dataset_new (6000, REFERENCE_SEED + 7, G_MAXUINT64);
+  g_autofree char *path = write_file ("misguess.csv", data->csv->str, data->csv->len);
+  NumericReference numeric[N_NUMERIC];
+  TextReference text[N_TEXT];
+  Run run;
+
+  compute_reference (data, numeric, text);
+  g_setenv ("OFFLOAD_WORKER_FAULT", "misguess", TRUE);
+  crunch (&run, path, 2, 40000);
+  g_unsetenv ("OFFLOAD_WORKER_FAULT");
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.result->chunks, >, 4);
+  g_assert_cmpuint (run.result->rereads, ==, run.result->chunks - 1);
+  g_assert_cmpuint (run.events->len, ==, 0);
+  assert_reference (run.result, data, numeric, text);
+  run_clear (&run);
+
+  /* Guessed right, they are read once. */
+  crunch (&run, path, 2, 40000);
+  g_assert_no_error (run.error);
+  g_test_message ("%u chunks, %u read again", run.result->chunks, run.result->rereads);
+  g_assert_cmpuint (run.result->rereads, <, run.result->chunks / 4 + 1);
+  assert_reference (run.result, data, numeric, text);
+  run_clear (&run);
+
+  assert_no_children ();
+  g_unlink (path);
+}
+
+/* What the sample planned may be wrong: windows that miss the quartiles,
+ * a grid coarser than the histogram's, text where there is none. Then
+ * later passes find what the first could not, and the answer is the same. */
+static void
+test_plan_misses (void)
+{
+  g_autoptr(GString) csv = g_string_new ("n,m\n");
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *path = NULL;
+  g_autoptr(OffloadRefinePlan) plan = offload_refine_plan_new ();
+  g_autoptr(OffloadCrunchMerger) merger = NULL;
+  g_autoptr(OffloadChunkReader) reader = NULL;
+  g_autoptr(OffloadRefineStats) planned = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OffloadCrunchResult) result = NULL;
+  const OffloadRefinePlan *next;
+  OffloadChunkStats *stats;
+  NumericReference want;
+  guint passes = 1;
+  int fd;
+
+  for (guint i = 0; i < 5000; i++)
+    {
+      double value = (i * 7919 % 5000) / 10.0;
+
+      g_string_append_printf (csv, "%.1f,%u\n", value, i % 3);
+      g_array_append_val (numbers, value);
+    }
+  path = write_file ("plan-misses.csv", csv->str, csv->len);
+  numeric_reference (numbers, 0, &want);
+
+  {
+    /* A window far above every quartile, and one below them all. */
+    OffloadRefineRange high = { 0, offload_order_key (450), offload_order_key (460), 1000 };
+    OffloadRefineRange low = { 0, offload_order_key (1), offload_order_key (2), 1000 };
+    /* Cells of 2^10: coarser than the 2^-6 the histogram's bins want. */
+    OffloadRefineGrid coarse = { 0, 10, -4, 16, 100 };
+    guint text_column = 1;
+
+    g_array_append_val (plan->ranges, low);
+    g_array_append_val (plan->ranges, high);
+    g_array_append_val (plan->grids, coarse);
+    g_array_append_val (plan->text, text_column);
+  }
+  merger = offload_crunch_merger_new (1, BINS, 12, g_steal_pointer (&plan));
+
+  fd = g_open (path, O_RDONLY, 0);
+  reader = offload_chunk_reader_new (fd, 0, csv->len, NULL, NULL);
+  stats = offload_chunk_reader_scan (reader, FALSE, 12, offload_crunch_merger_get_scan_plan (merger),
+                                     &planned, &error);
+  g_assert_no_error (error);
+  g_assert_true (offload_crunch_merger_add_scan (merger, 0, stats, g_steal_pointer (&planned),
+                                                 &error));
+  g_assert_no_error (error);
+  g_assert_true (offload_crunch_merger_finish_scan (merger, &error));
+
+  /* The quartiles and the histogram are left for later passes. */
+  next = offload_crunch_merger_get_plan (merger);
+  g_assert_nonnull (next);
+  g_assert_cmpuint (next->targets->len, >, 0);
+  g_assert_cmpuint (next->bins->len, ==, 2);    /* m had no grid at all */
+  g_assert_cmpuint (g_array_index (next->bins, OffloadRefineBins, 0).column, ==, 0);
+  while (next != NULL)
+    {
+      g_autoptr(OffloadChunkReader) again = offload_chunk_reader_new (fd, 0, csv->len, NULL, NULL);
+      g_autoptr(OffloadRefineStats) refined = offload_chunk_reader_refine (again, FALSE, next, &error);
+
+      g_assert_no_error (error);
+      offload_crunch_merger_add_refine (merger, refined);
+      g_clear_pointer (&refined, offload_refine_stats_free);
+      g_assert_true (offload_crunch_merger_finish_refine (merger, &error));
+      passes++;
+      next = offload_crunch_merger_get_plan (merger);
+    }
+  close (fd);
+  g_assert_cmpuint (passes, >=, 2);
+
+  result = offload_crunch_merger_get_result (merger);
+  assert_numeric (find_column (result, "n"), &want);
+  g_unlink (path);
+}
+
 /* A quote inside an unquoted field, as people write 5'11" or ab"c: pandas
  * reads it as a character. Quote parity cannot say where the chunks after
  * it begin, so the job must find out and still give the right figures. */
@@ -1802,6 +1919,8 @@ main (int   argc,
 
   g_test_add_func ("/offload/crunch-job/reference", test_reference);
   g_test_add_func ("/offload/crunch-job/stray-quote", test_stray_quote);
+  g_test_add_func ("/offload/crunch-job/misguess", test_misguess);
+  g_test_add_func ("/offload/crunch-job/plan-misses", test_plan_misses);
   g_test_add_func ("/offload/crunch-job/stray-quote-then-parse-error",
                    test_stray_quote_then_parse_error);
   g_test_add_func ("/offload/crunch-job/merger-inconsistent", test_merger_inconsistent);

@@ -1451,6 +1451,7 @@ on_final_info (GObject      *source,
   stats->bytes = self->size;
   stats->workers = self->workers;
   stats->chunks = self->chunks->len;
+  stats->rereads = self->rereads;
   stats->seconds = (g_get_monotonic_time () - self->run_started) / (double) G_USEC_PER_SEC;
   for (guint i = 0; i < self->events->len; i++)
     g_ptr_array_add (stats->events, g_strdup (g_ptr_array_index (self->events, i)));

@@ -125,6 +125,7 @@ offload_crunch_result_to_json (const OffloadCrunchResult *self)
   add_int (builder, "workers", self->workers);
   add_int (builder, "chunks", self->chunks);
   add_int (builder, "passes", self->passes);
+  add_int (builder, "chunks_read_again", self->rereads);
 
   json_builder_set_member_name (builder, "columns");
   json_builder_begin_array (builder);

@@ -72,7 +72,9 @@ typedef struct
   guint64          ragged_rows;     /* records with more or fewer fields than the header */
   guint            workers;         /* 0 for a run on the main thread */
   guint            chunks;
-  guint            passes;          /* reads of the file: quotes, first pass, later passes */
+  guint            passes;          /* reads of the file: the first pass, later passes
+                                     * (the sample before them is not one) */
+  guint            rereads;         /* chunks read again: they started inside quotes */
   double           seconds;
   GPtrArray       *columns;         /* of OffloadCrunchColumn */
   GPtrArray       *events;          /* of char *: retried chunks, in words */

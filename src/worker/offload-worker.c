@@ -54,7 +54,9 @@
  * OFFLOAD_WORKER_FAULT=crash|hang|garbage|exit makes it fail on purpose,
  * after its first progress message, for the tests of the pool; with
  * OFFLOAD_WORKER_FAULT_ONCE=PATH only when PATH does not exist yet (it is
- * then made), so that a retried chunk succeeds. */
+ * then made), so that a retried chunk succeeds. OFFLOAD_WORKER_FAULT=misguess
+ * makes every guess of where a chunk starts wrong, so that the pool must
+ * read each chunk again. */
 
 #define PROGRESS_EVERY_US  (G_USEC_PER_SEC / 10)
 #define MAX_PLAN_BYTES     (64 * 1024 * 1024)
@@ -289,7 +291,12 @@ scan (OffloadChunkReader *reader,
 
   scanning = reader;
   if (guess)
-    in_quotes = offload_chunk_reader_guess_quotes (reader);
+    {
+      in_quotes = offload_chunk_reader_guess_quotes (reader);
+      /* For the tests of the pool: a guess always wrong. */
+      if (g_strcmp0 (g_getenv ("OFFLOAD_WORKER_FAULT"), "misguess") == 0)
+        in_quotes = !in_quotes;
+    }
   assumed = in_quotes ? 1 : 0;
   stats = offload_chunk_reader_scan (reader, in_quotes, bits, plan, &planned, &error);
   if (stats == NULL)
