@@ -268,7 +268,6 @@ offload_histogram_view_query_tooltip (GtkWidget  *widget,
   g_autofree char *high = NULL;
   g_autofree char *count = NULL;
   g_autofree char *text = NULL;
-  gboolean last;
 
   if (bin < 0)
     return FALSE;
@@ -276,15 +275,11 @@ offload_histogram_view_query_tooltip (GtkWidget  *widget,
   low = format_edge (self, self->edges[bin]);
   high = format_edge (self, self->edges[bin + 1]);
   count = format_count (self->bins[bin]);
-  last = (guint) bin == self->n_bins - 1;
-  text = g_strdup_printf (last
-                          /* Translators: a histogram bar's tooltip; the last bin holds
-                           * its upper edge, the others do not */
-                          ? g_dngettext (GETTEXT_PACKAGE, "%s to %s (included): %s value",
-                                         "%s to %s (included): %s values", self->bins[bin])
-                          /* Translators: a histogram bar's tooltip */
-                          : g_dngettext (GETTEXT_PACKAGE, "%s to under %s: %s value",
-                                         "%s to under %s: %s values", self->bins[bin]),
+  /* Every bin holds its lower edge and not its upper one, the last too:
+   * the bins cover the range with a little to spare. */
+  text = g_strdup_printf (/* Translators: a histogram bar's tooltip */
+                          g_dngettext (GETTEXT_PACKAGE, "%s to under %s: %s value",
+                                       "%s to under %s: %s values", self->bins[bin]),
                           low, high, count);
   gtk_tooltip_set_text (tooltip, text);
 
@@ -427,7 +422,7 @@ offload_histogram_view_new (void)
  * @self: a histogram view
  * @n_bins: how many bins; 0 to draw nothing
  * @edges: (array length=n_bins) (nullable): the @n_bins + 1 edges, in order
- * @bins: (nullable): the @n_bins counts; the last bin holds its upper edge
+ * @bins: (nullable): the @n_bins counts; each bin holds its lower edge, not its upper one
  *
  * Draws these counts. The view keeps copies.
  */
