@@ -35,7 +35,8 @@ main (int   argc,
 
   app = offload_application_new ();
   commands = offload_cli_describe ();
-  g_application_set_option_context_parameter_string (G_APPLICATION (app), _("[COMMAND …]"));
+  g_application_set_option_context_parameter_string (G_APPLICATION (app),
+                                                     _("[COMMAND … | FILE.csv]"));
   g_application_set_option_context_summary (G_APPLICATION (app),
                                             _("Keep a GUI responsive while heavy work runs."));
   g_application_set_option_context_description (G_APPLICATION (app), commands);

@@ -33,7 +33,8 @@ offload_test_ui_init (int    *argc,
   g_test_init (argc, argv, NULL);
 
   app = offload_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
   if (!g_application_register (G_APPLICATION (app), NULL, &error))
     g_error ("could not register the application: %s", error->message);
   g_application_activate (G_APPLICATION (app));

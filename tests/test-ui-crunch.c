@@ -557,6 +557,28 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+/* `offload FILE.csv`, or Open With in the file manager: the Crunch page,
+ * with that file. */
+static void
+test_open_file (void)
+{
+  OffloadCrunchPage *page = get_page ();
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (offload_test_ui_window ())));
+  g_autofree char *path = g_build_filename (cache_dir, "opened.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWidget *stack = offload_test_find (GTK_WIDGET (offload_test_ui_window ()), "stack",
+                                        ADW_TYPE_VIEW_STACK);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, "a,b\n1,2\n", -1, &error);
+  g_assert_no_error (error);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "fetch");
+  g_application_open (app, &file, 1, "");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "crunch");
+  g_assert_cmpstr (offload_crunch_page_get_file (page), ==, path);
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -576,6 +598,7 @@ main (int   argc,
   g_test_add_func ("/offload/ui/crunch/retry", test_retry);
   g_test_add_func ("/offload/ui/crunch/error", test_error);
   g_test_add_func ("/offload/ui/crunch/cancel", test_cancel);
+  g_test_add_func ("/offload/ui/crunch/open-file", test_open_file);
 
   ret = offload_test_ui_run ();
 

@@ -61,6 +61,38 @@ offload_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* A CSV file given on the command line, or opened with Offload from the
+ * file manager: the Crunch page, with that file chosen. */
+static void
+offload_application_open (GApplication  *app,
+                          GFile        **files,
+                          int            n_files,
+                          const char    *hint)
+{
+  GtkWindow *window;
+  g_autofree char *path = NULL;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (offload_window_new (OFFLOAD_APPLICATION (app)));
+  gtk_window_present (window);
+
+  if (n_files < 1)
+    return;
+  /* The workers read local files: a remote one has no path (the portal
+   * gives one for the files it shares). */
+  path = g_file_get_path (files[0]);
+  if (path != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (window), "crunch-file",
+                                    g_variant_new_string (path));
+  else
+    {
+      g_autofree char *uri = g_file_get_uri (files[0]);
+
+      g_warning ("Not a local file, so not opened: %s", uri);
+    }
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -176,6 +208,7 @@ offload_application_class_init (OffloadApplicationClass *klass)
   object_class->dispose = offload_application_dispose;
 
   app_class->activate = offload_application_activate;
+  app_class->open = offload_application_open;
   app_class->startup = offload_application_startup;
   app_class->handle_local_options = offload_application_handle_local_options;
 }
@@ -203,7 +236,7 @@ offload_application_new (void)
 {
   return g_object_new (OFFLOAD_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_PREFIX,
                        NULL);
 }
