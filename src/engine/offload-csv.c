@@ -482,11 +482,19 @@ offload_csv_count_quotes_and_nul (const char *data,
       any = _mm_or_si128 (any, _mm_or_si128 (_mm_cmpeq_epi8 (d, quote), _mm_cmpeq_epi8 (d, zero)));
       if (G_LIKELY (_mm_movemask_epi8 (any) == 0))
         continue;
-      for (gsize j = i; j < i + 64; j++)
-        if (data[j] == '"')
-          (*quotes)++;
-        else if (data[j] == '\0' && *first_nul == G_MAXSIZE)
-          *first_nul = j;
+      {
+        const __m128i parts[4] = { a, b, c, d };
+
+        for (guint k = 0; k < 4; k++)
+          {
+            guint q = (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (parts[k], quote));
+            guint z = (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (parts[k], zero));
+
+            *quotes += (guint) __builtin_popcount (q);
+            if (G_UNLIKELY (z != 0) && *first_nul == G_MAXSIZE)
+              *first_nul = i + 16 * k + (guint) __builtin_ctz (z);
+          }
+      }
     }
 #endif
 

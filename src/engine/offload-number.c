@@ -69,8 +69,9 @@ gboolean
 offload_cell_is_na (const char *text,
                     gsize       length)
 {
-  if (length > 8)
-    return FALSE;
+  /* Every missing word starts with one of these, or is empty. */
+  if (length > 8 || (length > 0 && strchr ("#-1<Nn", text[0]) == NULL))
+    return length == 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (na_strings); i++)
     if (na_strings[i].length == length && memcmp (text, na_strings[i].word, length) == 0)
@@ -276,6 +277,14 @@ offload_cell_classify (const char *text,
                        gsize       length,
                        double     *value)
 {
+  /* Text that cannot start a number (a word, a name) is not parsed as one:
+   * a number starts with a digit, a sign, a point, a blank or the i of
+   * inf. */
+  if (length > 0 && !g_ascii_isdigit (text[0]) && text[0] != '-' && text[0] != '+'
+      && text[0] != '.' && text[0] != ' ' && text[0] != '\t' && text[0] != 'i'
+      && text[0] != 'I')
+    return offload_cell_is_na (text, length) ? OFFLOAD_CELL_MISSING : OFFLOAD_CELL_TEXT;
+
   /* Numbers first, as most cells are: none of the missing words parses
    * as one. */
   if (offload_number_parse (text, length, value))
