@@ -38,13 +38,21 @@ typedef struct
   char    *sample;
 } Entry;
 
+/* The entries in an open-addressing table by hash (linear probing, at
+ * most half full): one look at one cache line for most values, where a
+ * GHashTable took three pointers and a callback. A slot whose sample is
+ * NULL is empty. */
 struct _OffloadTextCounter
 {
   guint       max_exact;
   gboolean    exact;
-  GHashTable *entries;        /* &Entry.hash -> Entry */
+  Entry      *slots;
+  guint       capacity;       /* a power of two */
+  guint       size;
   guint8     *registers;      /* HLL_REGISTERS of them */
 };
+
+#define FIRST_CAPACITY 64
 
 static inline guint64
 mix64 (guint64 z)
@@ -79,26 +87,32 @@ hash_bytes (const char *text,
   return mix64 (h);
 }
 
+static Entry *
+find_slot (Entry   *slots,
+           guint    capacity,
+           guint64  hash)
+{
+  guint mask = capacity - 1;
+  guint i = (guint) hash & mask;
+
+  while (slots[i].sample != NULL && slots[i].hash != hash)
+    i = (i + 1) & mask;
+  return &slots[i];
+}
+
 static void
-entry_free (gpointer data)
+resize (OffloadTextCounter *self,
+        guint               capacity)
 {
-  Entry *entry = data;
+  Entry *old = self->slots;
+  guint old_capacity = self->capacity;
 
-  g_free (entry->sample);
-  g_free (entry);
-}
-
-static guint
-hash_key (gconstpointer key)
-{
-  return (guint) *(const guint64 *) key;
-}
-
-static gboolean
-equal_key (gconstpointer a,
-           gconstpointer b)
-{
-  return *(const guint64 *) a == *(const guint64 *) b;
+  self->slots = g_new0 (Entry, capacity);
+  self->capacity = capacity;
+  for (guint i = 0; i < old_capacity; i++)
+    if (old[i].sample != NULL)
+      *find_slot (self->slots, capacity, old[i].hash) = old[i];
+  g_free (old);
 }
 
 /**
@@ -114,7 +128,8 @@ offload_text_counter_new (guint max_exact)
 
   self->max_exact = MAX (max_exact, 2);
   self->exact = TRUE;
-  self->entries = g_hash_table_new_full (hash_key, equal_key, NULL, entry_free);
+  self->capacity = FIRST_CAPACITY;
+  self->slots = g_new0 (Entry, self->capacity);
   self->registers = g_new0 (guint8, HLL_REGISTERS);
 
   return self;
@@ -126,7 +141,9 @@ offload_text_counter_free (OffloadTextCounter *self)
   if (self == NULL)
     return;
 
-  g_hash_table_unref (self->entries);
+  for (guint i = 0; i < self->capacity; i++)
+    g_free (self->slots[i].sample);
+  g_free (self->slots);
   g_free (self->registers);
   g_free (self);
 }
@@ -146,23 +163,34 @@ static void
 prune (OffloadTextCounter *self)
 {
   g_autofree guint64 *counts = NULL;
-  GHashTableIter iter;
-  gpointer value;
+  Entry *old = self->slots;
+  guint old_capacity = self->capacity;
   guint64 median;
   guint n = 0;
 
   self->exact = FALSE;
-  counts = g_new (guint64, g_hash_table_size (self->entries));
-  g_hash_table_iter_init (&iter, self->entries);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    counts[n++] = ((Entry *) value)->count;
+  counts = g_new (guint64, self->size);
+  for (guint i = 0; i < old_capacity; i++)
+    if (old[i].sample != NULL)
+      counts[n++] = old[i].count;
   qsort (counts, n, sizeof *counts, compare_counts);
   median = counts[n / 2];
 
-  g_hash_table_iter_init (&iter, self->entries);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (((Entry *) value)->count <= median)
-      g_hash_table_iter_remove (&iter);
+  self->slots = g_new0 (Entry, old_capacity);
+  self->size = 0;
+  for (guint i = 0; i < old_capacity; i++)
+    {
+      if (old[i].sample == NULL)
+        continue;
+      if (old[i].count <= median)
+        {
+          g_free (old[i].sample);
+          continue;
+        }
+      *find_slot (self->slots, old_capacity, old[i].hash) = old[i];
+      self->size++;
+    }
+  g_free (old);
 }
 
 /* The first bytes, cut at a character's start, not inside it. */
@@ -186,24 +214,26 @@ count_hash (OffloadTextCounter *self,
             const char         *sample,
             gsize               sample_length)
 {
-  Entry *entry = g_hash_table_lookup (self->entries, &hash);
+  Entry *entry = find_slot (self->slots, self->capacity, hash);
 
-  if (entry != NULL)
+  if (G_LIKELY (entry->sample != NULL))
     {
       entry->count += count;
       entry->position = MIN (entry->position, position);
       return;
     }
 
-  if (g_hash_table_size (self->entries) >= self->max_exact)
+  if (self->size >= self->max_exact)
     prune (self);
+  if (2 * (self->size + 1) > self->capacity)
+    resize (self, 2 * self->capacity);
 
-  entry = g_new (Entry, 1);
+  entry = find_slot (self->slots, self->capacity, hash);
   entry->hash = hash;
   entry->count = count;
   entry->position = position;
   entry->sample = make_sample (sample, sample_length);
-  g_hash_table_insert (self->entries, &entry->hash, entry);
+  self->size++;
 }
 
 /**
@@ -243,9 +273,6 @@ void
 offload_text_counter_merge (OffloadTextCounter       *self,
                             const OffloadTextCounter *other)
 {
-  GHashTableIter iter;
-  gpointer value;
-
   g_return_if_fail (self != NULL);
   g_return_if_fail (other != NULL);
 
@@ -254,13 +281,13 @@ offload_text_counter_merge (OffloadTextCounter       *self,
   if (!other->exact)
     self->exact = FALSE;
 
-  g_hash_table_iter_init (&iter, other->entries);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  for (guint i = 0; i < other->capacity; i++)
     {
-      const Entry *entry = value;
+      const Entry *entry = &other->slots[i];
 
-      count_hash (self, entry->hash, entry->count, entry->position,
-                  entry->sample, strlen (entry->sample));
+      if (entry->sample != NULL)
+        count_hash (self, entry->hash, entry->count, entry->position,
+                    entry->sample, strlen (entry->sample));
     }
 }
 
@@ -287,7 +314,7 @@ offload_text_counter_get_distinct (const OffloadTextCounter *self)
   g_return_val_if_fail (self != NULL, 0);
 
   if (self->exact)
-    return g_hash_table_size (self->entries);
+    return self->size;
 
   for (guint i = 0; i < HLL_REGISTERS; i++)
     {
@@ -299,7 +326,7 @@ offload_text_counter_get_distinct (const OffloadTextCounter *self)
     estimate = m * log (m / zeros);             /* linear counting, for few */
 
   /* Never fewer than the values still held. */
-  return MAX ((guint64) llround (estimate), g_hash_table_size (self->entries));
+  return MAX ((guint64) llround (estimate), self->size);
 }
 
 /**
@@ -315,16 +342,15 @@ offload_text_counter_get_top (const OffloadTextCounter *self,
                               guint64                  *count)
 {
   const Entry *best = NULL;
-  GHashTableIter iter;
-  gpointer value;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_hash_table_iter_init (&iter, self->entries);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  for (guint i = 0; i < self->capacity; i++)
     {
-      const Entry *entry = value;
+      const Entry *entry = &self->slots[i];
 
+      if (entry->sample == NULL)
+        continue;
       if (best == NULL || entry->count > best->count
           || (entry->count == best->count && entry->position < best->position))
         best = entry;
@@ -342,17 +368,15 @@ count_floor (const OffloadTextCounter *self,
              guint                     n)
 {
   g_autofree guint64 *counts = NULL;
-  GHashTableIter iter;
-  gpointer value;
-  guint size = g_hash_table_size (self->entries), i = 0;
+  guint size = self->size, i = 0;
 
   if (size <= n)
     return 0;
 
   counts = g_new (guint64, size);
-  g_hash_table_iter_init (&iter, self->entries);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    counts[i++] = ((Entry *) value)->count;
+  for (guint j = 0; j < self->capacity; j++)
+    if (self->slots[j].sample != NULL)
+      counts[i++] = self->slots[j].count;
   qsort (counts, size, sizeof *counts, compare_counts);
 
   return counts[size - n];
@@ -370,8 +394,6 @@ offload_text_counter_to_json (const OffloadTextCounter *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *registers = NULL;
-  GHashTableIter iter;
-  gpointer value;
   guint64 floor;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -385,13 +407,12 @@ offload_text_counter_to_json (const OffloadTextCounter *self)
   json_builder_add_string_value (builder, registers);
   json_builder_set_member_name (builder, "values");
   json_builder_begin_array (builder);
-  g_hash_table_iter_init (&iter, self->entries);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  for (guint i = 0; i < self->capacity; i++)
     {
-      const Entry *entry = value;
+      const Entry *entry = &self->slots[i];
 
       /* An estimate needs only the candidates for the top. */
-      if (!self->exact && entry->count < floor)
+      if (entry->sample == NULL || (!self->exact && entry->count < floor))
         continue;
 
       json_builder_begin_array (builder);
