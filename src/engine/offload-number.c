@@ -69,9 +69,12 @@ gboolean
 offload_cell_is_na (const char *text,
                     gsize       length)
 {
-  /* Every missing word starts with one of these, or is empty. */
-  if (length > 8 || (length > 0 && strchr ("#-1<Nn", text[0]) == NULL))
-    return length == 0;
+  /* An empty cell is missing; every missing word starts with one of
+   * these. */
+  if (length == 0)
+    return TRUE;
+  if (length > 8 || strchr ("#-1<Nn", text[0]) == NULL)
+    return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (na_strings); i++)
     if (na_strings[i].length == length && memcmp (text, na_strings[i].word, length) == 0)
