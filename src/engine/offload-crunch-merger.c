@@ -71,9 +71,9 @@ struct _OffloadCrunchMerger
 };
 
 /* The values of all chunks' windows that the parent keeps, for all the
- * windows together; past that they are dropped, and those quartiles found
- * by a later pass. */
-#define MAX_WINDOW_VALUES (G_GUINT64_CONSTANT (32) * 1024 * 1024)
+ * windows together (128 MiB: a file of a few GB); past that they are
+ * dropped, and those quartiles found by a later pass. */
+#define MAX_WINDOW_VALUES (G_GUINT64_CONSTANT (16) * 1024 * 1024)
 
 /* The first pass's histograms as fine as 32 MiB a worker allows: the
  * finer they are, the fewer numbers share a quartile's bucket, and the

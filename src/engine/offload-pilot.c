@@ -46,7 +46,7 @@
 #define MAX_WINDOW_SHARE  0.25
 
 /* What the first pass may hold of the plan, in each chunk. */
-#define PLAN_RANGE_VALUES (2 * 1024 * 1024)
+#define PLAN_RANGE_VALUES (1024 * 1024)
 #define PLAN_GRID_CELLS   (2 * 1024 * 1024)
 #define GRID_MIN_CELLS    4096
 #define GRID_MAX_CELLS    32768

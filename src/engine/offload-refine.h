@@ -89,7 +89,8 @@ typedef struct
  * OffloadRefinePlan:
  *
  * What one pass counts: sent by the parent to every worker. The first
- * pass counts ranges and grids; later ones, targets, bins and text.
+ * pass counts ranges, grids and text (as a sample planned them); later
+ * ones, targets, bins and text (what the first pass left).
  */
 typedef struct
 {
