@@ -451,7 +451,8 @@ grid_histogram (const double *sorted,
   /* What a user sees: equal bins that cover the range, and little more. */
   g_assert_cmpfloat (edges[0], <=, low);
   g_assert_cmpfloat (edges[BINS], >, high);
-  g_assert_cmpfloat (edges[BINS] - edges[0], <=, (high - low) * (1 + 1.0 / 64) + ldexp (2, exponent));
+  g_assert_cmpfloat (edges[BINS] - edges[0], <=,
+                     (high - low) * (1 + 1.0 / 64) + ldexp (2, exponent));
 }
 
 static void
@@ -1059,8 +1060,9 @@ test_plan_misses (void)
 
   fd = g_open (path, O_RDONLY, 0);
   reader = offload_chunk_reader_new (fd, 0, csv->len, NULL, NULL);
-  stats = offload_chunk_reader_scan (reader, FALSE, 12, offload_crunch_merger_get_scan_plan (merger),
-                                     &planned, &error);
+  stats = offload_chunk_reader_scan (reader, FALSE, 12,
+                                     offload_crunch_merger_get_scan_plan (merger), &planned,
+                                     &error);
   g_assert_no_error (error);
   g_assert_true (offload_crunch_merger_add_scan (merger, 0, stats, g_steal_pointer (&planned),
                                                  &error));
@@ -1076,8 +1078,9 @@ test_plan_misses (void)
   while (next != NULL)
     {
       g_autoptr(OffloadChunkReader) again = offload_chunk_reader_new (fd, 0, csv->len, NULL, NULL);
-      g_autoptr(OffloadRefineStats) refined = offload_chunk_reader_refine (again, FALSE, next, &error);
+      g_autoptr(OffloadRefineStats) refined = NULL;
 
+      refined = offload_chunk_reader_refine (again, FALSE, next, &error);
       g_assert_no_error (error);
       offload_crunch_merger_add_refine (merger, refined);
       g_clear_pointer (&refined, offload_refine_stats_free);

@@ -564,7 +564,8 @@ static void
 test_open_file (void)
 {
   OffloadCrunchPage *page = get_page ();
-  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (offload_test_ui_window ())));
+  GtkWindow *window = GTK_WINDOW (offload_test_ui_window ());
+  GApplication *app = G_APPLICATION (gtk_window_get_application (window));
   g_autofree char *path = g_build_filename (cache_dir, "opened.csv", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   GtkWidget *stack = offload_test_find (GTK_WIDGET (offload_test_ui_window ()), "stack",

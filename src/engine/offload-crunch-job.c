@@ -574,7 +574,8 @@ new_merger (OffloadCrunchJob *self)
   g_autoptr(JsonNode) node = offload_refine_plan_to_json (plan);
 
   /* Fine order-key histograms only where a later pass will need them. */
-  self->histogram_bits = self->covered ? 12 : offload_crunch_histogram_bits (self->summary->n_columns);
+  self->histogram_bits = self->covered
+                         ? 12 : offload_crunch_histogram_bits (self->summary->n_columns);
   g_free (self->plan_json);
   self->plan_json = json_to_string (node, FALSE);
   g_clear_pointer (&self->merger, offload_crunch_merger_free);
@@ -664,6 +665,7 @@ merge_line (OffloadCrunchJob  *self,
         JsonObject *object = json_node_get_object (node);
         JsonNode *stats_node = json_object_get_member (object, "stats");
         JsonNode *planned_node = json_object_get_member (object, "planned");
+        const OffloadRefinePlan *plan = offload_crunch_merger_get_scan_plan (self->merger);
         OffloadChunkStats *stats;
         OffloadRefineStats *planned;
 
@@ -673,8 +675,7 @@ merge_line (OffloadCrunchJob  *self,
                          _("The worker’s result is not valid: %s"), "scan");
             return FALSE;
           }
-        planned = offload_refine_stats_from_json (offload_crunch_merger_get_scan_plan (self->merger),
-                                                  planned_node, error);
+        planned = offload_refine_stats_from_json (plan, planned_node, error);
         if (planned == NULL)
           return FALSE;
         stats = offload_chunk_stats_from_json (stats_node, error);

@@ -48,7 +48,8 @@ typedef struct
   double                   max;
   guint                    n_bins;          /* 0 when there is nothing to draw */
   double                  *edges;           /* n_bins + 1, over the finite numbers */
-  guint64                 *bins;            /* n_bins; each holds its lower edge, not its upper one */
+  guint64                 *bins;            /* n_bins; each holds its lower edge, not its
+                                             * upper one */
 
   /* Text columns. */
   guint64                  distinct;

@@ -259,6 +259,23 @@ is_separator (char c)
   return c == ',' || c == '\n' || c == '\r';
 }
 
+/* Past the line end at *p: LF, CRLF or a lone CR. FALSE for a CR that is
+ * the last byte, which a LF may follow in the bytes not read yet. */
+static inline gboolean
+skip_line_end (const char **p,
+               const char  *end)
+{
+  if (**p != '\r')
+    {
+      (*p)++;
+      return TRUE;
+    }
+  if (*p + 1 == end)
+    return FALSE;
+  *p += (*p)[1] == '\n' ? 2 : 1;
+  return TRUE;
+}
+
 static inline gboolean
 only_blanks (const char *data,
              gsize       length)
@@ -387,14 +404,8 @@ offload_csv_records_read (OffloadCsvRecords *self,
               /* A blank line, or one of blanks only: no record. */
               if (self->n_cells == 0 && *p != ',' && only_blanks (field, (gsize) (p - field)))
                 {
-                  if (*p == '\r')
-                    {
-                      if (p + 1 == end)
-                        goto incomplete;
-                      p += p[1] == '\n' ? 2 : 1;
-                    }
-                  else
-                    p++;
+                  if (!skip_line_end (&p, end))
+                    goto incomplete;
                   drop_record (self);
                   goto next_record;
                 }
@@ -411,14 +422,8 @@ offload_csv_records_read (OffloadCsvRecords *self,
               p++;
               continue;
             }
-          if (*p == '\r')
-            {
-              if (p + 1 == end)
-                goto incomplete;
-              p += p[1] == '\n' ? 2 : 1;
-            }
-          else
-            p++;
+          if (!skip_line_end (&p, end))
+            goto incomplete;
           break;
         }
 

@@ -475,9 +475,9 @@ offload_csv_count_quotes_and_nul (const char *data,
       __m128i b = _mm_loadu_si128 ((const __m128i *) (data + i + 16));
       __m128i c = _mm_loadu_si128 ((const __m128i *) (data + i + 32));
       __m128i d = _mm_loadu_si128 ((const __m128i *) (data + i + 48));
-      __m128i any = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (a, quote), _mm_cmpeq_epi8 (a, zero)),
-                                  _mm_or_si128 (_mm_cmpeq_epi8 (b, quote), _mm_cmpeq_epi8 (b, zero)));
+      __m128i any = _mm_or_si128 (_mm_cmpeq_epi8 (a, quote), _mm_cmpeq_epi8 (a, zero));
 
+      any = _mm_or_si128 (any, _mm_or_si128 (_mm_cmpeq_epi8 (b, quote), _mm_cmpeq_epi8 (b, zero)));
       any = _mm_or_si128 (any, _mm_or_si128 (_mm_cmpeq_epi8 (c, quote), _mm_cmpeq_epi8 (c, zero)));
       any = _mm_or_si128 (any, _mm_or_si128 (_mm_cmpeq_epi8 (d, quote), _mm_cmpeq_epi8 (d, zero)));
       if (G_LIKELY (_mm_movemask_epi8 (any) == 0))

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "offload-csv-records.h"
+#include "offload-json-member.h"
 #include "offload-pilot.h"
 
 /* Exact quartiles cannot be merged from chunks' summaries, and exact
@@ -529,38 +530,6 @@ offload_pilot_summary_to_json (const OffloadPilotSummary *self)
 }
 
 static gboolean
-count_member (JsonObject *object,
-              const char *name,
-              guint64    *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64
-      || json_node_get_int (node) < 0)
-    return FALSE;
-  *value = (guint64) json_node_get_int (node);
-  return TRUE;
-}
-
-static gboolean
-finite_member (JsonObject *object,
-               const char *name,
-               double     *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL)
-    return FALSE;
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    *value = json_node_get_double (node);
-  else if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *value = (double) json_node_get_int (node);
-  else
-    return FALSE;
-  return isfinite (*value);
-}
-
-static gboolean
 read_column (JsonNode           *node,
              OffloadPilotColumn *column)
 {
@@ -571,17 +540,17 @@ read_column (JsonNode           *node,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return FALSE;
   object = json_node_get_object (node);
-  if (!count_member (object, "numbers", &column->numbers)
-      || !count_member (object, "finite", &column->finite)
-      || !count_member (object, "text", &column->text)
-      || !count_member (object, "missing", &column->missing)
+  if (!offload_json_member_count (object, "numbers", &column->numbers)
+      || !offload_json_member_count (object, "finite", &column->finite)
+      || !offload_json_member_count (object, "text", &column->text)
+      || !offload_json_member_count (object, "missing", &column->missing)
       || column->finite > column->numbers)
     return FALSE;
   column->min = INFINITY;
   column->max = -INFINITY;
   if (column->finite > 0
-      && (!finite_member (object, "min", &column->min)
-          || !finite_member (object, "max", &column->max)
+      && (!offload_json_member_finite (object, "min", &column->min)
+          || !offload_json_member_finite (object, "max", &column->max)
           || column->min > column->max))
     return FALSE;
 
@@ -634,11 +603,11 @@ offload_pilot_summary_from_json (JsonNode  *node,
   whole = json_object_get_member (object, "whole");
   nul = json_object_get_member (object, "nul");
   columns = json_object_get_member (object, "columns");
-  if (!count_member (object, "file_size", &self->file_size)
-      || !count_member (object, "bytes", &self->bytes)
-      || !count_member (object, "rows", &self->rows)
+  if (!offload_json_member_count (object, "file_size", &self->file_size)
+      || !offload_json_member_count (object, "bytes", &self->bytes)
+      || !offload_json_member_count (object, "rows", &self->rows)
       || whole == NULL || json_node_get_value_type (whole) != G_TYPE_BOOLEAN
-      || (nul != NULL && !count_member (object, "nul", &self->first_nul))
+      || (nul != NULL && !offload_json_member_count (object, "nul", &self->first_nul))
       || columns == NULL || !JSON_NODE_HOLDS_ARRAY (columns)
       || json_array_get_length (json_node_get_array (columns)) > 100000)
     goto invalid;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "offload-number.h"
+#include "offload-json-member.h"
 #include "offload-refine.h"
 #include "offload-varint.h"
 
@@ -1220,61 +1221,6 @@ read_target (OffloadRefineTargetCounts *counts,
 }
 
 static gboolean
-member_bool (JsonObject *object,
-             const char *name,
-             gboolean   *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-  *value = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static gboolean
-member_count (JsonObject *object,
-              const char *name,
-              guint64    *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64
-      || json_node_get_int (node) < 0)
-    return FALSE;
-  *value = (guint64) json_node_get_int (node);
-  return TRUE;
-}
-
-static const char *
-member_text (JsonObject *object,
-             const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING
-         ? json_node_get_string (node) : NULL;
-}
-
-static gboolean
-member_finite (JsonObject *object,
-               const char *name,
-               double     *value)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL)
-    return FALSE;
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    *value = json_node_get_double (node);
-  else if (json_node_get_value_type (node) == G_TYPE_INT64)
-    *value = (double) json_node_get_int (node);
-  else
-    return FALSE;
-  return isfinite (*value);
-}
-
-static gboolean
 read_range (const OffloadRefineRange *range,
             OffloadRefineRangeCounts *counts,
             JsonNode                 *node)
@@ -1285,11 +1231,11 @@ read_range (const OffloadRefineRange *range,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return FALSE;
   object = json_node_get_object (node);
-  values = member_text (object, "values");
+  values = offload_json_member_text (object, "values");
 
   return values != NULL
-         && member_count (object, "below", &counts->below)
-         && member_bool (object, "overflow", &counts->overflow)
+         && offload_json_member_count (object, "below", &counts->below)
+         && offload_json_member_bool (object, "overflow", &counts->overflow)
          && decode_keys_within (values, range->low, range->high, range->max_values,
                                 counts->values);
 }
@@ -1311,18 +1257,18 @@ read_grid (const OffloadRefineGrid *grid,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return FALSE;
   object = json_node_get_object (node);
-  cells = member_text (object, "cells");
-  outside = member_text (object, "outside");
+  cells = offload_json_member_text (object, "cells");
+  outside = offload_json_member_text (object, "outside");
   if (cells == NULL || outside == NULL
-      || !member_bool (object, "overflow", &counts->overflow)
-      || !member_count (object, "counted", &counts->counted)
+      || !offload_json_member_bool (object, "overflow", &counts->overflow)
+      || !offload_json_member_count (object, "counted", &counts->counted)
       || !decode_cells (cells, counts->cells, grid->size, &total)
       || !decode_keys_within (outside, 0, G_MAXUINT64, grid->max_outside, keys))
     return FALSE;
 
   if (counts->counted > 0
-      && (!member_finite (object, "min", &counts->min)
-          || !member_finite (object, "max", &counts->max)
+      && (!offload_json_member_finite (object, "min", &counts->min)
+          || !offload_json_member_finite (object, "max", &counts->max)
           || counts->min > counts->max))
     return FALSE;
 
