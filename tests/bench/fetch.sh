@@ -9,6 +9,10 @@
 #   W2  1000 x /delay/0, C=16     per-request overhead
 #   W3  64 x 16 MiB, C=8          throughput (bodies read and discarded)
 #
+# A fourth command, libsoup-floor (soup-floor.c, compiled here), is the same
+# blocking libsoup sends on the same threads with nothing of Offload's: the
+# floor for a design of one blocking request per worker thread.
+#
 # Usage: tests/bench/fetch.sh [RUNS]    (default 7 runs per command)
 # Needs: a built tree (build-aux/dev build); installs curl, hyperfine and
 # python3-requests from Debian when missing. Not part of the test suite.
@@ -30,6 +34,9 @@ if [ -n "$need" ]; then
   $sudo_cmd apt-get update -q && $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need
 fi
 [ -x "$offload" ] || "$srcdir/build-aux/dev" build
+# The floor: libsoup's blocking API alone, without Offload around it.
+cc -O2 -o "$work/soup-floor" "$srcdir/tests/bench/soup-floor.c" \
+  $(pkg-config --cflags --libs libsoup-3.0)
 
 "$offload" demo-server > "$work/url" 2>/dev/null &
 server=$!
@@ -50,7 +57,8 @@ bench () {   # name concurrency
   hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/$1.json" \
     -n offload "$offload fetch --concurrency $2 --input $work/$1.txt >/dev/null" \
     -n curl "curl --silent --fail --parallel --parallel-max $2 --config $work/$1.curl" \
-    -n python-threads "$python $srcdir/tests/bench/fetch.py $2 $work/$1.txt" >/dev/null
+    -n python-threads "$python $srcdir/tests/bench/fetch.py $2 $work/$1.txt" \
+    -n libsoup-floor "$work/soup-floor $2 $work/$1.txt" >/dev/null
   $python - "$work/$1.json" "$1" <<'PY'
 import json, statistics, sys
 results = json.load(open(sys.argv[1]))["results"]
