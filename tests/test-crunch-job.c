@@ -1012,6 +1012,35 @@ test_misguess (void)
   g_unlink (path);
 }
 
+/* A file too small for the sample's windows (a dozen numbers), in many
+ * chunks: the quartiles take a later pass, and each chunk starts it where
+ * the first pass found it starts. */
+static void
+test_later_pass_chunks (void)
+{
+  static const char csv[] = "n,t\n5,a\n3,b\n9,c\n1,d\n7,e\n2,f\n"
+                            "8,g\n4,h\n6,i\n0,j\n11,k\n10,l\n";
+  g_autofree char *path = write_file ("later-pass.csv", csv, sizeof csv - 1);
+  const OffloadCrunchColumn *n;
+  Run run;
+
+  crunch (&run, path, 2, 12);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.result->chunks, >, 4);
+  g_assert_cmpuint (run.result->passes, >=, 2);
+  n = find_column (run.result, "n");
+  g_assert_cmpint (n->type, ==, OFFLOAD_CRUNCH_COLUMN_NUMERIC);
+  g_assert_cmpuint (n->count, ==, 12);
+  g_assert_cmpfloat (n->p25, ==, 2.75);
+  g_assert_cmpfloat (n->p50, ==, 5.5);
+  g_assert_cmpfloat (n->p75, ==, 8.25);
+  g_assert_cmpuint (find_column (run.result, "t")->distinct, ==, 12);
+  run_clear (&run);
+
+  assert_no_children ();
+  g_unlink (path);
+}
+
 /* What the sample planned may be wrong: windows that miss the quartiles,
  * a grid coarser than the histogram's, text where there is none. Then
  * later passes find what the first could not, and the answer is the same. */
@@ -1924,6 +1953,7 @@ main (int   argc,
   g_test_add_func ("/offload/crunch-job/stray-quote", test_stray_quote);
   g_test_add_func ("/offload/crunch-job/misguess", test_misguess);
   g_test_add_func ("/offload/crunch-job/plan-misses", test_plan_misses);
+  g_test_add_func ("/offload/crunch-job/later-pass-chunks", test_later_pass_chunks);
   g_test_add_func ("/offload/crunch-job/stray-quote-then-parse-error",
                    test_stray_quote_then_parse_error);
   g_test_add_func ("/offload/crunch-job/merger-inconsistent", test_merger_inconsistent);

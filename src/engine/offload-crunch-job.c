@@ -878,6 +878,8 @@ release_held (OffloadCrunchJob *self)
 
       if (chunk->state == CHUNK_HELD)
         {
+          if (chunk->in_quotes == parity)
+            chunk->known = TRUE;    /* later passes start it there */
           if (chunk->in_quotes != parity)
             {
               g_clear_pointer (&chunk->held, g_free);
