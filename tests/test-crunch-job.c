@@ -19,6 +19,7 @@
 #include "offload-chunk-reader.h"
 #include "offload-crunch-job.h"
 #include "offload-crunch-merger.h"
+#include "offload-pilot.h"
 #include "offload-test-utils.h"
 
 /* The statistics a user sees, computed here the plain way (full sorts,
@@ -1919,6 +1920,51 @@ rewrite_file (const char *path)
   g_assert_cmpint (fclose (file), ==, 0);
 }
 
+/* A NUL byte where the sample does not look (between its blocks of a file
+ * over 8 MiB) is still found, by the pass, at its offset. And a number
+ * that json-glib would write as "1e+20.0" does not break the results. */
+static void
+test_binary_unsampled (void)
+{
+  g_autoptr(GString) csv = g_string_new ("a,b\n");
+  g_autofree char *path = NULL;
+  g_autofree char *offset = NULL;
+  guint64 block_size, nul_at;
+  guint n_blocks;
+  char was;
+  Run run;
+
+  while (csv->len < 9 * 1024 * 1024)
+    g_string_append (csv, "1e20,12345\n");
+  offload_pilot_blocks (csv->len, &block_size, &n_blocks);
+  g_assert_cmpuint (n_blocks, >, 1);
+  /* Past the first block, before the second. */
+  nul_at = block_size + 100;
+  g_assert_cmpuint (nul_at, <, csv->len / n_blocks);
+  was = csv->str[nul_at];
+  csv->str[nul_at] = '\0';
+  path = write_file ("unsampled-nul.csv", csv->str, csv->len);
+  offset = g_strdup_printf ("%" G_GUINT64_FORMAT, nul_at);
+
+  crunch (&run, path, 2, 0);
+  g_assert_error (run.error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_NOT_CSV);
+  g_assert_nonnull (strstr (run.error->message, offset));
+  run_clear (&run);
+
+  /* Without it, the numbers. */
+  csv->str[nul_at] = was;
+  g_unlink (path);
+  g_free (path);
+  path = write_file ("unsampled-nul.csv", csv->str, csv->len);
+  crunch (&run, path, 2, 0);
+  g_assert_no_error (run.error);
+  g_assert_cmpfloat (find_column (run.result, "a")->max, ==, 1e20);
+  run_clear (&run);
+
+  assert_no_children ();
+  g_unlink (path);
+}
+
 static void
 test_changed (void)
 {
@@ -1973,6 +2019,7 @@ main (int   argc,
   g_test_add_func ("/offload/crunch-job/cancel", test_cancel);
   g_test_add_func ("/offload/crunch-job/cancel-early", test_cancel_early);
   g_test_add_func ("/offload/crunch-job/changed", test_changed);
+  g_test_add_func ("/offload/crunch-job/binary-unsampled", test_binary_unsampled);
 
   ret = g_test_run ();
 

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "offload-json.h"
 #include "offload-after-paint.h"
 #include "offload-crunch-column-item.h"
 #include "offload-crunch-lane-row.h"
@@ -1431,7 +1432,8 @@ offload_crunch_page_export (OffloadCrunchPage *self,
       json_generator_set_pretty (generator, TRUE);
       json_generator_set_root (generator, node);
       data = json_generator_to_data (generator, &length);
-      bytes = g_bytes_new_take (data, length);
+      offload_json_fix_numbers (data);
+      bytes = g_bytes_new_take (data, strlen (data));
     }
   else
     {

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "offload-json.h"
 #include "offload-cli.h"
 #include "offload-cli-commands.h"
 #include "offload-crunch-job.h"
@@ -254,7 +255,7 @@ offload_cli_crunch (int    argc,
       if (json)
         {
           g_autoptr(JsonNode) node = offload_crunch_result_to_json (crunch.result);
-          g_autofree char *text = json_to_string (node, FALSE);
+          g_autofree char *text = offload_json_to_string (node, FALSE);
 
           g_print ("%s\n", text);
         }
@@ -284,7 +285,7 @@ offload_cli_crunch (int    argc,
           json_builder_end_array (builder);
           json_builder_end_object (builder);
           node = json_builder_get_root (builder);
-          text = json_to_string (node, FALSE);
+          text = offload_json_to_string (node, FALSE);
           g_print ("%s\n", text);
         }
       ret = OFFLOAD_EXIT_FAILED;

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "offload-json.h"
 #include "offload-cli.h"
 #include "offload-cli-commands.h"
 #include "offload-fetch-queue.h"
@@ -194,6 +195,7 @@ print_json (Fetch *fetch)
       root = json_builder_get_root (builder);
       json_generator_set_root (generator, root);
       line = json_generator_to_data (generator, NULL);
+      offload_json_fix_numbers (line);
       g_print ("%s\n", line);
     }
 
@@ -224,6 +226,7 @@ print_json (Fetch *fetch)
     root = json_builder_get_root (builder);
     json_generator_set_root (generator, root);
     line = json_generator_to_data (generator, NULL);
+    offload_json_fix_numbers (line);
     g_print ("%s\n", line);
   }
 }

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "offload-json.h"
 #include "offload-body-preview.h"
 
 /* Pure functions of the bytes, run in the fetch worker thread: parsing and
@@ -102,6 +103,9 @@ pretty_json (const guint8 *data,
   json_generator_set_root (generator, json_parser_get_root (parser));
 
   pretty = json_generator_to_data (generator, &pretty_length);
+  /* 1e20 as 1e+20, not json-glib's 1e+20.0. */
+  offload_json_fix_numbers (pretty);
+  pretty_length = strlen (pretty);
   if (pretty_length > MAX (MIN_PRETTY_LIMIT, MAX_PRETTY_GROWTH * length))
     return NULL;
 

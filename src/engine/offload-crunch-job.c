@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "offload-json.h"
 #include "offload-chunk-reader.h"
 #include "offload-crunch-job.h"
 #include "offload-crunch-merger.h"
@@ -577,7 +578,7 @@ new_merger (OffloadCrunchJob *self)
   self->histogram_bits = self->covered
                          ? 12 : offload_crunch_histogram_bits (self->summary->n_columns);
   g_free (self->plan_json);
-  self->plan_json = json_to_string (node, FALSE);
+  self->plan_json = offload_json_to_string (node, FALSE);
   g_clear_pointer (&self->merger, offload_crunch_merger_free);
   self->merger = offload_crunch_merger_new (self->chunks->len, self->bins, self->histogram_bits,
                                             plan);
@@ -732,7 +733,7 @@ merge_func (gpointer data,
         {
           g_autoptr(JsonNode) node = offload_refine_plan_to_json (plan);
 
-          merge->plan = json_to_string (node, FALSE);
+          merge->plan = offload_json_to_string (node, FALSE);
         }
     }
   else if (!merge_line (merge->self, merge, &merge->error) && merge->error == NULL)
@@ -938,8 +939,8 @@ lane_done (Lane *lane)
   if (lane->fault == NULL && lane->first_nul >= 0)
     {
       /* Binary data, whatever else the worker says. */
-      lane_reset (lane);
       set_binary_error (&error, (guint64) lane->first_nul);
+      lane_reset (lane);
       fail (self, g_steal_pointer (&error), NULL);
       return;
     }

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "offload-csv-records.h"
-#include "offload-json-member.h"
+#include "offload-json.h"
 #include "offload-pilot.h"
 
 /* Exact quartiles cannot be merged from chunks' summaries, and exact

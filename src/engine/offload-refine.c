@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "offload-number.h"
-#include "offload-json-member.h"
+#include "offload-json.h"
 #include "offload-refine.h"
 #include "offload-varint.h"
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "offload-worker-protocol.h"
+#include "offload-json.h"
 
 /* json-glib parses recursively, and a line of 100,000 '[' overflows the
  * stack: a real message is a few levels deep, so deeper is garbage. */
@@ -68,7 +69,7 @@ offload_worker_format_line (OffloadWorkerMessage  message,
   g_return_val_if_fail (payload != NULL && JSON_NODE_HOLDS_OBJECT (payload), NULL);
 
   /* json-glib escapes newlines inside strings: one message, one line. */
-  json = json_to_string (payload, FALSE);
+  json = offload_json_to_string (payload, FALSE);
   return g_strdup_printf ("%s %s\n", words[message], json);
 }
 

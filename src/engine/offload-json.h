@@ -1,4 +1,4 @@
-/* offload-json-member.h: members of a worker's JSON, checked as they are read
+/* offload-json.h: JSON as the workers and the exports write and read it
  *
  * Copyright 2026 The Offload developers
  *
@@ -11,6 +11,10 @@
 #include <math.h>
 
 G_BEGIN_DECLS
+
+char *offload_json_to_string    (JsonNode *node,
+                                 gboolean  pretty);
+void  offload_json_fix_numbers  (char     *text);
 
 /* What a worker prints is checked, whatever it prints: each reads one
  * member of an object and says FALSE when it is missing or of another

@@ -1,0 +1,88 @@
+/* offload-json.c: JSON as the workers and the exports write and read it
+ *
+ * Copyright 2026 The Offload developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "offload-json.h"
+
+/* json-glib 1.6 writes a double with g_ascii_dtostr() and appends ".0"
+ * when the text has no point, so that it reads back as a double: 1e20
+ * becomes "1e+20.0", which is not JSON. A file holding such a number made
+ * a worker's result garbage to its parent and the job failed. What json-glib
+ * writes is therefore mended: a ".0" right after an exponent's digits,
+ * outside strings, goes. */
+
+/**
+ * offload_json_fix_numbers:
+ * @text: JSON text as json-glib writes it; mended in place
+ */
+void
+offload_json_fix_numbers (char *text)
+{
+  const char *r = text;
+  char *w = text;
+  gboolean in_string = FALSE;
+
+  g_return_if_fail (text != NULL);
+
+  while (*r != '\0')
+    {
+      char c = *r;
+
+      if (in_string)
+        {
+          *w++ = *r++;
+          if (c == '\\' && *r != '\0')
+            *w++ = *r++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        {
+          in_string = TRUE;
+          *w++ = *r++;
+          continue;
+        }
+      /* Outside strings an e after a digit is a number's exponent (true
+       * and false have theirs after letters). */
+      if ((c == 'e' || c == 'E') && w > text && g_ascii_isdigit (w[-1]))
+        {
+          *w++ = *r++;
+          if (*r == '+' || *r == '-')
+            *w++ = *r++;
+          while (g_ascii_isdigit (*r))
+            *w++ = *r++;
+          if (r[0] == '.' && r[1] == '0' && !g_ascii_isdigit (r[2]))
+            r += 2;
+          continue;
+        }
+      *w++ = *r++;
+    }
+  *w = '\0';
+}
+
+/**
+ * offload_json_to_string:
+ * @node: a JSON tree
+ * @pretty: indented, for people
+ *
+ * Returns: (transfer full): valid JSON text, numbers with exponents
+ *   included
+ */
+char *
+offload_json_to_string (JsonNode *node,
+                        gboolean  pretty)
+{
+  char *text;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  text = json_to_string (node, pretty);
+  offload_json_fix_numbers (text);
+  return text;
+}
