@@ -681,6 +681,31 @@ offload_chunk_reader_get_quotes (OffloadChunkReader  *self,
   return TRUE;
 }
 
+#define SAMPLE_MAX_BLOCK (G_GUINT64_CONSTANT (8) * 1024 * 1024)
+
+/* How long the file's first line is (its header, most likely), looked for
+ * in its first @limit bytes: @limit when it ends later, 0 on a read error
+ * (the sample then says so). */
+static guint64
+first_line_length (OffloadChunkReader *self,
+                   guint64             limit)
+{
+  for (guint64 offset = 0; offset < limit; )
+    {
+      gssize n = read_at (self, offset, (gsize) MIN (BUFFER_SIZE, limit - offset));
+      const char *newline;
+
+      if (n <= 0)
+        return 0;
+      newline = memchr (self->buffer, '\n', (gsize) n);
+      if (newline != NULL)
+        return offset + (guint64) (newline - self->buffer) + 1;
+      offset += (guint64) n;
+    }
+
+  return limit;
+}
+
 /**
  * offload_chunk_reader_sample:
  * @self: a reader (its range is not used)
@@ -696,7 +721,7 @@ offload_chunk_reader_sample (OffloadChunkReader  *self,
                              guint64              file_size,
                              GError             **error)
 {
-  g_autoptr(OffloadPilot) pilot = offload_pilot_new (file_size);
+  g_autoptr(OffloadPilot) pilot = NULL;
   g_autofree char *large = NULL;
   char *block;
   guint64 block_size;
@@ -705,6 +730,26 @@ offload_chunk_reader_sample (OffloadChunkReader  *self,
   g_return_val_if_fail (self != NULL, NULL);
 
   offload_pilot_blocks (file_size, &block_size, &n_blocks);
+  /* Blocks that hold a few records each, however long they are (a file
+   * of thousands of columns): as many fewer blocks, the same bytes. */
+  if (n_blocks > 1)
+    {
+      guint64 line = first_line_length (self, MIN (file_size, SAMPLE_MAX_BLOCK));
+
+      if (4 * line > block_size)
+        {
+          guint64 budget = block_size * n_blocks;
+
+          block_size = MIN (4 * line, SAMPLE_MAX_BLOCK);
+          n_blocks = (guint) MAX (16, budget / block_size);
+          if (block_size * n_blocks >= file_size)
+            {
+              block_size = file_size;
+              n_blocks = 1;
+            }
+        }
+    }
+  pilot = offload_pilot_new (file_size, n_blocks);
   block = block_size <= BUFFER_SIZE ? self->buffer : (large = g_malloc (block_size + 1));
   for (guint i = 0; i < n_blocks; i++)
     {

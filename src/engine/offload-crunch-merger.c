@@ -578,20 +578,36 @@ offload_crunch_merger_get_rows (OffloadCrunchMerger *self)
   return self->merged->records;
 }
 
+/* Numbers that all collecting targets of a pass may hold, in a worker and
+ * in the parent; a target past it narrows by its histogram instead. */
+#define COLLECT_BUDGET (G_GUINT64_CONSTANT (4) * 1024 * 1024)
+/* The memory of all targets' histograms of a pass, and the distinct keys
+ * they keep. */
+#define TARGET_HISTOGRAM_BUDGET (G_GUINT64_CONSTANT (32) * 1024 * 1024)
+#define DISTINCT_BUDGET         (G_GUINT64_CONSTANT (128) * 1024)
+
 static int
 add_target (OffloadRefinePlan *plan,
-            const Rank        *rank)
+            const Rank        *rank,
+            guint64           *collected)
 {
-  OffloadRefineTarget target = { rank->column, rank->prefix, rank->prefix_bits,
-                                 rank->bucket_count <= OFFLOAD_REFINE_COLLECT_MAX };
+  OffloadRefineTarget target = { rank->column, rank->prefix, rank->prefix_bits, FALSE };
 
-  for (guint i = 0; i < plan->targets->len; i++)
+  /* A column's targets come one after another: look back over them only. */
+  for (guint i = plan->targets->len; i-- > 0; )
     {
       const OffloadRefineTarget *t = &g_array_index (plan->targets, OffloadRefineTarget, i);
 
-      if (t->column == target.column && t->prefix == target.prefix
-          && t->prefix_bits == target.prefix_bits)
+      if (t->column != target.column)
+        break;
+      if (t->prefix == target.prefix && t->prefix_bits == target.prefix_bits)
         return (int) i;
+    }
+  if (rank->bucket_count <= OFFLOAD_REFINE_COLLECT_MAX
+      && *collected + rank->bucket_count <= COLLECT_BUDGET)
+    {
+      target.collect = TRUE;
+      *collected += rank->bucket_count;
     }
   g_array_append_val (plan->targets, target);
   return (int) plan->targets->len - 1;
@@ -609,6 +625,7 @@ offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
 {
   OffloadRefinePlan *plan;
   guint n_text = 0;
+  guint64 collected = 0;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -631,7 +648,7 @@ offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
 
       for (guint r = 0; r < N_RANKS; r++)
         if (!column->ranks[r].resolved)
-          column->ranks[r].target = add_target (plan, &column->ranks[r]);
+          column->ranks[r].target = add_target (plan, &column->ranks[r], &collected);
 
       if (!column->bins_done && range_known (column))
         {
@@ -653,6 +670,17 @@ offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
   /* Exact text values, within a bound for all the columns together: a
    * value held costs about 200 bytes, so a worker needs 25 MiB at most. */
   plan->text_max_exact = n_text > 0 ? CLAMP (131072 / n_text, 64, 65536) : 2;
+
+  /* Targets' histograms within their budget: a wide file's thousands of
+   * targets narrow by fewer bits a pass (more passes), not by more memory. */
+  while (plan->target_bits > 4
+         && (guint64) plan->targets->len * (sizeof (guint64) << plan->target_bits)
+            > TARGET_HISTOGRAM_BUDGET)
+    plan->target_bits--;
+  /* And their distinct keys, about 64 bytes each held. */
+  if (plan->targets->len > 0)
+    plan->distinct_max = (guint) CLAMP (DISTINCT_BUDGET / plan->targets->len, 1,
+                                        OFFLOAD_REFINE_DISTINCT_MAX);
 
   if (offload_refine_plan_is_empty (plan))
     {

@@ -134,17 +134,19 @@ static void on_record (const OffloadCsvCell *cells,
 /**
  * offload_pilot_new:
  * @file_size: the size of the file sampled
+ * @n_blocks: how many blocks will be added, in order (one: the whole file)
  *
- * Returns: (transfer full): a sample, to which the blocks of
- *   offload_pilot_blocks() are added in order
+ * Returns: (transfer full): a sample
  */
 OffloadPilot *
-offload_pilot_new (guint64 file_size)
+offload_pilot_new (guint64 file_size,
+                   guint   n_blocks)
 {
   OffloadPilot *self = g_new0 (OffloadPilot, 1);
-  guint64 block_size;
 
-  offload_pilot_blocks (file_size, &block_size, &self->blocks);
+  g_return_val_if_fail (n_blocks > 0, NULL);
+
+  self->blocks = n_blocks;
   self->file_size = file_size;
   self->whole = self->blocks == 1;
   self->first_nul = G_MAXUINT64;
@@ -720,7 +722,11 @@ offload_pilot_make_plan (const OffloadPilotSummary *summary,
           g_array_append_val (plan->ranges, range);
         }
 
-      if (column->finite > 0)
+      /* Cells for a few hundred columns at most: a wider file's other
+       * histograms take a later pass, and a worker's memory stays bounded. */
+      if (column->finite > 0 && (guint64) (plan->grids->len + 1) * grid_cells > PLAN_GRID_CELLS)
+        *covered = FALSE;
+      else if (column->finite > 0)
         {
           /* The cells of the histogram's grid for the sample's range (the
            * file's is the same or wider: its grid as coarse or coarser),

@@ -60,7 +60,8 @@ typedef struct _OffloadPilot OffloadPilot;
 void                 offload_pilot_blocks       (guint64                    file_size,
                                                  guint64                   *block_size,
                                                  guint                     *n_blocks);
-OffloadPilot        *offload_pilot_new          (guint64                    file_size);
+OffloadPilot        *offload_pilot_new          (guint64                    file_size,
+                                                 guint                      n_blocks);
 void                 offload_pilot_free         (OffloadPilot              *self);
 void                 offload_pilot_add_block    (OffloadPilot              *self,
                                                  guint64                    offset,

@@ -36,6 +36,8 @@ offload_refine_plan_new (void)
   self->bins = g_array_new (FALSE, FALSE, sizeof (OffloadRefineBins));
   self->text = g_array_new (FALSE, FALSE, sizeof (guint));
   self->text_max_exact = 2;
+  self->target_bits = OFFLOAD_REFINE_BITS;
+  self->distinct_max = OFFLOAD_REFINE_DISTINCT_MAX;
   self->ranges = g_array_new (FALSE, FALSE, sizeof (OffloadRefineRange));
   self->grids = g_array_new (FALSE, FALSE, sizeof (OffloadRefineGrid));
 
@@ -121,6 +123,10 @@ offload_refine_plan_to_json (const OffloadRefinePlan *self)
 
   json_builder_set_member_name (builder, "range_values");
   json_builder_add_int_value (builder, self->range_values);
+  json_builder_set_member_name (builder, "target_bits");
+  json_builder_add_int_value (builder, self->target_bits);
+  json_builder_set_member_name (builder, "distinct_max");
+  json_builder_add_int_value (builder, self->distinct_max);
 
   json_builder_set_member_name (builder, "grids");
   json_builder_begin_array (builder);
@@ -217,6 +223,30 @@ offload_refine_plan_from_json (JsonNode  *node,
   ranges = get_array (object, "ranges");
   grids = get_array (object, "grids");
   max_exact = json_object_get_member (object, "text_max_exact");
+  {
+    JsonNode *distinct_max = json_object_get_member (object, "distinct_max");
+
+    if (distinct_max != NULL)
+      {
+        if (json_node_get_value_type (distinct_max) != G_TYPE_INT64
+            || json_node_get_int (distinct_max) < 1
+            || json_node_get_int (distinct_max) > OFFLOAD_REFINE_DISTINCT_MAX)
+          return invalid (error, "plan"), NULL;
+        self->distinct_max = (guint) json_node_get_int (distinct_max);
+      }
+  }
+  {
+    JsonNode *target_bits = json_object_get_member (object, "target_bits");
+
+    if (target_bits != NULL)
+      {
+        if (json_node_get_value_type (target_bits) != G_TYPE_INT64
+            || json_node_get_int (target_bits) < 1
+            || json_node_get_int (target_bits) > OFFLOAD_REFINE_BITS)
+          return invalid (error, "plan"), NULL;
+        self->target_bits = (guint) json_node_get_int (target_bits);
+      }
+  }
   {
     JsonNode *range_values = json_object_get_member (object, "range_values");
 
@@ -394,9 +424,10 @@ items_for (OffloadRefineStats *self,
 }
 
 static guint
-target_bits (const OffloadRefineTarget *t)
+target_bits (const OffloadRefinePlan   *plan,
+             const OffloadRefineTarget *t)
 {
-  return MIN (OFFLOAD_REFINE_BITS, 64 - t->prefix_bits);
+  return MIN (plan->target_bits, 64 - t->prefix_bits);
 }
 
 static int
@@ -430,7 +461,7 @@ offload_refine_stats_new (const OffloadRefinePlan *plan)
       const OffloadRefineTarget *t = &g_array_index (plan->targets, OffloadRefineTarget, i);
 
       self->targets[i].histogram = offload_key_histogram_new (t->prefix, t->prefix_bits,
-                                                              target_bits (t));
+                                                              target_bits (plan, t));
       self->targets[i].distinct = g_hash_table_new_full (g_int64_hash, g_int64_equal,
                                                          g_free, g_free);
       if (t->collect)
@@ -526,6 +557,7 @@ offload_refine_stats_free (OffloadRefineStats *self)
 
 static void
 add_distinct (GHashTable **distinct,
+              guint        max,
               guint64      key,
               guint64      count)
 {
@@ -540,7 +572,7 @@ add_distinct (GHashTable **distinct,
       *value += count;
       return;
     }
-  if (g_hash_table_size (*distinct) >= OFFLOAD_REFINE_DISTINCT_MAX)
+  if (g_hash_table_size (*distinct) >= max)
     {
       g_clear_pointer (distinct, g_hash_table_unref);
       return;
@@ -827,7 +859,7 @@ offload_refine_stats_add_numbers (OffloadRefineStats *self,
                 g_array_append_val (counts->values, key);
             }
           else
-            add_distinct (&counts->distinct, key, 1);
+            add_distinct (&counts->distinct, self->plan->distinct_max, key, 1);
         }
     }
 }
@@ -861,7 +893,8 @@ offload_refine_stats_merge (OffloadRefineStats       *self,
 
           g_hash_table_iter_init (&iter, other->targets[i].distinct);
           while (g_hash_table_iter_next (&iter, &key, &value))
-            add_distinct (&self->targets[i].distinct, *(guint64 *) key, *(guint64 *) value);
+            add_distinct (&self->targets[i].distinct, self->plan->distinct_max,
+                          *(guint64 *) key, *(guint64 *) value);
         }
     }
 
@@ -1166,6 +1199,7 @@ offload_refine_stats_to_json (const OffloadRefineStats *self)
 
 static gboolean
 read_target (OffloadRefineTargetCounts *counts,
+             guint                      max,
              JsonNode                  *node)
 {
   JsonObject *object;
@@ -1198,7 +1232,7 @@ read_target (OffloadRefineTargetCounts *counts,
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_ARRAY (distinct)
-      || json_array_get_length (json_node_get_array (distinct)) > OFFLOAD_REFINE_DISTINCT_MAX)
+      || json_array_get_length (json_node_get_array (distinct)) > max)
     return FALSE;
 
   for (guint i = 0; i < json_array_get_length (json_node_get_array (distinct)); i++)
@@ -1211,7 +1245,7 @@ read_target (OffloadRefineTargetCounts *counts,
           || !get_int (pair, 1, 1, G_MAXINT64, &count)
           || !key_in_histogram (counts->histogram, (guint64) key))
         return FALSE;
-      add_distinct (&counts->distinct, (guint64) key, (guint64) count);
+      add_distinct (&counts->distinct, max, (guint64) key, (guint64) count);
       if (!g_uint64_checked_add (&in_distinct, in_distinct, (guint64) count))
         return FALSE;
     }
@@ -1323,7 +1357,7 @@ offload_refine_stats_from_json (const OffloadRefinePlan  *plan,
     return invalid (error, "refinement"), NULL;
 
   for (guint i = 0; i < plan->targets->len; i++)
-    if (!read_target (&self->targets[i], json_array_get_element (targets, i)))
+    if (!read_target (&self->targets[i], plan->distinct_max, json_array_get_element (targets, i)))
       return invalid (error, "a quartile’s bucket"), NULL;
 
   for (guint i = 0; i < plan->bins->len; i++)

@@ -101,6 +101,8 @@ typedef struct
   GArray *ranges;           /* of OffloadRefineRange */
   GArray *grids;            /* of OffloadRefineGrid */
   guint   range_values;     /* the most numbers all ranges keep in a chunk, 0: no bound */
+  guint   target_bits;      /* the bits a target's histogram resolves, 1 to 16 */
+  guint   distinct_max;     /* distinct keys a target keeps, 1 to 64 */
 } OffloadRefinePlan;
 
 OffloadRefinePlan *offload_refine_plan_new       (void);
