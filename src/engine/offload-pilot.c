@@ -289,40 +289,52 @@ offload_pilot_add_block (OffloadPilot *self,
   self->block++;
 }
 
-/* By key, in O(n): four passes of 16 bits, least significant first (a
- * stable sort), a pass skipped where every key has the same digit, as the
- * top bits of one column's keys often are. */
+/* By key, in O(n): a byte a pass, least significant first (a stable
+ * sort), a pass skipped where every key has the same byte, as the top
+ * bytes of one column's keys often are; a few keys by insertion. */
 static void
 sort_sampled (GArray *values)
 {
   guint n = values->len;
   g_autofree Sampled *scratch = NULL;
-  g_autofree guint *counts = NULL;
-  Sampled *from = (Sampled *) values->data, *to;
+  guint counts[8][256] = { { 0 } };
+  Sampled *keys = (Sampled *) values->data, *from = keys, *to;
 
-  if (n < 2)
-    return;
+  if (n < 64)
+    {
+      for (guint i = 1; i < n; i++)
+        {
+          Sampled key = keys[i];
+          guint j = i;
+
+          for (; j > 0 && keys[j - 1].key > key.key; j--)
+            keys[j] = keys[j - 1];
+          keys[j] = key;
+        }
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    for (guint b = 0; b < 8; b++)
+      counts[b][(keys[i].key >> (8 * b)) & 0xff]++;
+
   scratch = g_new (Sampled, n);
-  counts = g_new (guint, 65536);
   to = scratch;
-  for (guint shift = 0; shift < 64; shift += 16)
+  for (guint b = 0; b < 8; b++)
     {
       guint position = 0;
 
-      memset (counts, 0, 65536 * sizeof (guint));
-      for (guint i = 0; i < n; i++)
-        counts[(from[i].key >> shift) & 0xffff]++;
-      if (counts[(from[0].key >> shift) & 0xffff] == n)
+      if (counts[b][(keys[0].key >> (8 * b)) & 0xff] == n)
         continue;
-      for (guint d = 0; d < 65536; d++)
+      for (guint d = 0; d < 256; d++)
         {
-          guint count = counts[d];
+          guint count = counts[b][d];
 
-          counts[d] = position;
+          counts[b][d] = position;
           position += count;
         }
       for (guint i = 0; i < n; i++)
-        to[counts[(from[i].key >> shift) & 0xffff]++] = from[i];
+        to[counts[b][(from[i].key >> (8 * b)) & 0xff]++] = from[i];
       {
         Sampled *swap = from;
 
@@ -330,8 +342,8 @@ sort_sampled (GArray *values)
         to = swap;
       }
     }
-  if (from != (Sampled *) values->data)
-    memcpy (values->data, from, n * sizeof (Sampled));
+  if (from != keys)
+    memcpy (keys, from, n * sizeof (Sampled));
 }
 
 /* The window of keys around the quartile @q of a column's sample. */
