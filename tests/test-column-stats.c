@@ -173,6 +173,32 @@ test_order_key (void)
     }
 }
 
+/* Grid cells: floor (value / 2^exponent), and a number far off a fine
+ * grid (an outlier the sample missed) far off it, not an overflow (the
+ * sanitized build fails on one). */
+static void
+test_grid_cell (void)
+{
+  double fine = offload_grid_scale (-60);
+  double unit = offload_grid_scale (0);
+  OffloadGridBins bins;
+
+  g_assert_cmpint (offload_grid_cell (2.5, unit), ==, 2);
+  g_assert_cmpint (offload_grid_cell (-2.5, unit), ==, -3);
+  g_assert_cmpint (offload_grid_cell (-1e-320, unit), ==, -1);
+  g_assert_cmpint (offload_grid_cell (0.5, fine), ==, G_GINT64_CONSTANT (1) << 59);
+  g_assert_cmpint (offload_grid_cell (1e300, fine), >=, G_GINT64_CONSTANT (1) << 60);
+  g_assert_cmpint (offload_grid_cell (1e16, fine), >=, G_GINT64_CONSTANT (1) << 60);
+  g_assert_cmpint (offload_grid_cell (-1e300, fine), <=, -(G_GINT64_CONSTANT (1) << 60));
+  g_assert_cmpint (offload_grid_cell (-1e300, unit), <=, -(G_GINT64_CONSTANT (1) << 60));
+
+  /* On bins of [0, 1], such numbers are counted in the first or last. */
+  g_assert_true (offload_grid_bins_init (&bins, 0, 1, 10));
+  fine = offload_grid_scale (bins.exponent);
+  g_assert_cmpuint (offload_grid_bins_index (&bins, offload_grid_cell (1e300, fine)), ==, 9);
+  g_assert_cmpuint (offload_grid_bins_index (&bins, offload_grid_cell (-1e300, fine)), ==, 0);
+}
+
 /* The value of rank @rank among the chunks' values, found the way the
  * worker pool finds it: count by buckets, then read again only the bucket
  * that holds the rank, split finer while it holds more than @limit. */
@@ -360,6 +386,7 @@ main (int   argc,
   g_test_add_func ("/offload/column-stats/moments", test_moments);
   g_test_add_func ("/offload/column-stats/moments-special", test_moments_special);
   g_test_add_func ("/offload/column-stats/order-key", test_order_key);
+  g_test_add_func ("/offload/column-stats/grid-cell", test_grid_cell);
   g_test_add_func ("/offload/column-stats/quantile-ranks", test_quantile_ranks);
   g_test_add_func ("/offload/column-stats/exact-quantiles", test_exact_quantiles);
   g_test_add_func ("/offload/column-stats/sort-and-select", test_sort_and_select);

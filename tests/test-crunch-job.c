@@ -1126,6 +1126,84 @@ test_plan_misses (void)
   g_unlink (path);
 }
 
+/* Numbers the sample never saw, far off its grid (a sorted column's
+ * tail, one outlier): counted outside the grid, through the worker's
+ * JSON as the pool reads it, with no overflow in the grid's arithmetic
+ * (the sanitized build fails on one) and the file's own histogram. */
+static void
+test_far_off_grid (void)
+{
+  static const double tail[] = { 1e16, -1e300, 1e300, -7.5e18 };
+  g_autoptr(GString) csv = g_string_new ("n\n");
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *path = NULL;
+  g_autoptr(OffloadRefinePlan) plan = offload_refine_plan_new ();
+  g_autoptr(OffloadCrunchMerger) merger = NULL;
+  g_autoptr(OffloadChunkReader) reader = NULL;
+  g_autoptr(OffloadRefineStats) planned = NULL;
+  g_autoptr(OffloadRefineStats) read_back = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OffloadCrunchResult) result = NULL;
+  const OffloadRefinePlan *next;
+  OffloadChunkStats *stats;
+  NumericReference want;
+  int fd;
+
+  for (guint i = 0; i < 1000 + G_N_ELEMENTS (tail); i++)
+    {
+      double value = i < 1000 ? (i % 97) / 128.0 : tail[i - 1000];
+
+      g_string_append_printf (csv, "%.17g\n", value);
+      g_array_append_val (numbers, value);
+    }
+  path = write_file ("far-off-grid.csv", csv->str, csv->len);
+  numeric_reference (numbers, 0, &want);
+
+  {
+    /* The grid a sample of [0, 1) might have planned: 4096 cells of
+     * 2^-12, on which 1e16 is cell 4e19, past a gint64. */
+    OffloadRefineGrid fine = { 0, -12, 0, 4096, 100 };
+
+    g_array_append_val (plan->grids, fine);
+  }
+  merger = offload_crunch_merger_new (1, BINS, 12, g_steal_pointer (&plan));
+
+  fd = g_open (path, O_RDONLY, 0);
+  reader = offload_chunk_reader_new (fd, 0, csv->len, NULL, NULL);
+  stats = offload_chunk_reader_scan (reader, FALSE, 12,
+                                     offload_crunch_merger_get_scan_plan (merger), &planned,
+                                     &error);
+  g_assert_no_error (error);
+  node = offload_refine_stats_to_json (planned);
+  read_back = offload_refine_stats_from_json (offload_crunch_merger_get_scan_plan (merger),
+                                              node, &error);
+  g_assert_no_error (error);
+  g_assert_true (offload_crunch_merger_add_scan (merger, 0, stats, g_steal_pointer (&read_back),
+                                                 &error));
+  g_assert_no_error (error);
+  g_assert_true (offload_crunch_merger_finish_scan (merger, &error));
+  g_assert_no_error (error);
+
+  for (next = offload_crunch_merger_get_plan (merger); next != NULL;
+       next = offload_crunch_merger_get_plan (merger))
+    {
+      g_autoptr(OffloadChunkReader) again = offload_chunk_reader_new (fd, 0, csv->len, NULL, NULL);
+      g_autoptr(OffloadRefineStats) refined = NULL;
+
+      refined = offload_chunk_reader_refine (again, FALSE, next, &error);
+      g_assert_no_error (error);
+      offload_crunch_merger_add_refine (merger, refined);
+      g_clear_pointer (&refined, offload_refine_stats_free);
+      g_assert_true (offload_crunch_merger_finish_refine (merger, &error));
+    }
+  close (fd);
+
+  result = offload_crunch_merger_get_result (merger);
+  assert_numeric (find_column (result, "n"), &want);
+  g_unlink (path);
+}
+
 /* A quote inside an unquoted field, as people write 5'11" or ab"c: pandas
  * reads it as a character. Quote parity cannot say where the chunks after
  * it begin, so the job must find out and still give the right figures. */
@@ -2000,6 +2078,7 @@ main (int   argc,
   g_test_add_func ("/offload/crunch-job/misguess", test_misguess);
   g_test_add_func ("/offload/crunch-job/plan-misses", test_plan_misses);
   g_test_add_func ("/offload/crunch-job/later-pass-chunks", test_later_pass_chunks);
+  g_test_add_func ("/offload/crunch-job/far-off-grid", test_far_off_grid);
   g_test_add_func ("/offload/crunch-job/stray-quote-then-parse-error",
                    test_stray_quote_then_parse_error);
   g_test_add_func ("/offload/crunch-job/merger-inconsistent", test_merger_inconsistent);

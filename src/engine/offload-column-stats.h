@@ -155,13 +155,17 @@ guint    offload_grid_bins_index (const OffloadGridBins *bins,
  * @value: a finite number
  * @scale: offload_grid_scale() of the grid's exponent
  *
- * Returns: floor (@value / 2^exponent): the grid cell of @value
+ * Returns: floor (@value / 2^exponent): the grid cell of @value, but
+ *   within ±2^60
  */
 static inline gint64
 offload_grid_cell (double value,
                    double scale)
 {
-  double t = value * scale;
+  /* A grid's own cells are within ±2^52 (see offload_grid_exponent());
+   * a number far off it (the sample's range is not the file's) stays far
+   * off, without a conversion that overflows. */
+  double t = CLAMP (value * scale, -0x1p60, 0x1p60);
   gint64 cell = (gint64) t;
 
   cell -= (double) cell > t;
