@@ -387,6 +387,88 @@ test_sample (void)
   run_clear (&run);
 }
 
+/* The sample of @data, written to a file, read by the worker. */
+static OffloadPilotSummary *
+sample_of (const GString *data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  OffloadPilotSummary *summary;
+  Run run;
+  int fd;
+
+  fd = g_file_open_tmp ("offload-sample-XXXXXX.csv", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, data->str, (gssize) data->len, &error);
+  g_assert_no_error (error);
+
+  run_worker (&run, NULL, "sample", path, NULL);
+  g_assert_null (run.error);
+  g_assert_nonnull (run.result);
+  g_assert_true (g_subprocess_get_successful (run.process));
+  summary = offload_pilot_summary_from_json (run.result, &error);
+  g_assert_no_error (error);
+  run_clear (&run);
+  g_unlink (path);
+
+  return summary;
+}
+
+/* The sample reads a few MiB of a large file, whatever its records look
+ * like: lines ended by CR alone, a header of megabytes. And a small file
+ * whose numbers do not all fit the sample is not called read whole. */
+static void
+test_sample_bounded (void)
+{
+  /* What the sample of a 12 MiB file may read: a 64th, but 4 MiB. */
+  const guint64 budget = 4 * 1024 * 1024;
+  const guint64 size = 12 * 1024 * 1024;
+  g_autoptr(GString) data = g_string_new ("a,b\r");
+  g_autoptr(OffloadPilotSummary) summary = NULL;
+
+  for (guint64 row = 0; data->len < size; row++)
+    g_string_append_printf (data, "%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT "\r", row, 2 * row);
+  summary = sample_of (data);
+  g_assert_false (summary->whole);
+  g_assert_cmpuint (summary->bytes, <=, budget);
+  g_assert_cmpuint (summary->rows, >, 1000);
+  g_assert_cmpuint (summary->n_columns, ==, 2);
+  g_clear_pointer (&summary, offload_pilot_summary_free);
+
+  /* One header of 3 MiB: longer than any block may be. */
+  g_string_truncate (data, 0);
+  for (guint i = 0; data->len < 3 * 1024 * 1024; i++)
+    g_string_append_printf (data, "%scolumn %u", i > 0 ? "," : "", i);
+  g_string_append_c (data, '\n');
+  while (data->len < size)
+    g_string_append (data, "1\n");
+  summary = sample_of (data);
+  g_assert_false (summary->whole);
+  g_assert_cmpuint (summary->bytes, <=, budget);
+  g_clear_pointer (&summary, offload_pilot_summary_free);
+
+  /* 100 columns of 40,000 rows, under 8 MiB: read whole, but 4 million
+   * numbers are more than the sample keeps. Its first rows are not the
+   * file: the sorted first column says so if taken for it. */
+  g_string_assign (data, "id");
+  for (guint i = 1; i < 100; i++)
+    g_string_append_printf (data, ",c%u", i);
+  g_string_append_c (data, '\n');
+  for (guint row = 0; row < 40000; row++)
+    {
+      g_string_append_printf (data, "%u", row);
+      for (guint i = 1; i < 100; i++)
+        g_string_append (data, ",0");
+      g_string_append_c (data, '\n');
+    }
+  g_assert_cmpuint (data->len, <, 8 * 1024 * 1024);
+  summary = sample_of (data);
+  g_assert_false (summary->whole);
+  g_assert_cmpuint (summary->rows, <, 40000);
+  g_assert_cmpuint (summary->n_columns, ==, 100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,6 +496,7 @@ main (int   argc,
   g_test_add_func ("/offload/worker/faults", test_faults);
   g_test_add_func ("/offload/worker/errors", test_errors);
   g_test_add_func ("/offload/worker/sample", test_sample);
+  g_test_add_func ("/offload/worker/sample-bounded", test_sample_bounded);
 
   ret = g_test_run ();
 

@@ -685,7 +685,10 @@ offload_chunk_reader_get_quotes (OffloadChunkReader  *self,
 
 /* How long the file's first line is (its header, most likely), looked for
  * in its first @limit bytes: @limit when it ends later, 0 on a read error
- * (the sample then says so). */
+ * (the sample then says so). A line ends at LF or CR, as records do (a
+ * file of old Mac line ends has no LF at all). A quoted line end inside
+ * the header is taken for its end: the sample's blocks are then shorter
+ * than they might be, which costs the sample records, never correctness. */
 static guint64
 first_line_length (OffloadChunkReader *self,
                    guint64             limit)
@@ -693,13 +696,12 @@ first_line_length (OffloadChunkReader *self,
   for (guint64 offset = 0; offset < limit; )
     {
       gssize n = read_at (self, offset, (gsize) MIN (BUFFER_SIZE, limit - offset));
-      const char *newline;
 
       if (n <= 0)
         return 0;
-      newline = memchr (self->buffer, '\n', (gsize) n);
-      if (newline != NULL)
-        return offset + (guint64) (newline - self->buffer) + 1;
+      for (gssize i = 0; i < n; i++)
+        if (self->buffer[i] == '\n' || self->buffer[i] == '\r')
+          return offset + (guint64) i + 1;
       offset += (guint64) n;
     }
 
@@ -731,7 +733,11 @@ offload_chunk_reader_sample (OffloadChunkReader  *self,
 
   offload_pilot_blocks (file_size, &block_size, &n_blocks);
   /* Blocks that hold a few records each, however long they are (a file
-   * of thousands of columns): as many fewer blocks, the same bytes. */
+   * of thousands of columns): as many fewer blocks, the same bytes. At
+   * least 16 of them, for the sample's error, so a block is never more
+   * than a 16th of the budget: records longer than that (a header of
+   * megabytes) leave the sample short of records, and the job's later
+   * passes make up for what it did not see. */
   if (n_blocks > 1)
     {
       guint64 line = first_line_length (self, MIN (file_size, SAMPLE_MAX_BLOCK));
@@ -740,8 +746,8 @@ offload_chunk_reader_sample (OffloadChunkReader  *self,
         {
           guint64 budget = block_size * n_blocks;
 
-          block_size = MIN (4 * line, SAMPLE_MAX_BLOCK);
-          n_blocks = (guint) MAX (16, budget / block_size);
+          block_size = MAX (block_size, MIN (4 * line, budget / 16));
+          n_blocks = (guint) (budget / block_size);
           if (block_size * n_blocks >= file_size)
             {
               block_size = file_size;

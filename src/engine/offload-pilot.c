@@ -203,9 +203,15 @@ on_record (const OffloadCsvCell *cells,
       self->skip_first = FALSE;
       return;
     }
-  if (self->n_columns < 0 || n_cells != (guint) self->n_columns
-      || self->block_rows >= self->max_block_rows)
+  if (self->n_columns < 0 || n_cells != (guint) self->n_columns)
     return;
+  if (self->block_rows >= self->max_block_rows)
+    {
+      /* Only the first rows of a file read whole: a sample like any
+       * other, not the file (its first rows may be its smallest). */
+      self->whole = FALSE;
+      return;
+    }
 
   self->block_rows++;
   self->rows++;
