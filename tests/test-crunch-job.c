@@ -1013,6 +1013,29 @@ test_misguess (void)
   g_unlink (path);
 }
 
+/* A worker that does not start a chunk where it is told (the parity of
+ * the quotes before it) is faulty: the chunk runs on a fresh worker, then
+ * the job fails, rather than read the chunk again for ever. */
+static void
+test_misstart (void)
+{
+  g_autoptr(Dataset) data = dataset_new (6000, REFERENCE_SEED + 7, G_MAXUINT64);
+  g_autofree char *path = write_file ("misstart.csv", data->csv->str, data->csv->len);
+  Run run;
+
+  g_setenv ("OFFLOAD_WORKER_FAULT", "misstart", TRUE);
+  crunch (&run, path, 2, 40000);
+  g_unsetenv ("OFFLOAD_WORKER_FAULT");
+  g_assert_error (run.error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_WORKER);
+  g_assert_nonnull (strstr (run.error->message, "failed twice"));
+  g_assert_nonnull (strstr (run.error->message, "did not start its chunk where it was told"));
+  g_assert_cmpuint (run.events->len, >=, 1);
+  run_clear (&run);
+
+  assert_no_children ();
+  g_unlink (path);
+}
+
 /* A file too small for the sample's windows (a dozen numbers), in many
  * chunks: the quartiles take a later pass, and each chunk starts it where
  * the first pass found it starts. */
@@ -2076,6 +2099,7 @@ main (int   argc,
   g_test_add_func ("/offload/crunch-job/reference", test_reference);
   g_test_add_func ("/offload/crunch-job/stray-quote", test_stray_quote);
   g_test_add_func ("/offload/crunch-job/misguess", test_misguess);
+  g_test_add_func ("/offload/crunch-job/misstart", test_misstart);
   g_test_add_func ("/offload/crunch-job/plan-misses", test_plan_misses);
   g_test_add_func ("/offload/crunch-job/later-pass-chunks", test_later_pass_chunks);
   g_test_add_func ("/offload/crunch-job/far-off-grid", test_far_off_grid);

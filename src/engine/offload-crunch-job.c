@@ -729,6 +729,11 @@ merge_func (gpointer data,
                     : offload_crunch_merger_finish_refine (merger, &merge->error);
       const OffloadRefinePlan *plan = ok ? offload_crunch_merger_get_plan (merger) : NULL;
 
+      /* A merger that says no without a word: still no result. */
+      if (!ok && merge->error == NULL)
+        g_set_error_literal (&merge->error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_WORKER,
+                             _("The workers’ results could not be combined"));
+
       if (plan != NULL)
         {
           g_autoptr(JsonNode) node = offload_refine_plan_to_json (plan);
@@ -879,6 +884,17 @@ release_held (OffloadCrunchJob *self)
 
       if (chunk->state == CHUNK_HELD)
         {
+          if (chunk->known && chunk->in_quotes != parity)
+            {
+              /* Read from the parity of the chunks before it, which it
+               * no longer is: their quotes are not what they were. Not
+               * read once more, and once more, for ever. */
+              fail (self, g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_CHANGED,
+                                               _("The file changed while it was read: its "
+                                                 "quotes are not where they were")),
+                    NULL);
+              return;
+            }
           if (chunk->in_quotes == parity)
             chunk->known = TRUE;    /* later passes start it there */
           if (chunk->in_quotes != parity)
@@ -976,6 +992,11 @@ lane_done (Lane *lane)
             {
               lane->fault = g_strdup_printf (_("the worker’s result was not valid (%s)"),
                                              "quotes");
+              break;
+            }
+          if (chunk->known && (lane->in_quotes == 1) != chunk->in_quotes)
+            {
+              lane->fault = g_strdup (_("the worker did not start its chunk where it was told"));
               break;
             }
           chunk->quotes = lane->quotes;

@@ -56,7 +56,8 @@
  * OFFLOAD_WORKER_FAULT_ONCE=PATH only when PATH does not exist yet (it is
  * then made), so that a retried chunk succeeds. OFFLOAD_WORKER_FAULT=misguess
  * makes every guess of where a chunk starts wrong, so that the pool must
- * read each chunk again. */
+ * read each chunk again; misstart also starts the chunks it is told where
+ * to start the wrong way, which the pool must take for a fault. */
 
 #define PROGRESS_EVERY_US  (G_USEC_PER_SEC / 10)
 #define MAX_PLAN_BYTES     (64 * 1024 * 1024)
@@ -83,7 +84,9 @@ say (OffloadWorkerMessage  message,
 static OffloadChunkReader *scanning;      /* whose counts an error gives */
 static int                 assumed = -1;  /* whether it took its start to be in quotes */
 
-/* The quotes and the first NUL of the chunk, where known. */
+/* The quotes and the first NUL of the chunk, where known: a scan has
+ * counted them before it says it is done; an error about the file says
+ * what it had counted, if it can. */
 static void
 add_quotes (JsonBuilder        *builder,
             OffloadChunkReader *reader)
@@ -291,16 +294,23 @@ scan (OffloadChunkReader *reader,
 
   scanning = reader;
   if (guess)
-    {
-      in_quotes = offload_chunk_reader_guess_quotes (reader);
-      /* For the tests of the pool: a guess always wrong. */
-      if (g_strcmp0 (g_getenv ("OFFLOAD_WORKER_FAULT"), "misguess") == 0)
-        in_quotes = !in_quotes;
-    }
+    in_quotes = offload_chunk_reader_guess_quotes (reader);
+  /* For the tests of the pool: a guess always wrong, or every start. */
+  if ((guess && g_strcmp0 (g_getenv ("OFFLOAD_WORKER_FAULT"), "misguess") == 0)
+      || g_strcmp0 (g_getenv ("OFFLOAD_WORKER_FAULT"), "misstart") == 0)
+    in_quotes = !in_quotes;
   assumed = in_quotes ? 1 : 0;
   stats = offload_chunk_reader_scan (reader, in_quotes, bits, plan, &planned, &error);
   if (stats == NULL)
     return fail_error (error);
+  /* The quotes to the chunk's end, which the records may not have reached
+   * (its last bytes a blank line): a read that fails is the answer. */
+  {
+    guint64 quotes, first_nul;
+
+    if (!offload_chunk_reader_get_quotes (reader, &quotes, &first_nul, &error))
+      return fail_error (error);
+  }
 
   /* The counts first, in a line of their own: the parent reads them on
    * its main thread, and leaves the result to its merge thread. */
