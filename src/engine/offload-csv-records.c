@@ -156,7 +156,8 @@ hand_on (OffloadCsvRecords *self)
 
           if (at == G_MAXSIZE)
             continue;
-          cell->text = (const char *) self->scratch->data + at;
+          /* Quoted empty cells alone leave the scratch without storage. */
+          cell->text = self->scratch->len > 0 ? (const char *) self->scratch->data + at : "";
           cell->kind = offload_cell_classify (cell->text, cell->length, &cell->value);
         }
     }

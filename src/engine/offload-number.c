@@ -103,7 +103,7 @@ offload_number_parse (const char *text,
                       double     *value)
 {
   const char *p = text;
-  const char *end = text + length;
+  const char *end;
   const char *number_start;
   gboolean negative = FALSE;
   guint64 mantissa = 0;
@@ -115,6 +115,9 @@ offload_number_parse (const char *text,
   g_return_val_if_fail (text != NULL || length == 0, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
 
+  if (length == 0)
+    return FALSE;               /* and no arithmetic on a NULL text */
+  end = text + length;
   while (p < end && is_blank (*p))
     p++;
   while (end > p && is_blank (end[-1]))
