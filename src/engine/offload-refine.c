@@ -701,6 +701,124 @@ offload_refine_stats_add_text (OffloadRefineStats *self,
     offload_text_counter_add (self->text[items->text], text, length, self->position);
 }
 
+/* A column's finite numbers by cell of a grid. A loop of its own: each
+ * number's cell is an increment in memory, which the loop over the
+ * windows, all compares in registers, would only wait on. */
+static void
+count_grid (const OffloadRefineGrid *g,
+            OffloadRefineGridCounts *counts,
+            double                   scale,
+            const double            *values,
+            gsize                    n)
+{
+  guint32 *cells = counts->cells;
+  guint size = g->size;
+  gint64 base = g->base;
+  double min = counts->min, max = counts->max;
+  gsize counted = 0;
+
+  for (gsize k = 0; k < n; k++)
+    {
+      double value = values[k];
+      guint64 cell;
+
+      if (G_UNLIKELY (!isfinite (value)))
+        continue;
+      cell = (guint64) (offload_grid_cell (value, scale) - base);
+      counted++;
+      min = MIN (min, value);
+      max = MAX (max, value);
+      if (G_LIKELY (cell < size))
+        cells[cell]++;
+      else if (counts->outside->len < g->max_outside)
+        g_array_append_val (counts->outside, value);
+      else
+        counts->overflow = TRUE;
+    }
+
+  counts->counted += counted;
+  counts->min = min;
+  counts->max = max;
+  /* 32-bit cells could overflow in a file read in one piece. */
+  if (G_UNLIKELY (counts->counted >= G_MAXUINT32))
+    counts->overflow = TRUE;
+}
+
+/* A number inside a window is kept, while the bound on the windows' numbers
+ * allows. A sorted column puts a whole window in one chunk: the bound is on
+ * all of them together. */
+static inline void
+keep_in_range (OffloadRefineStats *self,
+               const RangeItem    *range,
+               guint64             key)
+{
+  if (range->counts->values->len < range->max_values
+      && (self->plan->range_values == 0 || self->range_values < self->plan->range_values))
+    {
+      g_array_append_val (range->counts->values, key);
+      self->range_values++;
+    }
+  else
+    range->counts->overflow = TRUE;
+}
+
+/* A column's numbers counted below each of its windows, those inside kept. */
+static void
+count_ranges (OffloadRefineStats *self,
+              const RangeItem    *ranges,
+              guint               n_ranges,
+              const double       *values,
+              gsize               n)
+{
+  guint64 highs[3] = { G_MAXUINT64, G_MAXUINT64, G_MAXUINT64 };
+  guint64 lows[3] = { G_MAXUINT64, G_MAXUINT64, G_MAXUINT64 };
+  guint64 below[3] = { 0, 0, 0 };
+
+  if (n_ranges > 3)
+    {
+      for (gsize k = 0; k < n; k++)
+        {
+          guint64 key = offload_order_key (values[k]);
+          guint i = 0;
+
+          for (guint r = 0; r < n_ranges; r++)
+            {
+              i += key > ranges[r].high;
+              ranges[r].counts->below += key < ranges[r].low;
+            }
+          if (i < n_ranges && key >= ranges[i].low)
+            keep_in_range (self, &ranges[i], key);
+        }
+      return;
+    }
+
+  /* The three quartiles' windows (fewer where they met), without
+   * branches, in registers: where a number lands is as random as the
+   * numbers, and counts in memory would wait on each other. Few numbers
+   * are inside a window. */
+  for (guint r = 0; r < n_ranges; r++)
+    {
+      highs[r] = ranges[r].high;
+      lows[r] = ranges[r].low;
+    }
+  for (gsize k = 0; k < n; k++)
+    {
+      guint64 key = offload_order_key (values[k]);
+      gboolean inside;
+
+      below[0] += key < lows[0];
+      below[1] += key < lows[1];
+      below[2] += key < lows[2];
+      inside = ((key >= lows[0]) & (key <= highs[0]))
+               | ((key >= lows[1]) & (key <= highs[1]))
+               | ((key >= lows[2]) & (key <= highs[2]));
+      if (G_UNLIKELY (inside))
+        keep_in_range (self, &ranges[(key > highs[0]) + (key > highs[1])], key);
+    }
+  for (guint r = 0; r < n_ranges; r++)
+    ranges[r].counts->below += below[r];
+}
+
 /**
  * offload_refine_stats_add_numbers:
  * @self: statistics
@@ -735,111 +853,11 @@ offload_refine_stats_add_numbers (OffloadRefineStats *self,
           bins[offload_grid_bins_index (&b->grid, offload_grid_cell (values[k], scale))]++;
     }
 
-  /* The grid and the windows, in one look at the numbers. */
-  if (items->grid >= 0 || items->ranges->len > 0)
-    {
-      const OffloadRefineGrid *g = items->grid >= 0
-                                   ? &g_array_index (self->plan->grids, OffloadRefineGrid,
-                                                     items->grid)
-                                   : NULL;
-      OffloadRefineGridCounts *counts = g != NULL ? &self->grids[items->grid] : NULL;
-      guint32 *cells = g != NULL ? counts->cells : NULL;
-      guint size = g != NULL ? g->size : 0;
-      double scale = items->grid_scale;
-      double min = g != NULL ? counts->min : 0, max = g != NULL ? counts->max : 0;
-      gint64 base = g != NULL ? g->base : 0;
-      guint64 counted = 0;
-      const RangeItem *ranges = (const RangeItem *) items->ranges->data;
-      guint n_ranges = items->ranges->len;
-      guint64 highs[3] = { G_MAXUINT64, G_MAXUINT64, G_MAXUINT64 };
-      guint64 lows[3] = { G_MAXUINT64, G_MAXUINT64, G_MAXUINT64 };
-      guint64 below[3] = { 0, 0, 0 };
-
-      for (guint r = 0; r < MIN (n_ranges, 3); r++)
-        {
-          highs[r] = ranges[r].high;
-          lows[r] = ranges[r].low;
-        }
-
-      for (gsize k = 0; k < n; k++)
-        {
-          double value = values[k];
-
-          if (g != NULL && G_LIKELY (isfinite (value)))
-            {
-              guint64 cell = (guint64) (offload_grid_cell (value, scale) - base);
-
-              counted++;
-              min = MIN (min, value);
-              max = MAX (max, value);
-              if (G_LIKELY (cell < size))
-                cells[cell]++;
-              else if (counts->outside->len < g->max_outside)
-                g_array_append_val (counts->outside, value);
-              else
-                counts->overflow = TRUE;
-            }
-
-          if (n_ranges > 0)
-            {
-              guint64 key = offload_order_key (value);
-              guint i = 0;
-              gboolean inside;
-
-              /* Without branches, in registers: where a number lands is as
-               * random as the numbers, and counts in memory would wait on
-               * each other. Few numbers are inside a window. */
-              if (G_LIKELY (n_ranges <= 3))
-                {
-                  below[0] += key < lows[0];
-                  below[1] += key < lows[1];
-                  below[2] += key < lows[2];
-                  inside = ((key >= lows[0]) & (key <= highs[0]))
-                           | ((key >= lows[1]) & (key <= highs[1]))
-                           | ((key >= lows[2]) & (key <= highs[2]));
-                  if (G_LIKELY (!inside))
-                    continue;
-                  i = (key > highs[0]) + (key > highs[1]);
-                }
-              else
-                {
-                  for (guint r = 0; r < n_ranges; r++)
-                    {
-                      i += key > ranges[r].high;
-                      ranges[r].counts->below += key < ranges[r].low;
-                    }
-                  inside = i < n_ranges && key >= ranges[i].low;
-                  if (!inside)
-                    continue;
-                }
-
-              /* A sorted column puts a whole window in one chunk: the bound
-               * is on all of them together. */
-              if (ranges[i].counts->values->len < ranges[i].max_values
-                  && (self->plan->range_values == 0
-                      || self->range_values < self->plan->range_values))
-                {
-                  g_array_append_val (ranges[i].counts->values, key);
-                  self->range_values++;
-                }
-              else
-                ranges[i].counts->overflow = TRUE;
-            }
-        }
-
-      for (guint r = 0; r < MIN (n_ranges, 3); r++)
-        ranges[r].counts->below += below[r];
-
-      if (g != NULL)
-        {
-          counts->counted += counted;
-          counts->min = min;
-          counts->max = max;
-          /* 32-bit cells could overflow in a file read in one piece. */
-          if (G_UNLIKELY (counts->counted >= G_MAXUINT32))
-            counts->overflow = TRUE;
-        }
-    }
+  if (items->grid >= 0)
+    count_grid (&g_array_index (self->plan->grids, OffloadRefineGrid, items->grid),
+                &self->grids[items->grid], items->grid_scale, values, n);
+  if (items->ranges->len > 0)
+    count_ranges (self, (const RangeItem *) items->ranges->data, items->ranges->len, values, n);
 
   for (guint t = 0; t < items->targets->len; t++)
     {
