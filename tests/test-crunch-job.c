@@ -1065,6 +1065,82 @@ test_later_pass_chunks (void)
   g_unlink (path);
 }
 
+/* The job's passes over @path, by hand, in one chunk and with @plan (taken)
+ * for the first: its counts through the worker's JSON when @through_json;
+ * @check, when given, sees the plan of the second pass. */
+static OffloadCrunchResult *
+crunch_by_hand (const char          *path,
+                gsize                length,
+                OffloadRefinePlan   *plan,
+                gboolean             through_json,
+                void               (*check) (const OffloadRefinePlan *second),
+                guint               *passes)
+{
+  g_autoptr(OffloadCrunchMerger) merger = NULL;
+  g_autoptr(OffloadChunkReader) reader = NULL;
+  g_autoptr(OffloadRefineStats) planned = NULL;
+  g_autoptr(GError) error = NULL;
+  const OffloadRefinePlan *next;
+  OffloadChunkStats *stats;
+  int fd;
+
+  merger = offload_crunch_merger_new (1, BINS, 12, plan);
+  fd = g_open (path, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  reader = offload_chunk_reader_new (fd, 0, length, NULL, NULL);
+  stats = offload_chunk_reader_scan (reader, FALSE, 12,
+                                     offload_crunch_merger_get_scan_plan (merger), &planned,
+                                     &error);
+  g_assert_no_error (error);
+  if (through_json)
+    {
+      g_autoptr(JsonNode) node = offload_refine_stats_to_json (planned);
+
+      g_clear_pointer (&planned, offload_refine_stats_free);
+      planned = offload_refine_stats_from_json (offload_crunch_merger_get_scan_plan (merger),
+                                                node, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (offload_crunch_merger_add_scan (merger, 0, stats, g_steal_pointer (&planned),
+                                                 &error));
+  g_assert_no_error (error);
+  g_assert_true (offload_crunch_merger_finish_scan (merger, &error));
+  g_assert_no_error (error);
+
+  *passes = 1;
+  next = offload_crunch_merger_get_plan (merger);
+  if (check != NULL)
+    check (next);
+  while (next != NULL)
+    {
+      g_autoptr(OffloadChunkReader) again = offload_chunk_reader_new (fd, 0, length, NULL, NULL);
+      g_autoptr(OffloadRefineStats) refined = NULL;
+
+      refined = offload_chunk_reader_refine (again, FALSE, next, &error);
+      g_assert_no_error (error);
+      offload_crunch_merger_add_refine (merger, refined);
+      g_clear_pointer (&refined, offload_refine_stats_free);
+      g_assert_true (offload_crunch_merger_finish_refine (merger, &error));
+      g_assert_no_error (error);
+      (*passes)++;
+      next = offload_crunch_merger_get_plan (merger);
+    }
+  close (fd);
+
+  return offload_crunch_merger_get_result (merger);
+}
+
+/* The quartiles and the histogram of plan-misses are left for later
+ * passes. */
+static void
+check_misses_left (const OffloadRefinePlan *next)
+{
+  g_assert_nonnull (next);
+  g_assert_cmpuint (next->targets->len, >, 0);
+  g_assert_cmpuint (next->bins->len, ==, 2);    /* m had no grid at all */
+  g_assert_cmpuint (g_array_index (next->bins, OffloadRefineBins, 0).column, ==, 0);
+}
+
 /* What the sample planned may be wrong: windows that miss the quartiles,
  * a grid coarser than the histogram's, text where there is none. Then
  * later passes find what the first could not, and the answer is the same. */
@@ -1075,16 +1151,9 @@ test_plan_misses (void)
   g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *path = NULL;
   g_autoptr(OffloadRefinePlan) plan = offload_refine_plan_new ();
-  g_autoptr(OffloadCrunchMerger) merger = NULL;
-  g_autoptr(OffloadChunkReader) reader = NULL;
-  g_autoptr(OffloadRefineStats) planned = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(OffloadCrunchResult) result = NULL;
-  const OffloadRefinePlan *next;
-  OffloadChunkStats *stats;
   NumericReference want;
-  guint passes = 1;
-  int fd;
+  guint passes;
 
   for (guint i = 0; i < 5000; i++)
     {
@@ -1109,42 +1178,9 @@ test_plan_misses (void)
     g_array_append_val (plan->grids, coarse);
     g_array_append_val (plan->text, text_column);
   }
-  merger = offload_crunch_merger_new (1, BINS, 12, g_steal_pointer (&plan));
-
-  fd = g_open (path, O_RDONLY, 0);
-  reader = offload_chunk_reader_new (fd, 0, csv->len, NULL, NULL);
-  stats = offload_chunk_reader_scan (reader, FALSE, 12,
-                                     offload_crunch_merger_get_scan_plan (merger), &planned,
-                                     &error);
-  g_assert_no_error (error);
-  g_assert_true (offload_crunch_merger_add_scan (merger, 0, stats, g_steal_pointer (&planned),
-                                                 &error));
-  g_assert_no_error (error);
-  g_assert_true (offload_crunch_merger_finish_scan (merger, &error));
-
-  /* The quartiles and the histogram are left for later passes. */
-  next = offload_crunch_merger_get_plan (merger);
-  g_assert_nonnull (next);
-  g_assert_cmpuint (next->targets->len, >, 0);
-  g_assert_cmpuint (next->bins->len, ==, 2);    /* m had no grid at all */
-  g_assert_cmpuint (g_array_index (next->bins, OffloadRefineBins, 0).column, ==, 0);
-  while (next != NULL)
-    {
-      g_autoptr(OffloadChunkReader) again = offload_chunk_reader_new (fd, 0, csv->len, NULL, NULL);
-      g_autoptr(OffloadRefineStats) refined = NULL;
-
-      refined = offload_chunk_reader_refine (again, FALSE, next, &error);
-      g_assert_no_error (error);
-      offload_crunch_merger_add_refine (merger, refined);
-      g_clear_pointer (&refined, offload_refine_stats_free);
-      g_assert_true (offload_crunch_merger_finish_refine (merger, &error));
-      passes++;
-      next = offload_crunch_merger_get_plan (merger);
-    }
-  close (fd);
+  result = crunch_by_hand (path, csv->len, g_steal_pointer (&plan), FALSE, check_misses_left,
+                           &passes);
   g_assert_cmpuint (passes, >=, 2);
-
-  result = offload_crunch_merger_get_result (merger);
   assert_numeric (find_column (result, "n"), &want);
   g_unlink (path);
 }
@@ -1161,17 +1197,9 @@ test_far_off_grid (void)
   g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *path = NULL;
   g_autoptr(OffloadRefinePlan) plan = offload_refine_plan_new ();
-  g_autoptr(OffloadCrunchMerger) merger = NULL;
-  g_autoptr(OffloadChunkReader) reader = NULL;
-  g_autoptr(OffloadRefineStats) planned = NULL;
-  g_autoptr(OffloadRefineStats) read_back = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(OffloadCrunchResult) result = NULL;
-  const OffloadRefinePlan *next;
-  OffloadChunkStats *stats;
   NumericReference want;
-  int fd;
+  guint passes;
 
   for (guint i = 0; i < 1000 + G_N_ELEMENTS (tail); i++)
     {
@@ -1190,39 +1218,7 @@ test_far_off_grid (void)
 
     g_array_append_val (plan->grids, fine);
   }
-  merger = offload_crunch_merger_new (1, BINS, 12, g_steal_pointer (&plan));
-
-  fd = g_open (path, O_RDONLY, 0);
-  reader = offload_chunk_reader_new (fd, 0, csv->len, NULL, NULL);
-  stats = offload_chunk_reader_scan (reader, FALSE, 12,
-                                     offload_crunch_merger_get_scan_plan (merger), &planned,
-                                     &error);
-  g_assert_no_error (error);
-  node = offload_refine_stats_to_json (planned);
-  read_back = offload_refine_stats_from_json (offload_crunch_merger_get_scan_plan (merger),
-                                              node, &error);
-  g_assert_no_error (error);
-  g_assert_true (offload_crunch_merger_add_scan (merger, 0, stats, g_steal_pointer (&read_back),
-                                                 &error));
-  g_assert_no_error (error);
-  g_assert_true (offload_crunch_merger_finish_scan (merger, &error));
-  g_assert_no_error (error);
-
-  for (next = offload_crunch_merger_get_plan (merger); next != NULL;
-       next = offload_crunch_merger_get_plan (merger))
-    {
-      g_autoptr(OffloadChunkReader) again = offload_chunk_reader_new (fd, 0, csv->len, NULL, NULL);
-      g_autoptr(OffloadRefineStats) refined = NULL;
-
-      refined = offload_chunk_reader_refine (again, FALSE, next, &error);
-      g_assert_no_error (error);
-      offload_crunch_merger_add_refine (merger, refined);
-      g_clear_pointer (&refined, offload_refine_stats_free);
-      g_assert_true (offload_crunch_merger_finish_refine (merger, &error));
-    }
-  close (fd);
-
-  result = offload_crunch_merger_get_result (merger);
+  result = crunch_by_hand (path, csv->len, g_steal_pointer (&plan), TRUE, NULL, &passes);
   assert_numeric (find_column (result, "n"), &want);
   g_unlink (path);
 }
