@@ -53,6 +53,44 @@ url (const char *path)
   return g_strconcat (base_url, path, NULL);
 }
 
+/* With GLib's debug messages on, what --json prints is still JSON only:
+ * the messages go to standard error. */
+static void
+test_json_with_debug_messages (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  int fd;
+
+  fd = g_file_open_tmp ("offload-cli-XXXXXX.csv", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, "n,t\n1,a\n2,b\n3,a\n", -1, &error);
+  g_assert_no_error (error);
+
+  /* Set for the child only: the test's own messages would break its TAP. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, offload_binary, "crunch", path,
+                                         "--json", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+  node = json_from_string (out, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "rows"), ==, 3);
+  g_assert_nonnull (strstr (err, "DEBUG"));
+  g_unlink (path);
+}
+
 static void
 test_version_and_help (void)
 {
@@ -230,6 +268,7 @@ main (int   argc,
   start_demo_server ();
 
   g_test_add_func ("/offload/cli/version-and-help", test_version_and_help);
+  g_test_add_func ("/offload/cli/json-with-debug-messages", test_json_with_debug_messages);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-table", test_fetch_table);
   g_test_add_func ("/offload/cli/fetch-input-file", test_fetch_input_file);

@@ -62,6 +62,11 @@ offload_cli_run (int    argc,
 
   g_return_val_if_fail (argc > 0, OFFLOAD_EXIT_USAGE);
 
+  /* Debug messages (G_MESSAGES_DEBUG) go to standard error, as every
+   * message: GLib's default puts them on standard output, in the middle of
+   * what --json prints for scripts. */
+  g_log_writer_default_set_use_stderr (TRUE);
+
   command = lookup (argv[0]);
   if (command == NULL)
     {

@@ -418,6 +418,9 @@ main (int   argc,
    * to it: the interface keeps a core. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   setpriority (PRIO_PROCESS, 0, 10);
+  /* Standard output is the protocol's: GLib's debug messages, which it
+   * would print there, go to standard error. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   if (g_strcmp0 (mode, "generate") == 0)
     return offload_worker_generate_main (argc, argv);
