@@ -348,21 +348,32 @@ test_errors (void)
   run_clear (&run);
 }
 
-/* The sample of a small file is the file: every row, the columns' kinds,
- * and windows that hold the quartiles. */
-static void
-test_sample (void)
+/* What the worker's sample of @path says. */
+static OffloadPilotSummary *
+sample_file (const char *path)
 {
-  g_autoptr(OffloadPilotSummary) summary = NULL;
   g_autoptr(GError) error = NULL;
+  OffloadPilotSummary *summary;
   Run run;
 
-  run_worker (&run, NULL, "sample", sample_path, NULL);
+  run_worker (&run, NULL, "sample", path, NULL);
   g_assert_null (run.error);
   g_assert_nonnull (run.result);
   g_assert_true (g_subprocess_get_successful (run.process));
   summary = offload_pilot_summary_from_json (run.result, &error);
   g_assert_no_error (error);
+  run_clear (&run);
+
+  return summary;
+}
+
+/* The sample of a small file is the file: every row, the columns' kinds,
+ * and windows that hold the quartiles. */
+static void
+test_sample (void)
+{
+  g_autoptr(OffloadPilotSummary) summary = sample_file (sample_path);
+
   g_assert_true (summary->whole);
   g_assert_cmpuint (summary->n_columns, ==, 10);
   g_assert_cmpuint (summary->rows, ==, 20000);
@@ -384,7 +395,6 @@ test_sample (void)
       }
     g_assert_cmpuint (category->text, >, 0);
   }
-  run_clear (&run);
 }
 
 /* The sample of @data, written to a file, read by the worker. */
@@ -394,7 +404,6 @@ sample_of (const GString *data)
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
   OffloadPilotSummary *summary;
-  Run run;
   int fd;
 
   fd = g_file_open_tmp ("offload-sample-XXXXXX.csv", &path, &error);
@@ -403,13 +412,7 @@ sample_of (const GString *data)
   g_file_set_contents (path, data->str, (gssize) data->len, &error);
   g_assert_no_error (error);
 
-  run_worker (&run, NULL, "sample", path, NULL);
-  g_assert_null (run.error);
-  g_assert_nonnull (run.result);
-  g_assert_true (g_subprocess_get_successful (run.process));
-  summary = offload_pilot_summary_from_json (run.result, &error);
-  g_assert_no_error (error);
-  run_clear (&run);
+  summary = sample_file (path);
   g_unlink (path);
 
   return summary;
