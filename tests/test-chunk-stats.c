@@ -13,6 +13,7 @@
 #include "offload-chunk-scanner.h"
 #include "offload-csv.h"
 #include "offload-json.h"
+#include "offload-refine.h"
 #include "offload-sample-data.h"
 
 #define BITS 10
@@ -268,6 +269,65 @@ test_json_exponents (void)
   g_assert_cmpfloat (offload_chunk_stats_get_column (back, 0)->moments.min, ==, -1e300);
 }
 
+static OffloadRefinePlan *
+plan_with_windows (const char  *windows,
+                   GError     **error)
+{
+  g_autofree char *text = g_strdup_printf ("{\"targets\": [], \"bins\": [], \"text\": [], "
+                                           "\"text_max_exact\": 2, \"ranges\": [%s]}",
+                                           windows);
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+
+  g_assert_nonnull (node);
+  return offload_refine_plan_from_json (node, error);
+}
+
+/* A number is in one window of its column at most: a plan whose windows
+ * of one column overlap is refused, in whatever order they come; the same
+ * bounds in other columns are not an overlap. The windows of a column are
+ * found by its index, in the order of their bounds. */
+static void
+test_plan_windows (void)
+{
+  static const char * const overlapping[] = {
+    "[0, 10, 20, 5], [0, 20, 30, 5]",
+    "[0, 20, 30, 5], [0, 10, 20, 5]",
+    "[0, 10, 100, 5], [1, 0, 1, 5], [0, 40, 50, 5]",
+    "[2, 1, 1, 5], [0, 0, 9, 5], [2, 0, 3, 5]",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OffloadRefinePlan) plan = NULL;
+  g_autoptr(OffloadRefineStats) stats = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (overlapping); i++)
+    {
+      g_autoptr(GError) refused = NULL;
+      g_autoptr(OffloadRefinePlan) bad = plan_with_windows (overlapping[i], &refused);
+
+      if (bad != NULL)
+        g_error ("accepted: %s", overlapping[i]);
+      g_assert_error (refused, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    }
+
+  plan = plan_with_windows ("[0, 50, 60, 5], [1, 10, 20, 5], [0, 10, 20, 5], [1, 21, 30, 5], "
+                            "[0, 30, 40, 5]", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+
+  stats = offload_refine_stats_new (plan);
+  g_assert_true (offload_refine_stats_get_window (stats, 0, 0) == &stats->ranges[2]);
+  g_assert_true (offload_refine_stats_get_window (stats, 0, 1) == &stats->ranges[4]);
+  g_assert_true (offload_refine_stats_get_window (stats, 0, 2) == &stats->ranges[0]);
+  g_assert_null (offload_refine_stats_get_window (stats, 0, 3));
+  g_assert_true (offload_refine_stats_get_window (stats, 1, 0) == &stats->ranges[1]);
+  g_assert_true (offload_refine_stats_get_window (stats, 1, 1) == &stats->ranges[3]);
+  g_assert_null (offload_refine_stats_get_window (stats, 1, 2));
+  g_assert_null (offload_refine_stats_get_window (stats, 2, 0));
+  g_assert_null (offload_refine_stats_get_window (stats, 100000, 0));
+  g_assert_cmpint (offload_refine_stats_find_grid (stats, 0), ==, -1);
+  g_assert_cmpint (offload_refine_stats_find_text (stats, 1), ==, -1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -279,6 +339,7 @@ main (int   argc,
   g_test_add_func ("/offload/chunk-stats/garbage", test_garbage_rejected);
   g_test_add_func ("/offload/chunk-stats/merge-mismatch", test_merge_mismatch);
   g_test_add_func ("/offload/chunk-stats/json-exponents", test_json_exponents);
+  g_test_add_func ("/offload/chunk-stats/plan-windows", test_plan_windows);
 
   return g_test_run ();
 }

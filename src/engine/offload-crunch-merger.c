@@ -279,20 +279,14 @@ static int
 planned_grid (OffloadCrunchMerger *self,
               guint                column)
 {
-  for (guint i = 0; i < self->scan_plan->grids->len; i++)
-    if (g_array_index (self->scan_plan->grids, OffloadRefineGrid, i).column == column)
-      return (int) i;
-  return -1;
+  return offload_refine_stats_find_grid (self->planned, column);
 }
 
 static int
 planned_text (OffloadCrunchMerger *self,
               guint                column)
 {
-  for (guint i = 0; i < self->scan_plan->text->len; i++)
-    if (g_array_index (self->scan_plan->text, guint, i) == column)
-      return (int) i;
-  return -1;
+  return offload_refine_stats_find_text (self->planned, column);
 }
 
 /* A window around an expected quartile holds the number of @rank when the
@@ -304,12 +298,13 @@ rank_from_windows (OffloadCrunchMerger *self,
                    guint64              rank,
                    double              *value)
 {
-  for (guint i = 0; i < self->scan_plan->ranges->len; i++)
-    {
-      OffloadRefineRangeCounts *counts = &self->planned->ranges[i];
+  OffloadRefineRangeCounts *counts;
 
-      if (g_array_index (self->scan_plan->ranges, OffloadRefineRange, i).column != column
-          || counts->overflow || rank < counts->below
+  for (guint k = 0;
+       (counts = offload_refine_stats_get_window (self->planned, column, k)) != NULL;
+       k++)
+    {
+      if (counts->overflow || rank < counts->below
           || rank - counts->below >= counts->values->len)
         continue;
       /* Selected, not sorted: millions of numbers in all the windows of a
@@ -489,13 +484,13 @@ offload_crunch_merger_finish_scan (OffloadCrunchMerger  *self,
 
       /* The windows' counts must fit the numbers the first pass saw, or
        * the file changed as it was read, or a worker lied. */
-      for (guint i = 0; i < self->scan_plan->ranges->len; i++)
-        {
-          const OffloadRefineRangeCounts *counts = &self->planned->ranges[i];
+      {
+        const OffloadRefineRangeCounts *counts;
 
-          if (g_array_index (self->scan_plan->ranges, OffloadRefineRange, i).column == c
-              && (counts->below > m->count
-                  || counts->values->len > m->count - counts->below))
+        for (guint k = 0;
+             (counts = offload_refine_stats_get_window (self->planned, c, k)) != NULL;
+             k++)
+          if (counts->below > m->count || counts->values->len > m->count - counts->below)
             {
               g_set_error_literal (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_CHANGED,
                                    _("The file changed while it was read: its numbers are "

@@ -205,6 +205,40 @@ get_tuple (JsonArray *array,
   return json_node_get_array (node);
 }
 
+static int
+compare_ranges (gconstpointer a,
+                gconstpointer b)
+{
+  const OffloadRefineRange *x = a, *y = b;
+
+  if (x->column != y->column)
+    return x->column < y->column ? -1 : 1;
+  return x->low < y->low ? -1 : x->low > y->low;
+}
+
+/* A number is in one window of its column at most: in a sorted copy,
+ * each window ends before the next of its column starts. Sorted, as a
+ * plan of thousands of columns has tens of thousands of windows. */
+static gboolean
+ranges_apart (GArray *ranges)
+{
+  g_autoptr(GArray) sorted = g_array_sized_new (FALSE, FALSE, sizeof (OffloadRefineRange),
+                                                ranges->len);
+
+  g_array_append_vals (sorted, ranges->data, ranges->len);
+  g_array_sort (sorted, compare_ranges);
+  for (guint i = 1; i < sorted->len; i++)
+    {
+      const OffloadRefineRange *before = &g_array_index (sorted, OffloadRefineRange, i - 1);
+      const OffloadRefineRange *r = &g_array_index (sorted, OffloadRefineRange, i);
+
+      if (before->column == r->column && r->low <= before->high)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 OffloadRefinePlan *
 offload_refine_plan_from_json (JsonNode  *node,
                                GError   **error)
@@ -322,16 +356,10 @@ offload_refine_plan_from_json (JsonNode  *node,
       r.low = (guint64) low;
       r.high = (guint64) high;
       r.max_values = (guint) max_values;
-      /* A number is in one window of its column at most. */
-      for (guint j = 0; j < self->ranges->len; j++)
-        {
-          const OffloadRefineRange *other = &g_array_index (self->ranges, OffloadRefineRange, j);
-
-          if (other->column == r.column && other->low <= r.high && r.low <= other->high)
-            return invalid (error, "plan range"), NULL;
-        }
       g_array_append_val (self->ranges, r);
     }
+  if (!ranges_apart (self->ranges))
+    return invalid (error, "plan range"), NULL;
 
   for (guint i = 0; grids != NULL && i < json_array_get_length (grids); i++)
     {
@@ -675,6 +703,75 @@ offload_refine_stats_counts_numbers (OffloadRefineStats *self,
          && (items = g_ptr_array_index (self->by_column, column)) != NULL
          && (items->bins >= 0 || items->grid >= 0 || items->ranges->len > 0
              || items->targets->len > 0);
+}
+
+static const ColumnItems *
+items_of (const OffloadRefineStats *self,
+          guint                     column)
+{
+  return column < self->by_column->len ? g_ptr_array_index (self->by_column, column) : NULL;
+}
+
+/**
+ * offload_refine_stats_find_grid:
+ * @self: statistics
+ * @column: a column
+ *
+ * The lookups by column go through the index the workers use, so that a
+ * file of thousands of columns does not cost their square.
+ *
+ * Returns: the index in the plan's grids of the column's grid, or -1
+ */
+int
+offload_refine_stats_find_grid (const OffloadRefineStats *self,
+                                guint                     column)
+{
+  const ColumnItems *items = items_of (self, column);
+
+  g_return_val_if_fail (self != NULL, -1);
+
+  return items != NULL ? items->grid : -1;
+}
+
+/**
+ * offload_refine_stats_find_text:
+ * @self: statistics
+ * @column: a column
+ *
+ * Returns: the index in the plan's text columns of @column, or -1
+ */
+int
+offload_refine_stats_find_text (const OffloadRefineStats *self,
+                                guint                     column)
+{
+  const ColumnItems *items = items_of (self, column);
+
+  g_return_val_if_fail (self != NULL, -1);
+
+  return items != NULL ? items->text : -1;
+}
+
+/**
+ * offload_refine_stats_get_window:
+ * @self: statistics
+ * @column: a column
+ * @k: 0 for its first window
+ *
+ * Returns: (transfer none) (nullable): the counts of the column's window
+ *   @k, in the order of their bounds; %NULL past the last
+ */
+OffloadRefineRangeCounts *
+offload_refine_stats_get_window (const OffloadRefineStats *self,
+                                 guint                     column,
+                                 guint                     k)
+{
+  const ColumnItems *items = items_of (self, column);
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (items == NULL || k >= items->ranges->len)
+    return NULL;
+  return g_array_index (items->ranges, RangeItem, k).counts;
 }
 
 /**

@@ -190,6 +190,14 @@ gboolean            offload_refine_stats_counts_text    (OffloadRefineStats *sel
                                                          guint               column);
 gboolean            offload_refine_stats_counts_numbers (OffloadRefineStats *self,
                                                          guint               column);
+int                 offload_refine_stats_find_grid (const OffloadRefineStats *self,
+                                                    guint                     column);
+int                 offload_refine_stats_find_text (const OffloadRefineStats *self,
+                                                    guint                     column);
+OffloadRefineRangeCounts *
+                    offload_refine_stats_get_window (const OffloadRefineStats *self,
+                                                     guint                     column,
+                                                     guint                     k);
 void                offload_refine_stats_add_text  (OffloadRefineStats      *self,
                                                     guint                    column,
                                                     const char              *text,
