@@ -15,6 +15,7 @@
 #include "offload-json.h"
 #include "offload-refine.h"
 #include "offload-sample-data.h"
+#include "offload-text-counter.h"
 
 #define BITS 10
 
@@ -328,6 +329,108 @@ test_plan_windows (void)
   g_assert_cmpint (offload_refine_stats_find_text (stats, 1), ==, -1);
 }
 
+/* A counter of @n distinct values, of which @max_exact are held exactly. */
+static OffloadTextCounter *
+text_counter_of (guint n,
+                 guint max_exact)
+{
+  OffloadTextCounter *counter = offload_text_counter_new (max_exact);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *value = g_strdup_printf ("value %u", i);
+
+      offload_text_counter_add (counter, value, strlen (value), i);
+    }
+  return counter;
+}
+
+static OffloadTextCounter *
+text_round_trip (const OffloadTextCounter *counter,
+                 const char               *member)
+{
+  g_autoptr(JsonNode) node = offload_text_counter_to_json (counter);
+  g_autofree char *text = json_to_string (node, FALSE);
+  g_autoptr(JsonNode) back = json_from_string (text, NULL);
+  g_autoptr(GError) error = NULL;
+  OffloadTextCounter *read;
+
+  /* The sketch goes with estimates only, sparse while few registers are
+   * set. */
+  g_assert_cmpint (json_object_has_member (json_node_get_object (node), "hll"), ==,
+                   g_strcmp0 (member, "hll") == 0);
+  g_assert_cmpint (json_object_has_member (json_node_get_object (node), "hll_set"), ==,
+                   g_strcmp0 (member, "hll_set") == 0);
+  read = offload_text_counter_from_json (back, 64, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offload_text_counter_get_distinct (read), ==,
+                    offload_text_counter_get_distinct (counter));
+  g_assert_cmpint (offload_text_counter_is_exact (read), ==,
+                   offload_text_counter_is_exact (counter));
+  return read;
+}
+
+/* Text values through JSON: exact counts, estimates from a sketch of few
+ * registers set or of many; merged, a sketch made late (when a counter
+ * first estimates) equals one made from the start. */
+static void
+test_text_counter (void)
+{
+  static const char * const garbage[] = {
+    "{\"exact\": true, \"hll_set\": \"AQE=\", \"values\": []}",
+    "{\"exact\": false, \"values\": []}",
+    "{\"exact\": false, \"hll_set\": \"gIABAQ==\", \"values\": []}",
+    "{\"exact\": false, \"hll_set\": \"AEA=\", \"values\": []}",
+    "{\"exact\": false, \"hll\": \"AQE=\", \"values\": []}",
+  };
+  g_autoptr(OffloadTextCounter) exact = text_counter_of (50, 64);
+  g_autoptr(OffloadTextCounter) few = text_counter_of (200, 64);
+  g_autoptr(OffloadTextCounter) many = text_counter_of (100000, 64);
+  g_autoptr(OffloadTextCounter) exact_back = text_round_trip (exact, NULL);
+  g_autoptr(OffloadTextCounter) few_back = text_round_trip (few, "hll_set");
+  g_autoptr(OffloadTextCounter) many_back = text_round_trip (many, "hll");
+  g_autoptr(OffloadTextCounter) halves = text_counter_of (0, 64);
+
+  g_assert_cmpuint (offload_text_counter_get_distinct (exact_back), ==, 50);
+  g_assert_true (offload_text_counter_is_exact (exact_back));
+  g_assert_false (offload_text_counter_is_exact (few_back));
+  /* HyperLogLog's error at 2^14 registers is about 0.8 %. */
+  g_assert_cmpuint (offload_text_counter_get_distinct (many_back), >, 95000);
+  g_assert_cmpuint (offload_text_counter_get_distinct (many_back), <, 105000);
+
+  /* The same 200 values as two exact halves, merged, then past the limit:
+   * the sketch is the one of all 200. */
+  for (guint half = 0; half < 2; half++)
+    {
+      g_autoptr(OffloadTextCounter) part = offload_text_counter_new (150);
+
+      for (guint i = half * 100; i < half * 100 + 100; i++)
+        {
+          g_autofree char *value = g_strdup_printf ("value %u", i);
+
+          offload_text_counter_add (part, value, strlen (value), i);
+        }
+      g_assert_true (offload_text_counter_is_exact (part));
+      offload_text_counter_merge (halves, part);
+    }
+  g_assert_false (offload_text_counter_is_exact (halves));
+  g_assert_cmpuint (offload_text_counter_get_distinct (halves), ==,
+                    offload_text_counter_get_distinct (few));
+
+  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (garbage[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OffloadTextCounter) read = NULL;
+
+      g_assert_nonnull (node);
+      read = offload_text_counter_from_json (node, 64, &error);
+      if (read != NULL)
+        g_error ("accepted: %s", garbage[i]);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -340,6 +443,7 @@ main (int   argc,
   g_test_add_func ("/offload/chunk-stats/merge-mismatch", test_merge_mismatch);
   g_test_add_func ("/offload/chunk-stats/json-exponents", test_json_exponents);
   g_test_add_func ("/offload/chunk-stats/plan-windows", test_plan_windows);
+  g_test_add_func ("/offload/chunk-stats/text-counter", test_text_counter);
 
   return g_test_run ();
 }

@@ -1433,6 +1433,45 @@ test_long_top (void)
   g_unlink (path);
 }
 
+/* Thousands of columns that the sample reads as text (their first row is),
+ * with numbers in every chunk after: each such column counts its numbers
+ * in a histogram, and their histograms must fit the memory of a worker. */
+static void
+test_wide_text (void)
+{
+  const guint n_columns = 9000;
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_autofree char *path = NULL;
+  const OffloadCrunchColumn *column;
+  Run run;
+
+  for (guint row = 0; row < 4; row++)
+    for (guint c = 0; c < n_columns; c++)
+      {
+        if (row == 0)
+          g_string_append_printf (csv, "c%u", c);
+        else if (row == 1)
+          g_string_append (csv, "word");
+        else
+          g_string_append_printf (csv, "%u", c + row);
+        g_string_append_c (csv, c + 1 < n_columns ? ',' : '\n');
+      }
+  path = write_file ("wide-text.csv", csv->str, csv->len);
+
+  crunch (&run, path, 2, csv->len / 2);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.result->rows, ==, 3);
+  g_assert_cmpuint (run.result->columns->len, ==, n_columns);
+  column = find_column (run.result, "c8999");
+  g_assert_cmpint (column->type, ==, OFFLOAD_CRUNCH_COLUMN_TEXT);
+  g_assert_cmpuint (column->count, ==, 3);
+  g_assert_cmpuint (column->distinct, ==, 3);
+  g_assert_cmpstr (column->top, ==, "word");
+
+  run_clear (&run);
+  g_unlink (path);
+}
+
 /* Only text columns: nothing numeric to refine, only values to count. */
 static void
 check_text_only (void)
@@ -2105,6 +2144,7 @@ main (int   argc,
   g_test_add_func ("/offload/crunch-job/long-field", test_long_field);
   g_test_add_func ("/offload/crunch-job/long-top", test_long_top);
   g_test_add_func ("/offload/crunch-job/text-only", test_text_only);
+  g_test_add_func ("/offload/crunch-job/wide-text", test_wide_text);
   g_test_add_func ("/offload/crunch-job/edge-cases", test_edge_cases);
   g_test_add_data_func ("/offload/crunch-job/fault/crash-retried", &faults[0],
                         test_fault_retried);

@@ -567,6 +567,19 @@ set_binary_error (GError  **error,
                where);
 }
 
+/* Fine order-key histograms only where a later pass will need them; but
+ * never past the memory the first pass's bits allow for the file's width:
+ * a column the sample saw as text may still hold numbers in every chunk,
+ * and each such column has a histogram. */
+static guint
+histogram_bits (gboolean covered,
+                guint    n_columns)
+{
+  guint bits = offload_crunch_histogram_bits (n_columns);
+
+  return covered ? MIN (bits, 12) : bits;
+}
+
 /* A fresh merger for the first pass, with its plan from the sample. */
 static void
 new_merger (OffloadCrunchJob *self)
@@ -574,9 +587,7 @@ new_merger (OffloadCrunchJob *self)
   OffloadRefinePlan *plan = offload_pilot_make_plan (self->summary, self->bins, &self->covered);
   g_autoptr(JsonNode) node = offload_refine_plan_to_json (plan);
 
-  /* Fine order-key histograms only where a later pass will need them. */
-  self->histogram_bits = self->covered
-                         ? 12 : offload_crunch_histogram_bits (self->summary->n_columns);
+  self->histogram_bits = histogram_bits (self->covered, self->summary->n_columns);
   g_free (self->plan_json);
   self->plan_json = offload_json_to_string (node, FALSE);
   g_clear_pointer (&self->merger, offload_crunch_merger_free);
@@ -2051,7 +2062,7 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
       goto failed;
     }
   plan = offload_pilot_make_plan (summary, self->bins, &self->covered);
-  self->histogram_bits = self->covered ? 12 : offload_crunch_histogram_bits (summary->n_columns);
+  self->histogram_bits = histogram_bits (self->covered, summary->n_columns);
   merger = offload_crunch_merger_new (1, self->bins, self->histogram_bits, plan);
 
   g_clear_pointer (&reader, offload_chunk_reader_free);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "offload-text-counter.h"
+#include "offload-varint.h"
 
 /* pandas' describe() gives a text column's count of distinct values and
  * its most frequent value ("top", with "freq"). Exactly, that needs every
@@ -23,7 +24,12 @@
  *
  * Ties for the top go to the value seen first in the file (the smallest
  * byte position), so the answer does not depend on how the file was cut.
- * pandas breaks such ties arbitrarily. */
+ * pandas breaks such ties arbitrarily.
+ *
+ * A counter that is exact has no sketch: it holds every value's hash, and
+ * makes its registers from them when it first has to estimate. A file of
+ * thousands of text columns of few values each then costs no 16 KiB a
+ * column, in a worker or in its results. */
 
 #define HLL_BITS      14
 /* Values an estimating counter sends: its most frequent ones. */
@@ -49,7 +55,7 @@ struct _OffloadTextCounter
   Entry      *slots;
   guint       capacity;       /* a power of two */
   guint       size;
-  guint8     *registers;      /* HLL_REGISTERS of them */
+  guint8     *registers;      /* HLL_REGISTERS of them, or NULL while exact */
 };
 
 #define FIRST_CAPACITY 64
@@ -130,7 +136,6 @@ offload_text_counter_new (guint max_exact)
   self->exact = TRUE;
   self->capacity = FIRST_CAPACITY;
   self->slots = g_new0 (Entry, self->capacity);
-  self->registers = g_new0 (guint8, HLL_REGISTERS);
 
   return self;
 }
@@ -146,6 +151,33 @@ offload_text_counter_free (OffloadTextCounter *self)
   g_free (self->slots);
   g_free (self->registers);
   g_free (self);
+}
+
+static inline void
+register_hash (guint8  *registers,
+               guint64  hash)
+{
+  guint index = (guint) (hash >> (64 - HLL_BITS));
+  guint64 rest = (hash << HLL_BITS) | (G_GUINT64_CONSTANT (1) << (HLL_BITS - 1));
+  guint rank = (guint) __builtin_clzll (rest) + 1;
+
+  if (rank > registers[index])
+    registers[index] = (guint8) rank;
+}
+
+/* The sketch, made from the values held: while the counter was exact it
+ * held every value it was given, so the registers are those that adding
+ * each value to a sketch from the start would have made. */
+static void
+ensure_registers (OffloadTextCounter *self)
+{
+  if (self->registers != NULL)
+    return;
+
+  self->registers = g_new0 (guint8, HLL_REGISTERS);
+  for (guint i = 0; i < self->capacity; i++)
+    if (self->slots[i].sample != NULL)
+      register_hash (self->registers, self->slots[i].hash);
 }
 
 static int
@@ -168,6 +200,7 @@ prune (OffloadTextCounter *self)
   guint64 median;
   guint n = 0;
 
+  ensure_registers (self);
   self->exact = FALSE;
   counts = g_new (guint64, self->size);
   for (guint i = 0; i < old_capacity; i++)
@@ -228,6 +261,10 @@ count_hash (OffloadTextCounter *self,
   if (2 * (self->size + 1) > self->capacity)
     resize (self, 2 * self->capacity);
 
+  /* A value new to the table: one the sketch has not seen, or has seen
+   * again, which changes nothing. */
+  if (self->registers != NULL)
+    register_hash (self->registers, hash);
   entry = find_slot (self->slots, self->capacity, hash);
   entry->hash = hash;
   entry->count = count;
@@ -249,19 +286,9 @@ offload_text_counter_add (OffloadTextCounter *self,
                           gsize               length,
                           guint64             position)
 {
-  guint64 hash, rest;
-  guint index, rank;
-
   g_return_if_fail (self != NULL);
 
-  hash = hash_bytes (text, length);
-  index = (guint) (hash >> (64 - HLL_BITS));
-  rest = (hash << HLL_BITS) | (G_GUINT64_CONSTANT (1) << (HLL_BITS - 1));
-  rank = (guint) __builtin_clzll (rest) + 1;
-  if (rank > self->registers[index])
-    self->registers[index] = (guint8) rank;
-
-  count_hash (self, hash, 1, position, text, length);
+  count_hash (self, hash_bytes (text, length), 1, position, text, length);
 }
 
 /**
@@ -276,8 +303,12 @@ offload_text_counter_merge (OffloadTextCounter       *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (other != NULL);
 
-  for (guint i = 0; i < HLL_REGISTERS; i++)
-    self->registers[i] = MAX (self->registers[i], other->registers[i]);
+  if (other->registers != NULL)
+    {
+      ensure_registers (self);
+      for (guint i = 0; i < HLL_REGISTERS; i++)
+        self->registers[i] = MAX (self->registers[i], other->registers[i]);
+    }
   if (!other->exact)
     self->exact = FALSE;
 
@@ -313,7 +344,7 @@ offload_text_counter_get_distinct (const OffloadTextCounter *self)
 
   g_return_val_if_fail (self != NULL, 0);
 
-  if (self->exact)
+  if (self->exact || self->registers == NULL)
     return self->size;
 
   for (guint i = 0; i < HLL_REGISTERS; i++)
@@ -386,25 +417,51 @@ count_floor (const OffloadTextCounter *self,
  * offload_text_counter_to_json:
  * @self: a counter
  *
- * Returns: (transfer full): `{"exact": b, "hll": "base64", "values":
- *   [[hash, count, position, "sample"], ...]}`
+ * The sketch goes with an estimate only: as "hll", its registers in base64,
+ * or as "hll_set" when few are set: (gap, register) varint pairs for
+ * those, in base64.
+ *
+ * Returns: (transfer full): `{"exact": b, "hll" or "hll_set": "base64",
+ *   "values": [[hash, count, position, "sample"], ...]}`
  */
 JsonNode *
 offload_text_counter_to_json (const OffloadTextCounter *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *registers = NULL;
   guint64 floor;
 
   g_return_val_if_fail (self != NULL, NULL);
 
   floor = self->exact ? 0 : count_floor (self, ESTIMATE_CANDIDATES);
-  registers = g_base64_encode (self->registers, HLL_REGISTERS);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "exact");
   json_builder_add_boolean_value (builder, self->exact);
-  json_builder_set_member_name (builder, "hll");
-  json_builder_add_string_value (builder, registers);
+  if (self->registers != NULL)
+    {
+      g_autoptr(GByteArray) set = g_byte_array_new ();
+      g_autofree char *registers = NULL;
+      guint next = 0;
+
+      /* Two bytes a register set, most often: worth it below a third. */
+      for (guint i = 0; i < HLL_REGISTERS && set->len < HLL_REGISTERS / 3; i++)
+        if (self->registers[i] > 0)
+          {
+            offload_varint_put (set, i - next);
+            offload_varint_put (set, self->registers[i]);
+            next = i + 1;
+          }
+      if (set->len < HLL_REGISTERS / 3)
+        {
+          json_builder_set_member_name (builder, "hll_set");
+          registers = g_base64_encode (set->data, set->len);
+        }
+      else
+        {
+          json_builder_set_member_name (builder, "hll");
+          registers = g_base64_encode (self->registers, HLL_REGISTERS);
+        }
+      json_builder_add_string_value (builder, registers);
+    }
   json_builder_set_member_name (builder, "values");
   json_builder_begin_array (builder);
   for (guint i = 0; i < self->capacity; i++)
@@ -465,13 +522,39 @@ offload_text_counter_from_json (JsonNode  *node,
     return invalid (error), NULL;
   self->exact = json_node_get_boolean (member);
 
+  /* The sketch, which an estimate has and an exact counter has not. */
   member = json_object_get_member (object, "hll");
-  if (member == NULL || json_node_get_value_type (member) != G_TYPE_STRING)
+  if (member != NULL)
+    {
+      if (json_node_get_value_type (member) != G_TYPE_STRING)
+        return invalid (error), NULL;
+      registers = g_base64_decode (json_node_get_string (member), &n);
+      if (n != HLL_REGISTERS)
+        return invalid (error), NULL;
+      self->registers = g_steal_pointer (&registers);
+    }
+  else if ((member = json_object_get_member (object, "hll_set")) != NULL)
+    {
+      const guint8 *p, *end;
+      guint64 next = 0;
+
+      if (json_node_get_value_type (member) != G_TYPE_STRING)
+        return invalid (error), NULL;
+      registers = g_base64_decode (json_node_get_string (member), &n);
+      self->registers = g_new0 (guint8, HLL_REGISTERS);
+      for (p = registers, end = registers + n; p < end; next++)
+        {
+          guint64 gap, rank;
+
+          if (!offload_varint_get (&p, end, &gap) || !offload_varint_get (&p, end, &rank)
+              || gap >= HLL_REGISTERS - next || rank == 0 || rank > 64 - HLL_BITS + 1)
+            return invalid (error), NULL;
+          next += gap;
+          self->registers[next] = (guint8) rank;
+        }
+    }
+  if (self->exact != (self->registers == NULL))
     return invalid (error), NULL;
-  registers = g_base64_decode (json_node_get_string (member), &n);
-  if (n != HLL_REGISTERS)
-    return invalid (error), NULL;
-  memcpy (self->registers, registers, HLL_REGISTERS);
 
   member = json_object_get_member (object, "values");
   if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
