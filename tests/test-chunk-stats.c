@@ -329,12 +329,15 @@ test_plan_windows (void)
   g_assert_cmpint (offload_refine_stats_find_text (stats, 1), ==, -1);
 }
 
+#define SKETCH_BITS OFFLOAD_TEXT_COUNTER_SKETCH_BITS
+
 /* A counter of @n distinct values, of which @max_exact are held exactly. */
 static OffloadTextCounter *
-text_counter_of (guint n,
-                 guint max_exact)
+text_counter_bits_of (guint n,
+                      guint max_exact,
+                      guint sketch_bits)
 {
-  OffloadTextCounter *counter = offload_text_counter_new (max_exact);
+  OffloadTextCounter *counter = offload_text_counter_new (max_exact, sketch_bits);
 
   for (guint i = 0; i < n; i++)
     {
@@ -346,8 +349,16 @@ text_counter_of (guint n,
 }
 
 static OffloadTextCounter *
-text_round_trip (const OffloadTextCounter *counter,
-                 const char               *member)
+text_counter_of (guint n,
+                 guint max_exact)
+{
+  return text_counter_bits_of (n, max_exact, SKETCH_BITS);
+}
+
+static OffloadTextCounter *
+text_round_trip_bits (const OffloadTextCounter *counter,
+                      const char               *member,
+                      guint                     sketch_bits)
 {
   g_autoptr(JsonNode) node = offload_text_counter_to_json (counter);
   g_autofree char *text = json_to_string (node, FALSE);
@@ -361,13 +372,20 @@ text_round_trip (const OffloadTextCounter *counter,
                    g_strcmp0 (member, "hll") == 0);
   g_assert_cmpint (json_object_has_member (json_node_get_object (node), "hll_set"), ==,
                    g_strcmp0 (member, "hll_set") == 0);
-  read = offload_text_counter_from_json (back, 64, &error);
+  read = offload_text_counter_from_json (back, 64, sketch_bits, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (offload_text_counter_get_distinct (read), ==,
                     offload_text_counter_get_distinct (counter));
   g_assert_cmpint (offload_text_counter_is_exact (read), ==,
                    offload_text_counter_is_exact (counter));
   return read;
+}
+
+static OffloadTextCounter *
+text_round_trip (const OffloadTextCounter *counter,
+                 const char               *member)
+{
+  return text_round_trip_bits (counter, member, SKETCH_BITS);
 }
 
 /* Text values through JSON: exact counts, estimates from a sketch of few
@@ -402,7 +420,7 @@ test_text_counter (void)
    * the sketch is the one of all 200. */
   for (guint half = 0; half < 2; half++)
     {
-      g_autoptr(OffloadTextCounter) part = offload_text_counter_new (150);
+      g_autoptr(OffloadTextCounter) part = offload_text_counter_new (150, SKETCH_BITS);
 
       for (guint i = half * 100; i < half * 100 + 100; i++)
         {
@@ -424,11 +442,36 @@ test_text_counter (void)
       g_autoptr(OffloadTextCounter) read = NULL;
 
       g_assert_nonnull (node);
-      read = offload_text_counter_from_json (node, 64, &error);
+      read = offload_text_counter_from_json (node, 64, SKETCH_BITS, &error);
       if (read != NULL)
         g_error ("accepted: %s", garbage[i]);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
     }
+
+  /* A wide file's smaller sketches: within their budget, a few per cent
+   * off, and read back only at their own size. */
+  g_assert_cmpuint (offload_text_counter_sketch_bits (1), ==, 14);
+  g_assert_cmpuint (offload_text_counter_sketch_bits (512), ==, 14);
+  g_assert_cmpuint (offload_text_counter_sketch_bits (513), ==, 13);
+  g_assert_cmpuint (offload_text_counter_sketch_bits (10000), ==, 9);
+  g_assert_cmpuint (offload_text_counter_sketch_bits (100000), ==, 7);
+  {
+    g_autoptr(OffloadTextCounter) small = text_counter_bits_of (100000, 64, 9);
+    g_autoptr(OffloadTextCounter) small_back = text_round_trip_bits (small, "hll", 9);
+    g_autoptr(OffloadTextCounter) small_few = text_counter_bits_of (40, 16, 9);
+    g_autoptr(OffloadTextCounter) small_few_back = text_round_trip_bits (small_few, "hll_set", 9);
+    g_autoptr(JsonNode) node = offload_text_counter_to_json (many);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(OffloadTextCounter) wrong = offload_text_counter_from_json (node, 64, 9, &error);
+
+    /* 1.04 / sqrt (512): about 4.6 %. */
+    g_assert_cmpuint (offload_text_counter_get_distinct (small_back), >, 85000);
+    g_assert_cmpuint (offload_text_counter_get_distinct (small_back), <, 115000);
+    g_assert_cmpuint (offload_text_counter_get_distinct (small_few_back), >=, 36);
+    g_assert_cmpuint (offload_text_counter_get_distinct (small_few_back), <=, 44);
+    g_assert_null (wrong);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  }
 }
 
 int

@@ -619,7 +619,6 @@ const OffloadRefinePlan *
 offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
 {
   OffloadRefinePlan *plan;
-  guint n_text = 0;
   guint64 collected = 0;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -636,7 +635,6 @@ offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
         {
           column->text = (int) plan->text->len;
           g_array_append_val (plan->text, c);
-          n_text++;
         }
       if (column->type != OFFLOAD_CRUNCH_COLUMN_NUMERIC)
         continue;
@@ -662,9 +660,7 @@ offload_crunch_merger_get_plan (OffloadCrunchMerger *self)
         }
     }
 
-  /* Exact text values, within a bound for all the columns together: a
-   * value held costs about 200 bytes, so a worker needs 25 MiB at most. */
-  plan->text_max_exact = n_text > 0 ? CLAMP (131072 / n_text, 64, 65536) : 2;
+  offload_refine_plan_set_text_budget (plan);
 
   /* Targets' histograms within their budget: a wide file's thousands of
    * targets narrow by fewer bits a pass (more passes), not by more memory. */

@@ -678,7 +678,7 @@ offload_pilot_make_plan (const OffloadPilotSummary *summary,
                          gboolean                  *covered)
 {
   OffloadRefinePlan *plan = offload_refine_plan_new ();
-  guint n_text = 0, n_numeric = 0;
+  guint n_numeric = 0;
   guint grid_cells, max_values;
 
   g_return_val_if_fail (summary != NULL, plan);
@@ -689,9 +689,7 @@ offload_pilot_make_plan (const OffloadPilotSummary *summary,
     {
       const OffloadPilotColumn *column = &g_array_index (summary->columns, OffloadPilotColumn, c);
 
-      if (column->text > 0)
-        n_text++;
-      else if (column->numbers > 0)
+      if (column->text == 0 && column->numbers > 0)
         n_numeric++;
     }
 
@@ -772,6 +770,6 @@ offload_pilot_make_plan (const OffloadPilotSummary *summary,
         }
     }
 
-  plan->text_max_exact = n_text > 0 ? CLAMP (131072 / n_text, 64, 65536) : 2;
+  offload_refine_plan_set_text_budget (plan);
   return plan;
 }

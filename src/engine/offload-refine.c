@@ -36,6 +36,7 @@ offload_refine_plan_new (void)
   self->bins = g_array_new (FALSE, FALSE, sizeof (OffloadRefineBins));
   self->text = g_array_new (FALSE, FALSE, sizeof (guint));
   self->text_max_exact = 2;
+  self->text_sketch_bits = OFFLOAD_TEXT_COUNTER_SKETCH_BITS;
   self->target_bits = OFFLOAD_REFINE_BITS;
   self->distinct_max = OFFLOAD_REFINE_DISTINCT_MAX;
   self->ranges = g_array_new (FALSE, FALSE, sizeof (OffloadRefineRange));
@@ -65,6 +66,28 @@ offload_refine_plan_is_empty (const OffloadRefinePlan *self)
 
   return self->targets->len == 0 && self->bins->len == 0 && self->text->len == 0
          && self->ranges->len == 0 && self->grids->len == 0;
+}
+
+/**
+ * offload_refine_plan_set_text_budget:
+ * @self: a plan, its text columns listed
+ *
+ * Sets how the text columns are counted within one bound for all of them:
+ * the distinct values each holds exactly (a value held costs about 200
+ * bytes: 25 MiB in all up to 2,048 columns, and 64 values a column past
+ * that), and the size of the sketch that estimates past them (8 MiB in
+ * all, see offload_text_counter_sketch_bits()).
+ */
+void
+offload_refine_plan_set_text_budget (OffloadRefinePlan *self)
+{
+  guint n_text;
+
+  g_return_if_fail (self != NULL);
+
+  n_text = self->text->len;
+  self->text_max_exact = n_text > 0 ? CLAMP (131072 / n_text, 64, 65536) : 2;
+  self->text_sketch_bits = offload_text_counter_sketch_bits (n_text);
 }
 
 JsonNode *
@@ -152,6 +175,8 @@ offload_refine_plan_to_json (const OffloadRefinePlan *self)
 
   json_builder_set_member_name (builder, "text_max_exact");
   json_builder_add_int_value (builder, self->text_max_exact);
+  json_builder_set_member_name (builder, "text_sketch_bits");
+  json_builder_add_int_value (builder, self->text_sketch_bits);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -267,6 +292,18 @@ offload_refine_plan_from_json (JsonNode  *node,
             || json_node_get_int (distinct_max) > OFFLOAD_REFINE_DISTINCT_MAX)
           return invalid (error, "plan"), NULL;
         self->distinct_max = (guint) json_node_get_int (distinct_max);
+      }
+  }
+  {
+    JsonNode *sketch_bits = json_object_get_member (object, "text_sketch_bits");
+
+    if (sketch_bits != NULL)
+      {
+        if (json_node_get_value_type (sketch_bits) != G_TYPE_INT64
+            || json_node_get_int (sketch_bits) < OFFLOAD_TEXT_COUNTER_MIN_SKETCH_BITS
+            || json_node_get_int (sketch_bits) > OFFLOAD_TEXT_COUNTER_SKETCH_BITS)
+          return invalid (error, "plan"), NULL;
+        self->text_sketch_bits = (guint) json_node_get_int (sketch_bits);
       }
   }
   {
@@ -543,7 +580,7 @@ offload_refine_stats_new (const OffloadRefinePlan *plan)
   self->text = g_new0 (OffloadTextCounter *, plan->text->len);
   for (guint i = 0; i < plan->text->len; i++)
     {
-      self->text[i] = offload_text_counter_new (plan->text_max_exact);
+      self->text[i] = offload_text_counter_new (plan->text_max_exact, plan->text_sketch_bits);
       items_for (self, g_array_index (plan->text, guint, i))->text = (int) i;
     }
 
@@ -1497,7 +1534,8 @@ offload_refine_stats_from_json (const OffloadRefinePlan  *plan,
       g_autoptr(OffloadTextCounter) counter = NULL;
 
       counter = offload_text_counter_from_json (json_array_get_element (text, i),
-                                                plan->text_max_exact, error);
+                                                plan->text_max_exact,
+                                                plan->text_sketch_bits, error);
       if (counter == NULL)
         return NULL;
       offload_text_counter_free (self->text[i]);

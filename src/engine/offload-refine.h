@@ -98,6 +98,7 @@ typedef struct
   GArray *bins;             /* of OffloadRefineBins */
   GArray *text;             /* of guint: text columns to count */
   guint   text_max_exact;
+  guint   text_sketch_bits; /* of the text columns' sketches, see offload-text-counter.h */
   GArray *ranges;           /* of OffloadRefineRange */
   GArray *grids;            /* of OffloadRefineGrid */
   guint   range_values;     /* the most numbers all ranges keep in a chunk, 0: no bound */
@@ -108,6 +109,7 @@ typedef struct
 OffloadRefinePlan *offload_refine_plan_new       (void);
 void               offload_refine_plan_free      (OffloadRefinePlan *self);
 gboolean           offload_refine_plan_is_empty  (const OffloadRefinePlan *self);
+void               offload_refine_plan_set_text_budget (OffloadRefinePlan *self);
 JsonNode          *offload_refine_plan_to_json   (const OffloadRefinePlan *self);
 OffloadRefinePlan *offload_refine_plan_from_json (JsonNode          *node,
                                                   GError           **error);

@@ -19,7 +19,8 @@
  * distinct value: this counter holds them by a 64-bit hash (with the
  * first bytes to show) up to max_exact of them. Past that it says so:
  * the distinct count comes from a HyperLogLog sketch (2^14 registers,
- * about 0.8 % error), and the top value from the values it kept, halving
+ * about 0.8 % error; fewer for a file of thousands of text columns, see
+ * offload_text_counter_sketch_bits()), and the top value from the values it kept, halving
  * them by count whenever the table is full (the frequent ones survive).
  *
  * Ties for the top go to the value seen first in the file (the smallest
@@ -31,10 +32,10 @@
  * thousands of text columns of few values each then costs no 16 KiB a
  * column, in a worker or in its results. */
 
-#define HLL_BITS      14
 /* Values an estimating counter sends: its most frequent ones. */
 #define ESTIMATE_CANDIDATES 1024
-#define HLL_REGISTERS (1u << HLL_BITS)
+/* Registers for all the text columns of a file together, at most. */
+#define SKETCH_BUDGET (8 * 1024 * 1024)
 
 typedef struct
 {
@@ -55,7 +56,9 @@ struct _OffloadTextCounter
   Entry      *slots;
   guint       capacity;       /* a power of two */
   guint       size;
-  guint8     *registers;      /* HLL_REGISTERS of them, or NULL while exact */
+  guint       sketch_bits;
+  guint       n_registers;    /* 2^sketch_bits */
+  guint8     *registers;      /* n_registers of them, or NULL while exact */
 };
 
 #define FIRST_CAPACITY 64
@@ -122,17 +125,46 @@ resize (OffloadTextCounter *self,
 }
 
 /**
+ * offload_text_counter_sketch_bits:
+ * @n_columns: the text columns counted together
+ *
+ * Returns: the bits of their sketches' register index: 14 (2^14 registers,
+ *   about 0.8 % error) for up to 512 columns, fewer for more, so that all
+ *   of them take 8 MiB at most; never below 7 (about 9 % error)
+ */
+guint
+offload_text_counter_sketch_bits (guint n_columns)
+{
+  guint bits = OFFLOAD_TEXT_COUNTER_SKETCH_BITS;
+
+  while (bits > OFFLOAD_TEXT_COUNTER_MIN_SKETCH_BITS
+         && ((guint64) MAX (n_columns, 1) << bits) > SKETCH_BUDGET)
+    bits--;
+  return bits;
+}
+
+/**
  * offload_text_counter_new:
  * @max_exact: how many distinct values to hold before estimating
+ * @sketch_bits: the bits of the sketch's register index, from
+ *   %OFFLOAD_TEXT_COUNTER_MIN_SKETCH_BITS to %OFFLOAD_TEXT_COUNTER_SKETCH_BITS;
+ *   counters merged must have the same
  *
  * Returns: (transfer full): an empty counter
  */
 OffloadTextCounter *
-offload_text_counter_new (guint max_exact)
+offload_text_counter_new (guint max_exact,
+                          guint sketch_bits)
 {
-  OffloadTextCounter *self = g_new0 (OffloadTextCounter, 1);
+  OffloadTextCounter *self;
 
+  g_return_val_if_fail (sketch_bits >= OFFLOAD_TEXT_COUNTER_MIN_SKETCH_BITS
+                        && sketch_bits <= OFFLOAD_TEXT_COUNTER_SKETCH_BITS, NULL);
+
+  self = g_new0 (OffloadTextCounter, 1);
   self->max_exact = MAX (max_exact, 2);
+  self->sketch_bits = sketch_bits;
+  self->n_registers = 1u << sketch_bits;
   self->exact = TRUE;
   self->capacity = FIRST_CAPACITY;
   self->slots = g_new0 (Entry, self->capacity);
@@ -154,15 +186,16 @@ offload_text_counter_free (OffloadTextCounter *self)
 }
 
 static inline void
-register_hash (guint8  *registers,
-               guint64  hash)
+register_hash (OffloadTextCounter *self,
+               guint64             hash)
 {
-  guint index = (guint) (hash >> (64 - HLL_BITS));
-  guint64 rest = (hash << HLL_BITS) | (G_GUINT64_CONSTANT (1) << (HLL_BITS - 1));
+  guint bits = self->sketch_bits;
+  guint index = (guint) (hash >> (64 - bits));
+  guint64 rest = (hash << bits) | (G_GUINT64_CONSTANT (1) << (bits - 1));
   guint rank = (guint) __builtin_clzll (rest) + 1;
 
-  if (rank > registers[index])
-    registers[index] = (guint8) rank;
+  if (rank > self->registers[index])
+    self->registers[index] = (guint8) rank;
 }
 
 /* The sketch, made from the values held: while the counter was exact it
@@ -174,10 +207,10 @@ ensure_registers (OffloadTextCounter *self)
   if (self->registers != NULL)
     return;
 
-  self->registers = g_new0 (guint8, HLL_REGISTERS);
+  self->registers = g_new0 (guint8, self->n_registers);
   for (guint i = 0; i < self->capacity; i++)
     if (self->slots[i].sample != NULL)
-      register_hash (self->registers, self->slots[i].hash);
+      register_hash (self, self->slots[i].hash);
 }
 
 static int
@@ -264,7 +297,7 @@ count_hash (OffloadTextCounter *self,
   /* A value new to the table: one the sketch has not seen, or has seen
    * again, which changes nothing. */
   if (self->registers != NULL)
-    register_hash (self->registers, hash);
+    register_hash (self, hash);
   entry = find_slot (self->slots, self->capacity, hash);
   entry->hash = hash;
   entry->count = count;
@@ -303,10 +336,12 @@ offload_text_counter_merge (OffloadTextCounter       *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (other != NULL);
 
+  g_return_if_fail (self->sketch_bits == other->sketch_bits);
+
   if (other->registers != NULL)
     {
       ensure_registers (self);
-      for (guint i = 0; i < HLL_REGISTERS; i++)
+      for (guint i = 0; i < self->n_registers; i++)
         self->registers[i] = MAX (self->registers[i], other->registers[i]);
     }
   if (!other->exact)
@@ -339,7 +374,7 @@ offload_text_counter_is_exact (const OffloadTextCounter *self)
 guint64
 offload_text_counter_get_distinct (const OffloadTextCounter *self)
 {
-  double m = HLL_REGISTERS, sum = 0, estimate;
+  double m = self->n_registers, sum = 0, estimate;
   guint zeros = 0;
 
   g_return_val_if_fail (self != NULL, 0);
@@ -347,7 +382,7 @@ offload_text_counter_get_distinct (const OffloadTextCounter *self)
   if (self->exact || self->registers == NULL)
     return self->size;
 
-  for (guint i = 0; i < HLL_REGISTERS; i++)
+  for (guint i = 0; i < self->n_registers; i++)
     {
       sum += ldexp (1.0, -(int) self->registers[i]);
       zeros += self->registers[i] == 0;
@@ -443,14 +478,14 @@ offload_text_counter_to_json (const OffloadTextCounter *self)
       guint next = 0;
 
       /* Two bytes a register set, most often: worth it below a third. */
-      for (guint i = 0; i < HLL_REGISTERS && set->len < HLL_REGISTERS / 3; i++)
+      for (guint i = 0; i < self->n_registers && set->len < self->n_registers / 3; i++)
         if (self->registers[i] > 0)
           {
             offload_varint_put (set, i - next);
             offload_varint_put (set, self->registers[i]);
             next = i + 1;
           }
-      if (set->len < HLL_REGISTERS / 3)
+      if (set->len < self->n_registers / 3)
         {
           json_builder_set_member_name (builder, "hll_set");
           registers = g_base64_encode (set->data, set->len);
@@ -458,7 +493,7 @@ offload_text_counter_to_json (const OffloadTextCounter *self)
       else
         {
           json_builder_set_member_name (builder, "hll");
-          registers = g_base64_encode (self->registers, HLL_REGISTERS);
+          registers = g_base64_encode (self->registers, self->n_registers);
         }
       json_builder_add_string_value (builder, registers);
     }
@@ -497,6 +532,7 @@ invalid (GError **error)
  * offload_text_counter_from_json:
  * @node: what offload_text_counter_to_json() made
  * @max_exact: the limit of the counter made
+ * @sketch_bits: its sketch's, as for offload_text_counter_new()
  * @error: when @node is not one
  *
  * Returns: (transfer full) (nullable): the counter
@@ -504,9 +540,10 @@ invalid (GError **error)
 OffloadTextCounter *
 offload_text_counter_from_json (JsonNode  *node,
                                 guint      max_exact,
+                                guint      sketch_bits,
                                 GError   **error)
 {
-  g_autoptr(OffloadTextCounter) self = offload_text_counter_new (max_exact);
+  g_autoptr(OffloadTextCounter) self = offload_text_counter_new (max_exact, sketch_bits);
   g_autofree guint8 *registers = NULL;
   JsonObject *object;
   JsonNode *member;
@@ -529,7 +566,7 @@ offload_text_counter_from_json (JsonNode  *node,
       if (json_node_get_value_type (member) != G_TYPE_STRING)
         return invalid (error), NULL;
       registers = g_base64_decode (json_node_get_string (member), &n);
-      if (n != HLL_REGISTERS)
+      if (n != self->n_registers)
         return invalid (error), NULL;
       self->registers = g_steal_pointer (&registers);
     }
@@ -541,13 +578,14 @@ offload_text_counter_from_json (JsonNode  *node,
       if (json_node_get_value_type (member) != G_TYPE_STRING)
         return invalid (error), NULL;
       registers = g_base64_decode (json_node_get_string (member), &n);
-      self->registers = g_new0 (guint8, HLL_REGISTERS);
+      self->registers = g_new0 (guint8, self->n_registers);
       for (p = registers, end = registers + n; p < end; next++)
         {
           guint64 gap, rank;
 
           if (!offload_varint_get (&p, end, &gap) || !offload_varint_get (&p, end, &rank)
-              || gap >= HLL_REGISTERS - next || rank == 0 || rank > 64 - HLL_BITS + 1)
+              || gap >= self->n_registers - next || rank == 0
+              || rank > 64 - self->sketch_bits + 1)
             return invalid (error), NULL;
           next += gap;
           self->registers[next] = (guint8) rank;

@@ -16,7 +16,13 @@ typedef struct _OffloadTextCounter OffloadTextCounter;
 /* Longer values are told apart by their hash, and shown cut. */
 #define OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES 100
 
-OffloadTextCounter *offload_text_counter_new          (guint                     max_exact);
+/* The bits of a sketch's register index: 2^14 registers at most. */
+#define OFFLOAD_TEXT_COUNTER_SKETCH_BITS     14
+#define OFFLOAD_TEXT_COUNTER_MIN_SKETCH_BITS 7
+
+guint               offload_text_counter_sketch_bits  (guint                     n_columns);
+OffloadTextCounter *offload_text_counter_new          (guint                     max_exact,
+                                                       guint                     sketch_bits);
 void                offload_text_counter_free         (OffloadTextCounter       *self);
 void                offload_text_counter_add          (OffloadTextCounter       *self,
                                                        const char               *text,
@@ -31,6 +37,7 @@ const char         *offload_text_counter_get_top      (const OffloadTextCounter 
 JsonNode           *offload_text_counter_to_json      (const OffloadTextCounter *self);
 OffloadTextCounter *offload_text_counter_from_json    (JsonNode                 *node,
                                                        guint                     max_exact,
+                                                       guint                     sketch_bits,
                                                        GError                  **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadTextCounter, offload_text_counter_free)
