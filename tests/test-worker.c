@@ -16,6 +16,7 @@
 #include "offload-csv.h"
 #include "offload-pilot.h"
 #include "offload-sample-data.h"
+#include "offload-worker-launcher.h"
 #include "offload-worker-protocol.h"
 
 #define BITS 10
@@ -326,6 +327,69 @@ test_faults (void)
   run_clear (&run);
 }
 
+/* The pool starts workers with the app's descriptors inherited, so that
+ * GLib can use posix_spawn() (offload-worker-launcher.c): none of them may
+ * stay open in the worker. A pipe the app holds without close-on-exec
+ * would otherwise have a second writer for as long as the worker runs. */
+static void
+test_inherited_descriptors (void)
+{
+  g_autofree char *end = number (sample->len);
+  const char *args[] = { "scan", sample_path, "0", end, "0", "10", NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) open_fds = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *line = NULL;
+  g_autofree char *fd_dir = NULL;
+  g_autofree char *plan_path = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  int leaked[2], plan;
+
+  g_assert_no_errno (pipe (leaked));
+  plan = g_file_open_tmp ("offload-plan-XXXXXX.json", &plan_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (write (plan, EMPTY_PLAN, strlen (EMPTY_PLAN)), ==, strlen (EMPTY_PLAN));
+  g_assert_cmpint (lseek (plan, 0, SEEK_SET), ==, 0);
+
+  /* A worker that hangs after its first progress line: by then it has
+   * started, and it stays to be looked at. */
+  g_setenv ("OFFLOAD_WORKER_FAULT", "hang", TRUE);
+  process = offload_worker_launcher_spawn (args, plan, &error);
+  g_unsetenv ("OFFLOAD_WORKER_FAULT");
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "progress "));
+
+  fd_dir = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (process));
+  dir = g_dir_open (fd_dir, 0, &error);
+  g_assert_no_error (error);
+  /* Its three streams and the file it reads; nothing else. */
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link = g_build_filename (fd_dir, name, NULL);
+      g_autofree char *target = g_file_read_link (link, NULL);
+
+      if (g_strv_contains ((const char * const[]) { "0", "1", "2", NULL }, name))
+        continue;
+      g_assert_nonnull (target);
+      g_ptr_array_add (open_fds, g_steal_pointer (&target));
+    }
+  g_ptr_array_add (open_fds, NULL);
+  g_assert_cmpstrv ((const char * const *) open_fds->pdata,
+                    ((const char * const[]) { sample_path, NULL }));
+
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  close (leaked[0]);
+  close (leaked[1]);
+  g_unlink (plan_path);
+}
+
 static void
 test_errors (void)
 {
@@ -498,6 +562,7 @@ main (int   argc,
   g_test_add_func ("/offload/worker/every-cut", test_every_cut);
   g_test_add_func ("/offload/worker/faults", test_faults);
   g_test_add_func ("/offload/worker/errors", test_errors);
+  g_test_add_func ("/offload/worker/inherited-descriptors", test_inherited_descriptors);
   g_test_add_func ("/offload/worker/sample", test_sample);
   g_test_add_func ("/offload/worker/sample-bounded", test_sample_bounded);
 

@@ -90,7 +90,13 @@ offload_worker_launcher_spawn (const char * const  *args,
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  /* Descriptors inherited, and no child setup: GLib then starts the
+   * worker with posix_spawn() (vfork and exec) instead of a fork that
+   * copies the app's page tables and makes its every page copy-on-write
+   * until the child has exec'd; 8 % of a crunch's time went to that. The
+   * worker closes what it inherits first thing. */
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
+                           | G_SUBPROCESS_FLAGS_INHERIT_FDS;
 
   g_return_val_if_fail (args != NULL, NULL);
 

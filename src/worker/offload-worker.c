@@ -397,6 +397,25 @@ usage (void)
   return 2;
 }
 
+/* The app starts workers without closing its descriptors in between
+ * (G_SUBPROCESS_FLAGS_INHERIT_FDS), so that GLib can use posix_spawn():
+ * a fork of the app, its memory mapped copy-on-write, at every chunk cost
+ * more than the time of the chunk's result. Whatever the app had open
+ * without close-on-exec (a pipe of another worker would delay its end)
+ * is closed here, first thing: the worker needs its three streams only. */
+static void
+close_inherited (void)
+{
+#ifdef HAVE_CLOSEFROM
+  closefrom (3);
+#else
+  long max = sysconf (_SC_OPEN_MAX);
+
+  for (long fd = 3; fd < (max > 0 ? max : 1024); fd++)
+    close ((int) fd);
+#endif
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -413,6 +432,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  close_inherited ();
   /* Die with the app, even if it is killed (the pool spawns from the main
    * thread: the signal comes when the spawning thread ends). Yield the CPU
    * to it: the interface keeps a core. */
