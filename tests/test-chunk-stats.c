@@ -329,6 +329,145 @@ test_plan_windows (void)
   g_assert_cmpint (offload_refine_stats_find_text (stats, 1), ==, -1);
 }
 
+/* Cells of 1/4 from -10 to 30: the grid of the tests below. */
+#define GRID_TUPLE "[0, -2, -40, 160, 1000000]"
+
+static guint64
+cell_key (gint64 cell)
+{
+  double lowest = ldexp ((double) (cell - 40), -2);
+
+  return offload_order_key (lowest == 0 ? -0.0 : lowest);
+}
+
+static OffloadRefinePlan *
+plan_from (const char *windows,
+           const char *grids)
+{
+  g_autofree char *text = g_strdup_printf ("{\"targets\": [], \"bins\": [], \"text\": [], "
+                                           "\"text_max_exact\": 2, \"ranges\": [%s], "
+                                           "\"grids\": [%s]}", windows, grids);
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+  g_autoptr(GError) error = NULL;
+  OffloadRefinePlan *plan;
+
+  g_assert_nonnull (node);
+  plan = offload_refine_plan_from_json (node, &error);
+  g_assert_no_error (error);
+  return plan;
+}
+
+static void
+assert_same_window (OffloadRefineRangeCounts *a,
+                    OffloadRefineRangeCounts *b)
+{
+  g_assert_cmpuint (a->below, ==, b->below);
+  g_assert_cmpint (a->overflow, ==, b->overflow);
+  g_assert_cmpuint (a->values->len, ==, b->values->len);
+  offload_sort_keys ((guint64 *) a->values->data, a->values->len);
+  offload_sort_keys ((guint64 *) b->values->data, b->values->len);
+  for (guint i = 0; i < a->values->len; i++)
+    g_assert_cmpuint (g_array_index (a->values, guint64, i), ==,
+                      g_array_index (b->values, guint64, i));
+}
+
+/* Windows on whole cells of a grid are counted in the grid's loop, by
+ * cell (the workers' fast way); others by key. Both count the same: the
+ * same numbers below each window and in it, whatever the numbers (cell
+ * edges and the numbers next to them, -0 and +0, subnormals, infinities,
+ * numbers off the grid on either side), in batches of any size, merged,
+ * and through JSON. */
+static void
+test_grid_windows (void)
+{
+  g_autofree char *windows = g_strdup_printf (
+      "[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", 1000000], "
+      "[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", 1000000], "
+      "[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", 1000000]",
+      cell_key (10), cell_key (20) - 1,     /* [-7.5, -5) */
+      cell_key (40), cell_key (41) - 1,     /* [-0, 0.25) */
+      cell_key (100), cell_key (160) - 1);  /* [15, 30): to the grid's end */
+  g_autoptr(OffloadRefinePlan) on_grid = plan_from (windows, GRID_TUPLE);
+  g_autoptr(OffloadRefinePlan) by_key = plan_from (windows, "");
+  g_autoptr(OffloadRefineStats) a = offload_refine_stats_new (on_grid);
+  g_autoptr(OffloadRefineStats) a2 = offload_refine_stats_new (on_grid);
+  g_autoptr(OffloadRefineStats) b = offload_refine_stats_new (by_key);
+  g_autoptr(OffloadRefineStats) merged = offload_refine_stats_new (on_grid);
+  g_autoptr(OffloadRefineStats) merged_back = offload_refine_stats_new (on_grid);
+  g_autoptr(OffloadRefineStats) back = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261204);
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  const OffloadRefineGrid *grid = &g_array_index (on_grid->grids, OffloadRefineGrid, 0);
+  const double special[] = { 0.0, -0.0, 4.9e-324, -4.9e-324, 2.2e-308, -2.2e-308, INFINITY,
+                             -INFINITY, DBL_MAX, -DBL_MAX, 1e300, -1e300 };
+  guint first, last;
+
+  /* The windows are whole cells; one key off, they are not. */
+  for (guint k = 0; k < 3; k++)
+    {
+      const OffloadRefineRange *r = &g_array_index (on_grid->ranges, OffloadRefineRange, k);
+
+      g_assert_true (offload_refine_grid_window_cells (grid, r->low, r->high, &first, &last));
+      g_assert_false (offload_refine_grid_window_cells (grid, r->low + 1, r->high, &first, &last));
+      g_assert_false (offload_refine_grid_window_cells (grid, r->low, r->high - 1, &first, &last));
+    }
+  g_assert_true (offload_refine_grid_window_cells (grid, cell_key (40), cell_key (41) - 1,
+                                                   &first, &last));
+  g_assert_cmpuint (first, ==, 40);
+  g_assert_cmpuint (last, ==, 40);
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      double value;
+
+      switch (g_rand_int_range (rand, 0, 4))
+        {
+        case 0:
+          value = special[g_rand_int_range (rand, 0, G_N_ELEMENTS (special))];
+          break;
+        case 1:
+          /* A cell's edge, or a number next to one. */
+          value = ldexp (g_rand_int_range (rand, -60, 140), -2);
+          value = g_rand_boolean (rand) ? value : nextafter (value, g_rand_boolean (rand) ? 1e9 : -1e9);
+          break;
+        default:
+          value = g_rand_double_range (rand, -15, 35);
+          break;
+        }
+      g_array_append_val (values, value);
+    }
+
+  for (guint i = 0; i < values->len;)
+    {
+      guint n = MIN ((guint) g_rand_int_range (rand, 1, 300), values->len - i);
+      const double *batch = &g_array_index (values, double, i);
+
+      offload_refine_stats_add_numbers (i < values->len / 2 ? a : a2, 0, batch, n);
+      offload_refine_stats_add_numbers (b, 0, batch, n);
+      i += n;
+    }
+
+  /* As the parent merges them: one chunk as it is, the other from the
+   * worker's JSON. */
+  offload_refine_stats_merge (merged, a);
+  offload_refine_stats_merge (merged, a2);
+  node = offload_refine_stats_to_json (a2);
+  back = offload_refine_stats_from_json (on_grid, node, &error);
+  g_assert_no_error (error);
+  offload_refine_stats_merge (merged_back, a);
+  offload_refine_stats_merge (merged_back, back);
+  for (guint k = 0; k < 3; k++)
+    {
+      g_assert_cmpuint (offload_refine_stats_get_window (b, 0, k)->values->len, >, 100);
+      assert_same_window (offload_refine_stats_get_window (merged, 0, k),
+                          offload_refine_stats_get_window (b, 0, k));
+      assert_same_window (offload_refine_stats_get_window (merged_back, 0, k),
+                          offload_refine_stats_get_window (b, 0, k));
+    }
+}
+
 #define SKETCH_BITS OFFLOAD_TEXT_COUNTER_SKETCH_BITS
 
 /* A counter of @n distinct values, of which @max_exact are held exactly. */
@@ -486,6 +625,7 @@ main (int   argc,
   g_test_add_func ("/offload/chunk-stats/merge-mismatch", test_merge_mismatch);
   g_test_add_func ("/offload/chunk-stats/json-exponents", test_json_exponents);
   g_test_add_func ("/offload/chunk-stats/plan-windows", test_plan_windows);
+  g_test_add_func ("/offload/chunk-stats/grid-windows", test_grid_windows);
   g_test_add_func ("/offload/chunk-stats/text-counter", test_text_counter);
 
   return g_test_run ();

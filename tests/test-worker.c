@@ -459,6 +459,39 @@ test_sample (void)
       }
     g_assert_cmpuint (category->text, >, 0);
   }
+
+  /* The plan widens id's windows to whole cells of its grid, where the
+   * workers count them fastest; each still holds the sample's window. */
+  {
+    const OffloadPilotColumn *id = &g_array_index (summary->columns, OffloadPilotColumn, 0);
+    g_autoptr(OffloadRefinePlan) plan = NULL;
+    const OffloadRefineGrid *grid = NULL;
+    gboolean covered;
+    guint q = 0;
+
+    plan = offload_pilot_make_plan (summary, 50, &covered);
+    g_assert_true (covered);
+    for (guint i = 0; i < plan->grids->len; i++)
+      if (g_array_index (plan->grids, OffloadRefineGrid, i).column == 0)
+        grid = &g_array_index (plan->grids, OffloadRefineGrid, i);
+    g_assert_nonnull (grid);
+    for (guint i = 0; i < plan->ranges->len; i++)
+      {
+        const OffloadRefineRange *r = &g_array_index (plan->ranges, OffloadRefineRange, i);
+        guint first, last;
+
+        if (r->column != 0)
+          continue;
+        g_assert_true (offload_refine_grid_window_cells (grid, r->low, r->high, &first, &last));
+        g_assert_cmpuint (r->low, <=, id->window_low[q]);
+        g_assert_cmpuint (r->high, >=, id->window_high[q]);
+        g_assert_cmpfloat (offload_order_key_value (r->high) - offload_order_key_value (r->low), <=,
+                           2 * (offload_order_key_value (id->window_high[q])
+                                - offload_order_key_value (id->window_low[q])));
+        q++;
+      }
+    g_assert_cmpuint (q, ==, 3);
+  }
 }
 
 /* The sample of @data, written to a file, read by the worker. */

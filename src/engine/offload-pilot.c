@@ -662,6 +662,55 @@ power_of_two_below (guint64 n)
   return p;
 }
 
+/* The first key of a cell of a grid: that of its lowest number (-0 for
+ * the cell that starts at 0). */
+static guint64
+cell_first_key (const OffloadRefineGrid *grid,
+                gint64                   cell)
+{
+  double lowest = ldexp ((double) (cell + grid->base), grid->exponent);
+
+  return offload_order_key (lowest == 0 ? -0.0 : lowest);
+}
+
+/* A window widened to whole cells of its column's grid, when that costs
+ * little: the workers then count it in the grid's loop, where a window by
+ * key costs a loop of its own over every number of the column (an eighth
+ * of a worker's time on the benchmark's numeric file). Little means at
+ * most twice the window's width: a coarse grid (a column whose range is
+ * wide for its spread) would put far more numbers in the window than the
+ * sample wanted, and the window is then left as it is. */
+static void
+align_window (const OffloadRefineGrid *grid,
+              OffloadRefineRange      *range)
+{
+  double scale = offload_grid_scale (grid->exponent);
+  double low = offload_order_key_value (range->low);
+  double high = offload_order_key_value (range->high);
+  guint64 aligned_low, aligned_high;
+  guint first, last;
+  gint64 a, b;
+
+  if (!isfinite (low) || !isfinite (high))
+    return;
+  a = offload_grid_cell (low, scale) - grid->base;
+  b = offload_grid_cell (high, scale) - grid->base;
+  if (a < 0 || b + 1 >= (gint64) grid->size
+      || ldexp ((double) (b - a + 1), grid->exponent) > 2 * (high - low))
+    return;
+
+  aligned_low = cell_first_key (grid, a);
+  aligned_high = cell_first_key (grid, b + 1) - 1;
+  /* Taken only as the workers will see it: whole cells, these ones. */
+  if (aligned_low <= range->low && aligned_high >= range->high
+      && offload_refine_grid_window_cells (grid, aligned_low, aligned_high, &first, &last)
+      && first == (guint) a && last == (guint) b)
+    {
+      range->low = aligned_low;
+      range->high = aligned_high;
+    }
+}
+
 /**
  * offload_pilot_make_plan:
  * @summary: what a sample says of a file
@@ -678,6 +727,7 @@ offload_pilot_make_plan (const OffloadPilotSummary *summary,
                          gboolean                  *covered)
 {
   OffloadRefinePlan *plan = offload_refine_plan_new ();
+  const OffloadRefineGrid *grid;
   guint n_numeric = 0;
   guint grid_cells, max_values;
 
@@ -712,6 +762,39 @@ offload_pilot_make_plan (const OffloadPilotSummary *summary,
       if (column->numbers == 0)
         continue;
 
+      /* Cells for a few hundred columns at most: a wider file's other
+       * histograms take a later pass, and a worker's memory stays bounded. */
+      grid = NULL;
+      if (column->finite > 0 && (guint64) (plan->grids->len + 1) * grid_cells > PLAN_GRID_CELLS)
+        *covered = FALSE;
+      else if (column->finite > 0)
+        {
+          /* The cells of the histogram's grid for the sample's range (the
+           * file's is the same or wider: its grid as coarse or coarser),
+           * the range in the middle of the cells. */
+          double low = column->min, high = column->max, scale;
+          OffloadRefineGrid g = { c, 0, 0, grid_cells, GRID_MAX_OUTSIDE };
+          gint64 first, cells;
+
+          if (low == high)
+            {
+              low -= 0.5;
+              high += 0.5;
+            }
+          if (!isfinite (low) || !isfinite (high) || !isfinite (high - low))
+            *covered = FALSE;
+          else
+            {
+              g.exponent = offload_grid_exponent (low, high, n_bins);
+              scale = offload_grid_scale (g.exponent);
+              first = offload_grid_cell (low, scale);
+              cells = offload_grid_cell (high, scale) - first + 1;
+              g.base = first - MAX ((gint64) grid_cells - cells, 0) / 2;
+              g_array_append_val (plan->grids, g);
+              grid = &g_array_index (plan->grids, OffloadRefineGrid, plan->grids->len - 1);
+            }
+        }
+
       for (guint q = 0; q < 3; q++)
         {
           OffloadRefineRange range = { c, column->window_low[q], column->window_high[q],
@@ -722,6 +805,8 @@ offload_pilot_make_plan (const OffloadPilotSummary *summary,
               *covered = FALSE;
               continue;
             }
+          if (grid != NULL)
+            align_window (grid, &range);
           /* Windows that meet (quartiles that are close, or equal) are one:
            * a number is in one window at most. They come in order. */
           if (plan->ranges->len > 0)
@@ -736,37 +821,6 @@ offload_pilot_make_plan (const OffloadPilotSummary *summary,
                 }
             }
           g_array_append_val (plan->ranges, range);
-        }
-
-      /* Cells for a few hundred columns at most: a wider file's other
-       * histograms take a later pass, and a worker's memory stays bounded. */
-      if (column->finite > 0 && (guint64) (plan->grids->len + 1) * grid_cells > PLAN_GRID_CELLS)
-        *covered = FALSE;
-      else if (column->finite > 0)
-        {
-          /* The cells of the histogram's grid for the sample's range (the
-           * file's is the same or wider: its grid as coarse or coarser),
-           * the range in the middle of the cells. */
-          double low = column->min, high = column->max, scale;
-          OffloadRefineGrid grid = { c, 0, 0, grid_cells, GRID_MAX_OUTSIDE };
-          gint64 first, cells;
-
-          if (low == high)
-            {
-              low -= 0.5;
-              high += 0.5;
-            }
-          if (!isfinite (low) || !isfinite (high) || !isfinite (high - low))
-            {
-              *covered = FALSE;
-              continue;
-            }
-          grid.exponent = offload_grid_exponent (low, high, n_bins);
-          scale = offload_grid_scale (grid.exponent);
-          first = offload_grid_cell (low, scale);
-          cells = offload_grid_cell (high, scale) - first + 1;
-          grid.base = first - MAX ((gint64) grid_cells - cells, 0) / 2;
-          g_array_append_val (plan->grids, grid);
         }
     }
 

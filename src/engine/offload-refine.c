@@ -442,10 +442,22 @@ typedef struct
   OffloadRefineRangeCounts *counts;
 } RangeItem;
 
+/* Up to three of a column's windows may lie on its grid's cells: then
+ * the grid's loop counts them (see count_grid()), from a byte per cell. */
+#define GRID_WINDOWS_MAX 3
+
 typedef struct
 {
   GArray    *targets;           /* of guint: indices into plan->targets */
-  GArray    *ranges;            /* of RangeItem, by low */
+  GArray    *ranges;            /* of RangeItem, by low: all the column's windows */
+  GArray    *key_ranges;        /* of RangeItem, by low: those counted by key */
+  RangeItem  grid_ranges[GRID_WINDOWS_MAX]; /* by low: those on the grid's cells */
+  guint      n_grid_ranges;
+  guint8    *grid_windows;      /* per cell: 1 + the window it is in, or 0 */
+  guint      grid_first[GRID_WINDOWS_MAX];  /* each window's first cell */
+  guint64    grid_counted[GRID_WINDOWS_MAX]; /* the cells below it, as counted so far */
+  guint64    grid_below_all;    /* since: numbers below the grid, and -inf */
+  gboolean   grid_pending;      /* numbers in cells not yet counted below the windows */
   int        bins;              /* index into plan->bins, or -1 */
   double     bins_scale;
   int        grid;              /* index into plan->grids, or -1 */
@@ -462,6 +474,8 @@ column_items_free (gpointer data)
     return;
   g_array_unref (items->targets);
   g_array_unref (items->ranges);
+  g_array_unref (items->key_ranges);
+  g_free (items->grid_windows);
   g_free (items);
 }
 
@@ -479,6 +493,7 @@ items_for (OffloadRefineStats *self,
       items = g_new0 (ColumnItems, 1);
       items->targets = g_array_new (FALSE, FALSE, sizeof (guint));
       items->ranges = g_array_new (FALSE, FALSE, sizeof (RangeItem));
+      items->key_ranges = g_array_new (FALSE, FALSE, sizeof (RangeItem));
       items->bins = -1;
       items->grid = -1;
       items->text = -1;
@@ -502,6 +517,124 @@ compare_range_items (gconstpointer a,
   const RangeItem *x = a, *y = b;
 
   return x->low < y->low ? -1 : x->low > y->low;
+}
+
+/**
+ * offload_refine_grid_window_cells:
+ * @grid: a column's grid
+ * @low: a window's lowest order key
+ * @high: its highest
+ * @first: (out): the first cell of the grid in the window, from 0
+ * @last: (out): the last
+ *
+ * Whether the window is whole cells of the grid: the numbers whose keys
+ * lie in [@low, @high] are then exactly those in cells @first to @last,
+ * and those below it those in the cells before or below the grid (or
+ * -inf). offload_grid_cell() orders numbers as their keys do, so the
+ * cells of @low and @high and of the keys just outside them tell.
+ *
+ * Returns: %TRUE when the window lies on cells of the grid
+ */
+gboolean
+offload_refine_grid_window_cells (const OffloadRefineGrid *grid,
+                                  guint64                  low,
+                                  guint64                  high,
+                                  guint                   *first,
+                                  guint                   *last)
+{
+  double scale, lowest, highest, below, above;
+  gint64 a, b;
+
+  g_return_val_if_fail (grid != NULL && first != NULL && last != NULL, FALSE);
+
+  if (low > high || low == 0 || high == G_MAXUINT64)
+    return FALSE;
+  lowest = offload_order_key_value (low);
+  highest = offload_order_key_value (high);
+  below = offload_order_key_value (low - 1);
+  above = offload_order_key_value (high + 1);
+  /* Infinities and NaNs (keys beyond them) are never in a cell. */
+  if (!isfinite (lowest) || !isfinite (highest) || !isfinite (below) || !isfinite (above))
+    return FALSE;
+
+  scale = offload_grid_scale (grid->exponent);
+  a = offload_grid_cell (lowest, scale) - grid->base;
+  b = offload_grid_cell (highest, scale) - grid->base;
+  if (a < 0 || b >= (gint64) grid->size
+      || offload_grid_cell (below, scale) - grid->base != a - 1
+      || offload_grid_cell (above, scale) - grid->base != b + 1)
+    return FALSE;
+
+  *first = (guint) a;
+  *last = (guint) b;
+  return TRUE;
+}
+
+/* A column's windows: those on whole cells of its grid, three at most,
+ * counted in the grid's loop; the others by key. */
+static void
+split_windows (OffloadRefineStats *self,
+               ColumnItems        *items)
+{
+  const OffloadRefineGrid *grid = NULL;
+  guint first[GRID_WINDOWS_MAX], last[GRID_WINDOWS_MAX];
+
+  if (items->grid >= 0)
+    grid = &g_array_index (self->plan->grids, OffloadRefineGrid, items->grid);
+
+  for (guint i = 0; i < items->ranges->len; i++)
+    {
+      const RangeItem *range = &g_array_index (items->ranges, RangeItem, i);
+      guint n = items->n_grid_ranges;
+
+      if (grid != NULL && n < GRID_WINDOWS_MAX
+          && offload_refine_grid_window_cells (grid, range->low, range->high, &first[n], &last[n])
+          && (n == 0 || first[n] > last[n - 1]))
+        items->grid_ranges[items->n_grid_ranges++] = *range;
+      else
+        g_array_append_val (items->key_ranges, *range);
+    }
+
+  if (items->n_grid_ranges == 0)
+    return;
+  items->grid_windows = g_new0 (guint8, grid->size);
+  for (guint j = 0; j < items->n_grid_ranges; j++)
+    {
+      items->grid_first[j] = first[j];
+      for (guint c = first[j]; c <= last[j]; c++)
+        items->grid_windows[c] = (guint8) (j + 1);
+    }
+}
+
+/* The numbers below each window on a grid, brought up to date from the
+ * cells below it: once a chunk, not once a number. Only what was counted
+ * since the last time is added, so it may be called at any time; stats
+ * read from JSON never count in cells and have nothing to add. It changes
+ * the counts of the windows only, behind the pointers of a const stats. */
+static void
+settle_grid_windows (const OffloadRefineStats *self)
+{
+  for (guint c = 0; c < self->by_column->len; c++)
+    {
+      ColumnItems *items = g_ptr_array_index (self->by_column, c);
+      const guint32 *cells;
+      guint64 below = 0;
+      guint cell = 0;
+
+      if (items == NULL || !items->grid_pending)
+        continue;
+      cells = self->grids[items->grid].cells;
+      for (guint j = 0; j < items->n_grid_ranges; j++)
+        {
+          for (; cell < items->grid_first[j]; cell++)
+            below += cells[cell];
+          items->grid_ranges[j].counts->below += below - items->grid_counted[j]
+                                                 + items->grid_below_all;
+          items->grid_counted[j] = below;
+        }
+      items->grid_below_all = 0;
+      items->grid_pending = FALSE;
+    }
 }
 
 /**
@@ -575,6 +708,13 @@ offload_refine_stats_new (const OffloadRefinePlan *plan)
       self->grids[i].max = -INFINITY;
       items->grid = (int) i;
       items->grid_scale = offload_grid_scale (g->exponent);
+    }
+  for (guint c = 0; c < self->by_column->len; c++)
+    {
+      ColumnItems *items = g_ptr_array_index (self->by_column, c);
+
+      if (items != NULL)
+        split_windows (self, items);
     }
 
   self->text = g_new0 (OffloadTextCounter *, plan->text->len);
@@ -808,6 +948,7 @@ offload_refine_stats_get_window (const OffloadRefineStats *self,
 
   if (items == NULL || k >= items->ranges->len)
     return NULL;
+  settle_grid_windows (self);
   return g_array_index (items->ranges, RangeItem, k).counts;
 }
 
@@ -835,49 +976,6 @@ offload_refine_stats_add_text (OffloadRefineStats *self,
     offload_text_counter_add (self->text[items->text], text, length, self->position);
 }
 
-/* A column's finite numbers by cell of a grid. Its own loop, apart from
- * the windows': no faster measured (the cells' increments in memory cost
- * the most either way), but each loop keeps only its own values live. */
-static void
-count_grid (const OffloadRefineGrid *g,
-            OffloadRefineGridCounts *counts,
-            double                   scale,
-            const double            *values,
-            gsize                    n)
-{
-  guint32 *cells = counts->cells;
-  guint size = g->size;
-  gint64 base = g->base;
-  double min = counts->min, max = counts->max;
-  gsize counted = 0;
-
-  for (gsize k = 0; k < n; k++)
-    {
-      double value = values[k];
-      guint64 cell;
-
-      if (G_UNLIKELY (!isfinite (value)))
-        continue;
-      cell = (guint64) (offload_grid_cell (value, scale) - base);
-      counted++;
-      min = MIN (min, value);
-      max = MAX (max, value);
-      if (G_LIKELY (cell < size))
-        cells[cell]++;
-      else if (counts->outside->len < g->max_outside)
-        g_array_append_val (counts->outside, value);
-      else
-        counts->overflow = TRUE;
-    }
-
-  counts->counted += counted;
-  counts->min = min;
-  counts->max = max;
-  /* 32-bit cells could overflow in a file read in one piece. */
-  if (G_UNLIKELY (counts->counted >= G_MAXUINT32))
-    counts->overflow = TRUE;
-}
-
 /* A number inside a window is kept, while the bound on the windows' numbers
  * allows. A sorted column puts a whole window in one chunk: the bound is on
  * all of them together. */
@@ -894,6 +992,88 @@ keep_in_range (OffloadRefineStats *self,
     }
   else
     range->counts->overflow = TRUE;
+}
+
+/* A column's finite numbers by cell of a grid. Its own loop, apart from
+ * the windows' by key: no faster measured (the cells' increments in memory
+ * cost the most either way), but each loop keeps only its own values live.
+ * The windows on the grid's cells are counted here too: a byte per cell
+ * says which one holds it, and the numbers below a window are those of
+ * the cells before it (added up by settle_grid_windows()), below the grid
+ * and -inf. A window by key costs a loop of its own and a dozen compares
+ * a number; this, a byte read. */
+static G_ALWAYS_INLINE inline void
+count_grid_with (OffloadRefineStats *self,
+                 ColumnItems        *items,
+                 const double       *values,
+                 gsize               n,
+                 gboolean            with_windows)
+{
+  const OffloadRefineGrid *g = &g_array_index (self->plan->grids, OffloadRefineGrid, items->grid);
+  OffloadRefineGridCounts *counts = &self->grids[items->grid];
+  const guint8 *windows = items->grid_windows;
+  double scale = items->grid_scale;
+  guint32 *cells = counts->cells;
+  guint size = g->size;
+  gint64 base = g->base;
+  double min = counts->min, max = counts->max;
+  gsize counted = 0;
+  guint64 below_all = 0;
+
+  for (gsize k = 0; k < n; k++)
+    {
+      double value = values[k];
+      guint64 cell;
+
+      if (G_UNLIKELY (!isfinite (value)))
+        {
+          below_all += value < 0;
+          continue;
+        }
+      cell = (guint64) (offload_grid_cell (value, scale) - base);
+      counted++;
+      min = MIN (min, value);
+      max = MAX (max, value);
+      if (G_LIKELY (cell < size))
+        {
+          cells[cell]++;
+          if (with_windows && G_UNLIKELY (windows[cell] != 0))
+            keep_in_range (self, &items->grid_ranges[windows[cell] - 1],
+                           offload_order_key (value));
+          continue;
+        }
+      /* Below the grid (the difference is negative), or above it. */
+      below_all += (gint64) cell < 0;
+      if (counts->outside->len < g->max_outside)
+        g_array_append_val (counts->outside, value);
+      else
+        counts->overflow = TRUE;
+    }
+
+  counts->counted += counted;
+  counts->min = min;
+  counts->max = max;
+  /* 32-bit cells could overflow in a file read in one piece. */
+  if (G_UNLIKELY (counts->counted >= G_MAXUINT32))
+    counts->overflow = TRUE;
+  if (with_windows)
+    {
+      /* The cells below each window are added up when they are read. */
+      items->grid_below_all += below_all;
+      items->grid_pending = TRUE;
+    }
+}
+
+static void
+count_grid (OffloadRefineStats *self,
+            ColumnItems        *items,
+            const double       *values,
+            gsize               n)
+{
+  if (items->grid_windows != NULL)
+    count_grid_with (self, items, values, n, TRUE);
+  else
+    count_grid_with (self, items, values, n, FALSE);
 }
 
 /* A column's numbers counted below each of its windows, those inside kept. */
@@ -988,10 +1168,10 @@ offload_refine_stats_add_numbers (OffloadRefineStats *self,
     }
 
   if (items->grid >= 0)
-    count_grid (&g_array_index (self->plan->grids, OffloadRefineGrid, items->grid),
-                &self->grids[items->grid], items->grid_scale, values, n);
-  if (items->ranges->len > 0)
-    count_ranges (self, (const RangeItem *) items->ranges->data, items->ranges->len, values, n);
+    count_grid (self, items, values, n);
+  if (items->key_ranges->len > 0)
+    count_ranges (self, (const RangeItem *) items->key_ranges->data, items->key_ranges->len,
+                  values, n);
 
   for (guint t = 0; t < items->targets->len; t++)
     {
@@ -1027,6 +1207,8 @@ offload_refine_stats_merge (OffloadRefineStats       *self,
 {
   g_return_if_fail (self != NULL && other != NULL && self->plan == other->plan);
 
+  settle_grid_windows (self);
+  settle_grid_windows (other);
   for (guint i = 0; i < self->plan->targets->len; i++)
     {
       offload_key_histogram_merge (self->targets[i].histogram, other->targets[i].histogram);
@@ -1233,6 +1415,7 @@ offload_refine_stats_to_json (const OffloadRefineStats *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  settle_grid_windows (self);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "targets");
   json_builder_begin_array (builder);

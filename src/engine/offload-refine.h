@@ -113,6 +113,11 @@ void               offload_refine_plan_set_text_budget (OffloadRefinePlan *self)
 JsonNode          *offload_refine_plan_to_json   (const OffloadRefinePlan *self);
 OffloadRefinePlan *offload_refine_plan_from_json (JsonNode          *node,
                                                   GError           **error);
+gboolean           offload_refine_grid_window_cells (const OffloadRefineGrid *grid,
+                                                     guint64                  low,
+                                                     guint64                  high,
+                                                     guint                   *first,
+                                                     guint                   *last);
 
 /**
  * OffloadRefineTargetCounts:
