@@ -458,6 +458,10 @@ test_sample (void)
         g_assert_cmpfloat (offload_order_key_value (id->window_high[q]), >=, ceil (quartiles[q]));
       }
     g_assert_cmpuint (category->text, >, 0);
+    /* How many of its numbers the windows hold, for the chunks' size. */
+    g_assert_cmpuint (id->in_windows, >, 0);
+    g_assert_cmpuint (id->in_windows, <, id->numbers);
+    g_assert_cmpuint (category->in_windows, ==, 0);
   }
 
   /* The plan widens id's windows to whole cells of its grid, where the
@@ -469,7 +473,7 @@ test_sample (void)
     gboolean covered;
     guint q = 0;
 
-    plan = offload_pilot_make_plan (summary, 50, &covered);
+    plan = offload_pilot_make_plan (summary, 50, 32 * 1024 * 1024, &covered);
     g_assert_true (covered);
     for (guint i = 0; i < plan->grids->len; i++)
       if (g_array_index (plan->grids, OffloadRefineGrid, i).column == 0)
@@ -492,6 +496,67 @@ test_sample (void)
       }
     g_assert_cmpuint (q, ==, 3);
   }
+}
+
+/* A summary of @n_columns numeric columns, @in_windows numbers of each in
+ * its windows, in a sample of 16 MB. */
+static OffloadPilotSummary *
+summary_with (guint   n_columns,
+              guint64 in_windows)
+{
+  OffloadPilotSummary *summary = g_new0 (OffloadPilotSummary, 1);
+
+  summary->bytes = 16000000;
+  summary->n_columns = n_columns;
+  summary->columns = g_array_new (FALSE, TRUE, sizeof (OffloadPilotColumn));
+  for (guint c = 0; c < n_columns; c++)
+    {
+      OffloadPilotColumn column = { 0 };
+
+      column.numbers = column.finite = 200000;
+      column.in_windows = in_windows;
+      g_array_append_val (summary->columns, column);
+    }
+  return summary;
+}
+
+#define MiB (G_GUINT64_CONSTANT (1024) * 1024)
+
+/* Chunks as large as the file allows, four a worker at least, 32 to 128
+ * MiB; smaller where the windows' numbers would crowd a chunk's budget,
+ * or when the sample does not say how many they are. The budget grows
+ * with the chunk, to twice that of 32 MiB. */
+static void
+test_chunk_size (void)
+{
+  g_autoptr(OffloadPilotSummary) sparse = summary_with (10, 6000);
+  g_autoptr(OffloadPilotSummary) dense = summary_with (10, 60000);
+  g_autoptr(OffloadPilotSummary) unknown = summary_with (10, 6000);
+  g_autoptr(OffloadPilotSummary) medium = summary_with (10, 16667);
+  g_autoptr(OffloadRefinePlan) small = NULL;
+  g_autoptr(OffloadRefinePlan) large = NULL;
+  gboolean covered;
+  guint64 chunk;
+
+  g_array_index (unknown->columns, OffloadPilotColumn, 3).in_windows = G_MAXUINT64;
+
+  g_assert_cmpuint (offload_pilot_chunk_size (sparse, 100 * MiB, 2), ==, 32 * MiB);
+  g_assert_cmpuint (offload_pilot_chunk_size (sparse, 800 * MiB, 2), ==, 100 * MiB);
+  g_assert_cmpuint (offload_pilot_chunk_size (sparse, 800 * MiB, 1), ==, 128 * MiB);
+  g_assert_cmpuint (offload_pilot_chunk_size (sparse, 100000 * MiB, 8), ==, 128 * MiB);
+  g_assert_cmpuint (offload_pilot_chunk_size (unknown, 100000 * MiB, 2), ==, 32 * MiB);
+  /* 0.0375 numbers in windows a byte: 128 MiB would expect 5 million. */
+  g_assert_cmpuint (offload_pilot_chunk_size (dense, 100000 * MiB, 2), ==, 32 * MiB);
+  /* 0.0104 a byte: twice that in 128 MiB would be 2.8 million; in 96
+   * MiB, the 2 million of the budget. */
+  chunk = offload_pilot_chunk_size (medium, 100000 * MiB, 2);
+  g_assert_cmpuint (chunk, >, 95 * MiB);
+  g_assert_cmpuint (chunk, <=, 96 * MiB);
+
+  small = offload_pilot_make_plan (sparse, 50, 32 * MiB, &covered);
+  large = offload_pilot_make_plan (sparse, 50, 128 * MiB, &covered);
+  g_assert_cmpuint (small->range_values, ==, 1024 * 1024);
+  g_assert_cmpuint (large->range_values, ==, 2 * 1024 * 1024);
 }
 
 /* The sample of @data, written to a file, read by the worker. */
@@ -597,6 +662,7 @@ main (int   argc,
   g_test_add_func ("/offload/worker/errors", test_errors);
   g_test_add_func ("/offload/worker/inherited-descriptors", test_inherited_descriptors);
   g_test_add_func ("/offload/worker/sample", test_sample);
+  g_test_add_func ("/offload/worker/chunk-size", test_chunk_size);
   g_test_add_func ("/offload/worker/sample-bounded", test_sample_bounded);
 
   ret = g_test_run ();

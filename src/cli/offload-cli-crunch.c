@@ -172,7 +172,7 @@ offload_cli_crunch (int    argc,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) positional = NULL;
   g_autofree char *chunk_text = NULL;
-  guint64 chunk_size = OFFLOAD_CRUNCH_DEFAULT_CHUNK_SIZE;
+  guint64 chunk_size = 0;
   int workers = 0, bins = OFFLOAD_CRUNCH_DEFAULT_BINS;
   gboolean json = FALSE;
   guint progress_id = 0, sigint_id, sigterm_id;
@@ -182,7 +182,8 @@ offload_cli_crunch (int    argc,
     { "workers", 'w', 0, G_OPTION_ARG_INT, &workers,
       N_("Worker processes, 1 to 64 (default: the number of cores)"), N_("W") },
     { "chunk-size", 0, 0, G_OPTION_ARG_STRING, &chunk_text,
-      N_("Bytes of the file each worker reads at a time (default 32 MiB)"), N_("BYTES") },
+      N_("Bytes of the file each worker reads at a time (default: 32 to 128 MiB, as the file "
+         "allows)"), N_("BYTES") },
     { "bins", 'b', 0, G_OPTION_ARG_INT, &bins,
       N_("Bins of each numeric column’s histogram, 1 to 10000 (default 50)"), N_("B") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as one JSON object"), NULL },

@@ -119,7 +119,8 @@ struct _OffloadCrunchJob
 
   char                *path;
   guint                workers;
-  guint64              chunk_size;
+  guint64              chunk_size;     /* 0: as the sample allows */
+  guint64              pass_chunk_size; /* the chunks' of this pass */
   guint                bins;
   gint64               hang_timeout;
 
@@ -295,7 +296,7 @@ static void
 offload_crunch_job_init (OffloadCrunchJob *self)
 {
   self->workers = MAX (1, g_get_num_processors ());
-  self->chunk_size = OFFLOAD_CRUNCH_DEFAULT_CHUNK_SIZE;
+  self->chunk_size = 0;
   self->bins = OFFLOAD_CRUNCH_DEFAULT_BINS;
   self->hang_timeout = OFFLOAD_CRUNCH_DEFAULT_HANG_TIMEOUT;
   self->events = g_ptr_array_new_with_free_func (g_free);
@@ -345,12 +346,19 @@ offload_crunch_job_get_workers (OffloadCrunchJob *self)
   return self->workers;
 }
 
+/**
+ * offload_crunch_job_set_chunk_size:
+ * @self: a job, not started
+ * @chunk_size: the bytes of the file a worker reads at a time, or 0 (the
+ *   default) for as many as the sample allows, 32 to 128 MiB
+ *
+ * The results never depend on it; the time does.
+ */
 void
 offload_crunch_job_set_chunk_size (OffloadCrunchJob *self,
                                    guint64           chunk_size)
 {
   g_return_if_fail (OFFLOAD_IS_CRUNCH_JOB (self));
-  g_return_if_fail (chunk_size > 0);
 
   self->chunk_size = chunk_size;
 }
@@ -584,7 +592,8 @@ histogram_bits (gboolean covered,
 static void
 new_merger (OffloadCrunchJob *self)
 {
-  OffloadRefinePlan *plan = offload_pilot_make_plan (self->summary, self->bins, &self->covered);
+  OffloadRefinePlan *plan = offload_pilot_make_plan (self->summary, self->bins,
+                                                     self->pass_chunk_size, &self->covered);
   g_autoptr(JsonNode) node = offload_refine_plan_to_json (plan);
 
   self->histogram_bits = histogram_bits (self->covered, self->summary->n_columns);
@@ -1430,15 +1439,19 @@ start_chunk (OffloadCrunchJob *self,
 static void
 make_chunks (OffloadCrunchJob *self)
 {
-  guint64 chunk_size, n_chunks;
+  guint64 chunk_size, n_chunks, wanted = self->chunk_size;
 
-  /* Chunks of at most the chunk size, as many as a multiple of the
-   * workers, so that none waits for the last one alone; not tiny ones. */
-  n_chunks = MAX (1, (self->size + self->chunk_size - 1) / self->chunk_size);
+  /* Unless the caller says, as large as the sample allows. */
+  if (wanted == 0)
+    wanted = offload_pilot_chunk_size (self->summary, self->size, self->workers);
+  /* Chunks of at most that size, as many as a multiple of the workers, so
+   * that none waits for the last one alone; not tiny ones. */
+  n_chunks = MAX (1, (self->size + wanted - 1) / wanted);
   n_chunks = (n_chunks + self->workers - 1) / self->workers * self->workers;
-  chunk_size = MAX (MIN (self->chunk_size, MIN_CHUNK_SIZE), (self->size + n_chunks - 1) / n_chunks);
+  chunk_size = MAX (MIN (wanted, MIN_CHUNK_SIZE), (self->size + n_chunks - 1) / n_chunks);
   if (self->single_piece)
     chunk_size = MAX (self->size, 1);
+  self->pass_chunk_size = chunk_size;
 
   g_array_set_size (self->chunks, 0);
   for (guint64 start = 0; start < self->size; start += chunk_size)
@@ -2061,7 +2074,7 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
       set_binary_error (&local_error, summary->first_nul);
       goto failed;
     }
-  plan = offload_pilot_make_plan (summary, self->bins, &self->covered);
+  plan = offload_pilot_make_plan (summary, self->bins, self->size, &self->covered);
   self->histogram_bits = histogram_bits (self->covered, summary->n_columns);
   merger = offload_crunch_merger_new (1, self->bins, self->histogram_bits, plan);
 

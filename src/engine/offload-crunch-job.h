@@ -107,7 +107,6 @@ typedef struct
 } OffloadCrunchLane;
 
 #define OFFLOAD_CRUNCH_DEFAULT_BINS          50
-#define OFFLOAD_CRUNCH_DEFAULT_CHUNK_SIZE    (G_GUINT64_CONSTANT (32) * 1024 * 1024)
 #define OFFLOAD_CRUNCH_DEFAULT_HANG_TIMEOUT  (30 * G_USEC_PER_SEC)
 
 #define OFFLOAD_TYPE_CRUNCH_JOB (offload_crunch_job_get_type ())

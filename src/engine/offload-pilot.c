@@ -46,8 +46,13 @@
 /* Windows that would hold more of the numbers than this are not worth it. */
 #define MAX_WINDOW_SHARE  0.25
 
-/* What the first pass may hold of the plan, in each chunk. */
+/* What the first pass may hold of the plan, in each chunk: the windows'
+ * numbers, as many again for a chunk twice the smallest automatic size
+ * (8 MiB of keys a 32 MiB chunk, 16 MiB at most: a worker's memory). */
 #define PLAN_RANGE_VALUES (1024 * 1024)
+#define PLAN_RANGE_VALUES_MAX (2 * PLAN_RANGE_VALUES)
+#define CHUNK_SIZE_MIN    (G_GUINT64_CONSTANT (32) * 1024 * 1024)
+#define CHUNK_SIZE_MAX    (G_GUINT64_CONSTANT (128) * 1024 * 1024)
 #define PLAN_GRID_CELLS   (2 * 1024 * 1024)
 #define GRID_MIN_CELLS    4096
 #define GRID_MAX_CELLS    32768
@@ -358,7 +363,8 @@ window (OffloadPilot *self,
         Column       *column,
         double        q,
         guint64      *low,
-        guint64      *high)
+        guint64      *high,
+        guint64      *inside)
 {
   GArray *values = column->values;
   guint64 n = values->len;
@@ -419,10 +425,15 @@ window (OffloadPilot *self,
   if (2 * delta > MAX_WINDOW_SHARE)
     return FALSE;
 
-  *low = q - delta <= 0 ? 0
-         : g_array_index (values, Sampled, (guint64) floor ((q - delta) * (double) (n - 1))).key;
-  *high = q + delta >= 1 ? G_MAXUINT64
-          : g_array_index (values, Sampled, (guint64) ceil ((q + delta) * (double) (n - 1))).key;
+  {
+    guint64 first = q - delta <= 0 ? 0 : (guint64) floor ((q - delta) * (double) (n - 1));
+    guint64 last = q + delta >= 1 ? n - 1 : (guint64) ceil ((q + delta) * (double) (n - 1));
+
+    *low = q - delta <= 0 ? 0 : g_array_index (values, Sampled, first).key;
+    *high = q + delta >= 1 ? G_MAXUINT64 : g_array_index (values, Sampled, last).key;
+    /* About: ties at either end may add some. */
+    *inside += last - first + 1;
+  }
   return TRUE;
 }
 
@@ -464,7 +475,7 @@ offload_pilot_finish (OffloadPilot *self)
           sort_sampled (column->values);
           for (guint q = 0; q < 3; q++)
             out.has_window[q] = window (self, column, 0.25 * (q + 1), &out.window_low[q],
-                                        &out.window_high[q]);
+                                        &out.window_high[q], &out.in_windows);
         }
       g_clear_pointer (&column->values, g_array_unref);
       g_array_append_val (summary->columns, out);
@@ -526,6 +537,11 @@ offload_pilot_summary_to_json (const OffloadPilotSummary *self)
           json_builder_set_member_name (builder, "max");
           json_builder_add_double_value (builder, column->max);
         }
+      if (column->in_windows != G_MAXUINT64)
+        {
+          json_builder_set_member_name (builder, "in_windows");
+          json_builder_add_int_value (builder, (gint64) column->in_windows);
+        }
       json_builder_set_member_name (builder, "windows");
       json_builder_begin_array (builder);
       for (guint q = 0; q < 3; q++)
@@ -572,6 +588,11 @@ read_column (JsonNode           *node,
       && (!offload_json_member_finite (object, "min", &column->min)
           || !offload_json_member_finite (object, "max", &column->max)
           || column->min > column->max))
+    return FALSE;
+
+  column->in_windows = G_MAXUINT64;
+  if (json_object_has_member (object, "in_windows")
+      && !offload_json_member_count (object, "in_windows", &column->in_windows))
     return FALSE;
 
   windows = json_object_get_member (object, "windows");
@@ -711,10 +732,71 @@ align_window (const OffloadRefineGrid *grid,
     }
 }
 
+/* The windows' numbers a chunk of @chunk_size may keep. */
+static guint
+range_values (guint64 chunk_size)
+{
+  guint64 values = PLAN_RANGE_VALUES * (chunk_size / (CHUNK_SIZE_MIN / 8)) / 8;
+
+  return (guint) CLAMP (values, PLAN_RANGE_VALUES, PLAN_RANGE_VALUES_MAX);
+}
+
+/**
+ * offload_pilot_chunk_size:
+ * @summary: what a sample says of the file
+ * @file_size: the file's size
+ * @workers: how many read it
+ *
+ * The chunks the file is best cut into when nobody says: each costs a
+ * worker's start and its result (about 7 ms of CPU measured, a tenth of a
+ * 32 MiB chunk's time), so they are as large as the file allows, 32 to
+ * 128 MiB with four chunks a worker at least, so that none waits long for
+ * the last one. Their windows' numbers must stay well within what a chunk
+ * may keep (half of it, windows widened to the grid included): a file
+ * whose windows hold more of it per byte than the sample says keeps
+ * smaller chunks, down to 32 MiB, as before.
+ *
+ * Returns: the chunk size, in bytes
+ */
+guint64
+offload_pilot_chunk_size (const OffloadPilotSummary *summary,
+                          guint64                    file_size,
+                          guint                      workers)
+{
+  guint64 chunk = file_size / (4 * MAX (workers, 1));
+  guint64 in_windows = 0;
+  double per_byte, limit;
+
+  g_return_val_if_fail (summary != NULL, CHUNK_SIZE_MIN);
+
+  chunk = CLAMP (chunk, CHUNK_SIZE_MIN, CHUNK_SIZE_MAX);
+  if (chunk == CHUNK_SIZE_MIN || summary->bytes == 0)
+    return CHUNK_SIZE_MIN;
+  for (guint c = 0; c < summary->columns->len; c++)
+    {
+      const OffloadPilotColumn *column = &g_array_index (summary->columns, OffloadPilotColumn, c);
+
+      if (column->in_windows == G_MAXUINT64)
+        return CHUNK_SIZE_MIN;
+      in_windows += column->in_windows;
+    }
+
+  /* Twice the expected numbers within the chunk's budget. */
+  per_byte = (double) in_windows / (double) summary->bytes;
+  limit = per_byte > 0 ? PLAN_RANGE_VALUES_MAX / (2 * per_byte) : (double) CHUNK_SIZE_MAX;
+  if ((double) chunk <= limit && 2 * per_byte * (double) chunk <= range_values (chunk))
+    return chunk;
+  chunk = (guint64) MAX (limit, 0);
+  if (chunk > CHUNK_SIZE_MIN && 2 * per_byte * (double) chunk <= range_values (chunk))
+    return chunk;
+  return CHUNK_SIZE_MIN;
+}
+
 /**
  * offload_pilot_make_plan:
  * @summary: what a sample says of a file
  * @n_bins: the histograms' bins
+ * @chunk_size: the bytes of the chunks the pass reads, for its budget
  * @covered: (out): whether every column the sample calls numeric has its
  *   three windows and a grid (a first pass then settles it, most likely)
  *
@@ -724,6 +806,7 @@ align_window (const OffloadRefineGrid *grid,
 OffloadRefinePlan *
 offload_pilot_make_plan (const OffloadPilotSummary *summary,
                          guint                      n_bins,
+                         guint64                    chunk_size,
                          gboolean                  *covered)
 {
   OffloadRefinePlan *plan = offload_refine_plan_new ();
@@ -747,8 +830,8 @@ offload_pilot_make_plan (const OffloadPilotSummary *summary,
                       GRID_MIN_CELLS, GRID_MAX_CELLS);
   /* Any one window may take the whole budget (a sorted column puts all of
    * it in one chunk); all of them together, no more. */
-  max_values = PLAN_RANGE_VALUES;
-  plan->range_values = PLAN_RANGE_VALUES;
+  max_values = range_values (chunk_size);
+  plan->range_values = max_values;
 
   for (guint c = 0; c < summary->columns->len; c++)
     {

@@ -37,6 +37,7 @@ typedef struct
   gboolean has_window[3];
   guint64  window_low[3];       /* order keys, both included */
   guint64  window_high[3];
+  guint64  in_windows;          /* the sample's numbers in them, G_MAXUINT64: not known */
 } OffloadPilotColumn;
 
 /**
@@ -73,8 +74,12 @@ void                 offload_pilot_summary_free (OffloadPilotSummary       *self
 JsonNode            *offload_pilot_summary_to_json   (const OffloadPilotSummary *self);
 OffloadPilotSummary *offload_pilot_summary_from_json (JsonNode                  *node,
                                                       GError                   **error);
+guint64              offload_pilot_chunk_size   (const OffloadPilotSummary *summary,
+                                                 guint64                    file_size,
+                                                 guint                      workers);
 OffloadRefinePlan   *offload_pilot_make_plan    (const OffloadPilotSummary *summary,
                                                  guint                      n_bins,
+                                                 guint64                    chunk_size,
                                                  gboolean                  *covered);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadPilot, offload_pilot_free)
