@@ -67,14 +67,51 @@ offload_moments_add (OffloadMoments *self,
  * block instead of one per number: the block's mean and squared
  * deviations in two passes, then merged like a chunk (Chan et al.).
  */
+/* One number into one of the block's lanes. */
+static G_ALWAYS_INLINE inline void
+lane_add (OffloadMoments *block,
+          double          value,
+          double         *sum,
+          double         *min,
+          double         *max,
+          gsize          *finite)
+{
+  *min = MIN (*min, value);
+  *max = MAX (*max, value);
+  if (G_UNLIKELY (isinf (value)))
+    {
+      if (value > 0)
+        block->positive_infinite++;
+      else
+        block->negative_infinite++;
+      return;
+    }
+  *sum += value;
+  (*finite)++;
+}
+
+static G_ALWAYS_INLINE inline void
+lane_deviation (double  value,
+                double  mean,
+                double *m2)
+{
+  if (G_LIKELY (!isinf (value)))
+    *m2 += (value - mean) * (value - mean);
+}
+
 void
 offload_moments_add_values (OffloadMoments *self,
                             const double   *values,
                             gsize           n)
 {
+  /* Four sums, minima and maxima, the numbers taken in turn: one chain of
+   * additions would wait on itself, four cycles a number. */
   OffloadMoments block;
-  double sum = 0, m2 = 0, mean;
-  gsize finite = 0;
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  double lo0 = INFINITY, lo1 = INFINITY, lo2 = INFINITY, lo3 = INFINITY;
+  double hi0 = -INFINITY, hi1 = -INFINITY, hi2 = -INFINITY, hi3 = -INFINITY;
+  double mean;
+  gsize finite = 0, i;
 
   g_return_if_fail (self != NULL);
 
@@ -82,41 +119,44 @@ offload_moments_add_values (OffloadMoments *self,
     return;
 
   offload_moments_init (&block);
-  for (gsize i = 0; i < n; i++)
+  for (i = 0; i + 4 <= n; i += 4)
     {
-      double value = values[i];
-
-      block.min = MIN (block.min, value);
-      block.max = MAX (block.max, value);
-      if (isinf (value))
-        {
-          if (value > 0)
-            block.positive_infinite++;
-          else
-            block.negative_infinite++;
-          continue;
-        }
-      sum += value;
-      finite++;
+      lane_add (&block, values[i], &s0, &lo0, &hi0, &finite);
+      lane_add (&block, values[i + 1], &s1, &lo1, &hi1, &finite);
+      lane_add (&block, values[i + 2], &s2, &lo2, &hi2, &finite);
+      lane_add (&block, values[i + 3], &s3, &lo3, &hi3, &finite);
     }
+  for (; i < n; i++)
+    lane_add (&block, values[i], &s0, &lo0, &hi0, &finite);
+  block.min = MIN (MIN (lo0, lo1), MIN (lo2, lo3));
+  block.max = MAX (MAX (hi0, hi1), MAX (hi2, hi3));
+
   if (finite > 0)
     {
-      mean = sum / (double) finite;
-      for (gsize i = 0; i < n; i++)
-        if (!isinf (values[i]))
-          m2 += (values[i] - mean) * (values[i] - mean);
+      double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+
+      mean = ((s0 + s1) + (s2 + s3)) / (double) finite;
+      for (i = 0; i + 4 <= n; i += 4)
+        {
+          lane_deviation (values[i], mean, &d0);
+          lane_deviation (values[i + 1], mean, &d1);
+          lane_deviation (values[i + 2], mean, &d2);
+          lane_deviation (values[i + 3], mean, &d3);
+        }
+      for (; i < n; i++)
+        lane_deviation (values[i], mean, &d0);
 
       /* A sum can overflow where the mean would not: then one by one.
        * Squared deviations past the largest double are infinite, as
        * the variance then is. */
       if (!isfinite (mean))
         {
-          for (gsize i = 0; i < n; i++)
+          for (i = 0; i < n; i++)
             offload_moments_add (self, values[i]);
           return;
         }
       block.mean = mean;
-      block.m2 = m2;
+      block.m2 = (d0 + d1) + (d2 + d3);
     }
   block.finite = finite;
   block.count = n;
