@@ -534,11 +534,19 @@ static void
 test_text_counter (void)
 {
   static const char * const garbage[] = {
-    "{\"exact\": true, \"hll_set\": \"AQE=\", \"values\": []}",
-    "{\"exact\": false, \"values\": []}",
-    "{\"exact\": false, \"hll_set\": \"gIABAQ==\", \"values\": []}",
-    "{\"exact\": false, \"hll_set\": \"AEA=\", \"values\": []}",
-    "{\"exact\": false, \"hll\": \"AQE=\", \"values\": []}",
+    "{\"exact\": true, \"hll_set\": \"AQE=\", \"entries\": \"\"}",
+    "{\"exact\": false, \"entries\": \"\"}",
+    "{\"exact\": false, \"hll_set\": \"gIABAQ==\", \"entries\": \"\"}",
+    "{\"exact\": false, \"hll_set\": \"AEA=\", \"entries\": \"\"}",
+    "{\"exact\": false, \"hll\": \"AQE=\", \"entries\": \"\"}",
+    /* The values: none, a hash cut short, a count of 0, a sample past the
+     * end, with a NUL, not UTF-8. */
+    "{\"exact\": true}",
+    "{\"exact\": true, \"entries\": \"AAAAAA==\"}",
+    "{\"exact\": true, \"entries\": \"AAAAAAAAAAAAAAA=\"}",
+    "{\"exact\": true, \"entries\": \"AAAAAAAAAAABAAVhYg==\"}",
+    "{\"exact\": true, \"entries\": \"AAAAAAAAAAABAAEA\"}",
+    "{\"exact\": true, \"entries\": \"AAAAAAAAAAABAAH/\"}",
   };
   g_autoptr(OffloadTextCounter) exact = text_counter_of (50, 64);
   g_autoptr(OffloadTextCounter) few = text_counter_of (200, 64);
@@ -586,6 +594,21 @@ test_text_counter (void)
         g_error ("accepted: %s", garbage[i]);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
     }
+
+  /* One value, "a", counted once, as bytes: read back as it was. */
+  {
+    g_autoptr(JsonNode) node = json_from_string ("{\"exact\": true, "
+                                                 "\"entries\": \"AAAAAAAAAAABAAFh\"}", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(OffloadTextCounter) read = offload_text_counter_from_json (node, 64, SKETCH_BITS,
+                                                                          &error);
+    guint64 count = 0;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (offload_text_counter_get_distinct (read), ==, 1);
+    g_assert_cmpstr (offload_text_counter_get_top (read, &count), ==, "a");
+    g_assert_cmpuint (count, ==, 1);
+  }
 
   /* A wide file's smaller sketches: within their budget, a few per cent
    * off, and read back only at their own size. */

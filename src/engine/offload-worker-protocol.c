@@ -70,7 +70,36 @@ offload_worker_format_line (OffloadWorkerMessage  message,
 
   /* json-glib escapes newlines inside strings: one message, one line. */
   json = offload_json_to_string (payload, FALSE);
-  return g_strdup_printf ("%s %s\n", words[message], json);
+  return g_strconcat (words[message], " ", json, "\n", NULL);
+}
+
+/**
+ * offload_worker_write_line:
+ * @message: what kind of message
+ * @payload: (transfer full): a JSON object, freed before the line is
+ *   written
+ * @out: where to
+ *
+ * The same line as offload_worker_format_line(), written without a copy
+ * of it: a wide file's result is tens of MiB, and a worker's memory holds
+ * the tree, then the text, never both with a third copy.
+ *
+ * Returns: whether it was written
+ */
+gboolean
+offload_worker_write_line (OffloadWorkerMessage  message,
+                           JsonNode             *payload,
+                           FILE                 *out)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (message <= OFFLOAD_WORKER_ERROR, FALSE);
+  g_return_val_if_fail (payload != NULL && JSON_NODE_HOLDS_OBJECT (payload), FALSE);
+
+  json = offload_json_to_string (payload, FALSE);
+  json_node_unref (payload);
+  return fputs (words[message], out) >= 0 && fputc (' ', out) != EOF && fputs (json, out) >= 0
+         && fputc ('\n', out) != EOF && fflush (out) == 0;
 }
 
 /**

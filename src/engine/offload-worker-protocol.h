@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include <stdio.h>
+
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -33,6 +35,9 @@ typedef enum {
 
 char     *offload_worker_format_line (OffloadWorkerMessage   message,
                                       JsonNode              *payload);
+gboolean  offload_worker_write_line  (OffloadWorkerMessage   message,
+                                      JsonNode              *payload,
+                                      FILE                  *out);
 gboolean  offload_worker_parse_line  (const char            *line,
                                       OffloadWorkerMessage  *message,
                                       JsonNode             **payload,

@@ -78,6 +78,14 @@ say (OffloadWorkerMessage  message,
   fflush (stdout);
 }
 
+/* A result, which may be tens of MiB for a wide file: its tree is freed
+ * once it is text, and the text written as it is. */
+static void
+say_result (JsonNode *payload)
+{
+  offload_worker_write_line (OFFLOAD_WORKER_RESULT, payload, stdout);
+}
+
 /* The error, with its kind for the parent: "read" (the system said no),
  * "changed" (the file is shorter than it was), or "csv" (what the file
  * holds is not a CSV the parser takes). */
@@ -325,15 +333,19 @@ scan (OffloadChunkReader *reader,
   g_clear_pointer (&node, json_node_unref);
   g_clear_object (&builder);
 
+  /* Each part's counts freed once they are JSON. */
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "stats");
   json_builder_add_value (builder, offload_chunk_stats_to_json (stats));
+  g_clear_pointer (&stats, offload_chunk_stats_free);
   json_builder_set_member_name (builder, "planned");
   json_builder_add_value (builder, offload_refine_stats_to_json (planned));
+  g_clear_pointer (&planned, offload_refine_stats_free);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
-  say (OFFLOAD_WORKER_RESULT, node);
+  g_clear_object (&builder);
+  say_result (g_steal_pointer (&node));
 
   return 0;
 }
@@ -357,7 +369,8 @@ refine (OffloadChunkReader *reader,
     return fail_error (error);
 
   node = offload_refine_stats_to_json (stats);
-  say (OFFLOAD_WORKER_RESULT, node);
+  g_clear_pointer (&stats, offload_refine_stats_free);
+  say_result (g_steal_pointer (&node));
 
   return 0;
 }
