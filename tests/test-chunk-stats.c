@@ -371,22 +371,15 @@ assert_same_window (OffloadRefineRangeCounts *a,
                       g_array_index (b->values, guint64, i));
 }
 
-/* Windows on whole cells of a grid are counted in the grid's loop, by
- * cell (the workers' fast way); others by key. Both count the same: the
- * same numbers below each window and in it, whatever the numbers (cell
- * edges and the numbers next to them, -0 and +0, subnormals, infinities,
- * numbers off the grid on either side), in batches of any size, merged,
- * and through JSON. */
+/* Counts @values for @windows (three, of column 0) on the test grid and
+ * by key alone, in batches of any size, merged as the parent merges (one
+ * chunk as it is, the other through the worker's JSON): the same numbers
+ * below each window and in it. */
 static void
-test_grid_windows (void)
+assert_windows_count_alike (const char *windows,
+                            GArray     *values,
+                            GRand      *rand)
 {
-  g_autofree char *windows = g_strdup_printf (
-      "[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", 1000000], "
-      "[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", 1000000], "
-      "[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", 1000000]",
-      cell_key (10), cell_key (20) - 1,     /* [-7.5, -5) */
-      cell_key (40), cell_key (41) - 1,     /* [-0, 0.25) */
-      cell_key (100), cell_key (160) - 1);  /* [15, 30): to the grid's end */
   g_autoptr(OffloadRefinePlan) on_grid = plan_from (windows, GRID_TUPLE);
   g_autoptr(OffloadRefinePlan) by_key = plan_from (windows, "");
   g_autoptr(OffloadRefineStats) a = offload_refine_stats_new (on_grid);
@@ -395,49 +388,8 @@ test_grid_windows (void)
   g_autoptr(OffloadRefineStats) merged = offload_refine_stats_new (on_grid);
   g_autoptr(OffloadRefineStats) merged_back = offload_refine_stats_new (on_grid);
   g_autoptr(OffloadRefineStats) back = NULL;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (20261204);
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
-  const OffloadRefineGrid *grid = &g_array_index (on_grid->grids, OffloadRefineGrid, 0);
-  const double special[] = { 0.0, -0.0, 4.9e-324, -4.9e-324, 2.2e-308, -2.2e-308, INFINITY,
-                             -INFINITY, DBL_MAX, -DBL_MAX, 1e300, -1e300 };
-  guint first, last;
-
-  /* The windows are whole cells; one key off, they are not. */
-  for (guint k = 0; k < 3; k++)
-    {
-      const OffloadRefineRange *r = &g_array_index (on_grid->ranges, OffloadRefineRange, k);
-
-      g_assert_true (offload_refine_grid_window_cells (grid, r->low, r->high, &first, &last));
-      g_assert_false (offload_refine_grid_window_cells (grid, r->low + 1, r->high, &first, &last));
-      g_assert_false (offload_refine_grid_window_cells (grid, r->low, r->high - 1, &first, &last));
-    }
-  g_assert_true (offload_refine_grid_window_cells (grid, cell_key (40), cell_key (41) - 1,
-                                                   &first, &last));
-  g_assert_cmpuint (first, ==, 40);
-  g_assert_cmpuint (last, ==, 40);
-
-  for (guint i = 0; i < 20000; i++)
-    {
-      double value;
-
-      switch (g_rand_int_range (rand, 0, 4))
-        {
-        case 0:
-          value = special[g_rand_int_range (rand, 0, G_N_ELEMENTS (special))];
-          break;
-        case 1:
-          /* A cell's edge, or a number next to one. */
-          value = ldexp (g_rand_int_range (rand, -60, 140), -2);
-          value = g_rand_boolean (rand) ? value : nextafter (value, g_rand_boolean (rand) ? 1e9 : -1e9);
-          break;
-        default:
-          value = g_rand_double_range (rand, -15, 35);
-          break;
-        }
-      g_array_append_val (values, value);
-    }
 
   for (guint i = 0; i < values->len;)
     {
@@ -447,10 +399,11 @@ test_grid_windows (void)
       offload_refine_stats_add_numbers (i < values->len / 2 ? a : a2, 0, batch, n);
       offload_refine_stats_add_numbers (b, 0, batch, n);
       i += n;
+      /* Windows read while numbers still come: counted once each. */
+      if (g_rand_int_range (rand, 0, 10) == 0)
+        offload_refine_stats_get_window (a, 0, 0);
     }
 
-  /* As the parent merges them: one chunk as it is, the other from the
-   * worker's JSON. */
   offload_refine_stats_merge (merged, a);
   offload_refine_stats_merge (merged, a2);
   node = offload_refine_stats_to_json (a2);
@@ -460,12 +413,101 @@ test_grid_windows (void)
   offload_refine_stats_merge (merged_back, back);
   for (guint k = 0; k < 3; k++)
     {
-      g_assert_cmpuint (offload_refine_stats_get_window (b, 0, k)->values->len, >, 100);
+      g_assert_cmpuint (offload_refine_stats_get_window (b, 0, k)->values->len, >, 50);
       assert_same_window (offload_refine_stats_get_window (merged, 0, k),
                           offload_refine_stats_get_window (b, 0, k));
       assert_same_window (offload_refine_stats_get_window (merged_back, 0, k),
                           offload_refine_stats_get_window (b, 0, k));
     }
+}
+
+static char *
+windows_of (guint64 low0, guint64 high0,
+            guint64 low1, guint64 high1,
+            guint64 low2, guint64 high2)
+{
+  return g_strdup_printf ("[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", 1000000], "
+                          "[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", 1000000], "
+                          "[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", 1000000]",
+                          low0, high0, low1, high1, low2, high2);
+}
+
+/* Windows of whole cells of a grid are counted in the grid's loop, by
+ * cell (the workers' fast way); others by key. Both count the same,
+ * whatever the numbers (cell edges and the numbers next to them, -0 and
+ * +0, subnormals, infinities, numbers off the grid on either side, the
+ * windows' own bounds and their neighbours), also when the windows are
+ * read while numbers still come; and windows that cut cells (two of them
+ * in one cell) stay by key beside a grid. */
+static void
+test_grid_windows (void)
+{
+  g_autofree char *whole = windows_of (cell_key (10), cell_key (20) - 1,  /* [-7.5, -5) */
+                                       cell_key (40), cell_key (41) - 1,  /* [-0, 0.25) */
+                                       cell_key (100), cell_key (160) - 1);  /* [15, 30) */
+  const double cut_bounds[] = { -7.3, -5.1, 1.01, 1.1, 1.15, 1.2 };
+  g_autofree char *cut = windows_of (offload_order_key (cut_bounds[0]),
+                                     offload_order_key (cut_bounds[1]),
+                                     offload_order_key (cut_bounds[2]),
+                                     offload_order_key (cut_bounds[3]),
+                                     offload_order_key (cut_bounds[4]),
+                                     offload_order_key (cut_bounds[5]));
+  g_autoptr(OffloadRefinePlan) plan = plan_from (whole, GRID_TUPLE);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261204);
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  const OffloadRefineGrid *grid = &g_array_index (plan->grids, OffloadRefineGrid, 0);
+  const double special[] = { 0.0, -0.0, 4.9e-324, -4.9e-324, 2.2e-308, -2.2e-308, INFINITY,
+                             -INFINITY, DBL_MAX, -DBL_MAX, 1e300, -1e300 };
+  guint first, last;
+
+  /* The windows are whole cells; one key off, they are not. */
+  for (guint k = 0; k < 3; k++)
+    {
+      const OffloadRefineRange *r = &g_array_index (plan->ranges, OffloadRefineRange, k);
+
+      g_assert_true (offload_refine_grid_window_cells (grid, r->low, r->high, &first, &last));
+      g_assert_false (offload_refine_grid_window_cells (grid, r->low + 1, r->high, &first, &last));
+      g_assert_false (offload_refine_grid_window_cells (grid, r->low, r->high - 1, &first, &last));
+    }
+  g_assert_true (offload_refine_grid_window_cells (grid, cell_key (40), cell_key (41) - 1,
+                                                   &first, &last));
+  g_assert_cmpuint (first, ==, 40);
+  g_assert_cmpuint (last, ==, 40);
+  g_assert_false (offload_refine_grid_window_cells (grid, offload_order_key (1.01),
+                                                    offload_order_key (1.1), &first, &last));
+
+  for (guint i = 0; i < 30000; i++)
+    {
+      double value;
+
+      switch (g_rand_int_range (rand, 0, 6))
+        {
+        case 0:
+          value = special[g_rand_int_range (rand, 0, G_N_ELEMENTS (special))];
+          break;
+        case 1:
+          /* A cell's edge, or a number next to one. */
+          value = ldexp (g_rand_int_range (rand, -60, 140), -2);
+          value = g_rand_boolean (rand) ? value : nextafter (value, g_rand_boolean (rand) ? 1e9 : -1e9);
+          break;
+        case 2:
+          /* A cut window's bound, or next to it. */
+          value = cut_bounds[g_rand_int_range (rand, 0, G_N_ELEMENTS (cut_bounds))];
+          value = g_rand_boolean (rand) ? value : nextafter (value, g_rand_boolean (rand) ? 1e9 : -1e9);
+          break;
+        case 3:
+          /* The cell the two small windows share. */
+          value = g_rand_double_range (rand, 1.0, 1.25);
+          break;
+        default:
+          value = g_rand_double_range (rand, -15, 35);
+          break;
+        }
+      g_array_append_val (values, value);
+    }
+
+  assert_windows_count_alike (whole, values, rand);
+  assert_windows_count_alike (cut, values, rand);
 }
 
 #define SKETCH_BITS OFFLOAD_TEXT_COUNTER_SKETCH_BITS
