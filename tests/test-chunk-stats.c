@@ -637,6 +637,26 @@ test_text_counter (void)
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
     }
 
+  /* A value that is no UTF-8 (Latin-1, say): its sample made valid and
+   * cut to the limit, and read back as it was sent. */
+  {
+    g_autoptr(OffloadTextCounter) latin = offload_text_counter_new (64, SKETCH_BITS);
+    g_autoptr(OffloadTextCounter) back = NULL;
+    g_autoptr(GString) value = g_string_new (NULL);
+    const char *top;
+    guint64 count = 0;
+
+    for (guint i = 0; i < 60; i++)
+      g_string_append (value, "\xE9");
+    offload_text_counter_add (latin, value->str, value->len, 0);
+    top = offload_text_counter_get_top (latin, NULL);
+    g_assert_true (g_utf8_validate (top, -1, NULL));
+    g_assert_cmpuint (strlen (top), <=, OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES);
+    back = text_round_trip (latin, NULL);
+    g_assert_cmpstr (offload_text_counter_get_top (back, &count), ==, top);
+    g_assert_cmpuint (count, ==, 1);
+  }
+
   /* One value, "a", counted once, as bytes: read back as it was. */
   {
     g_autoptr(JsonNode) node = json_from_string ("{\"exact\": true, "

@@ -259,17 +259,30 @@ prune (OffloadTextCounter *self)
   g_free (old);
 }
 
-/* The first bytes, cut at a character's start, not inside it. */
+/* The first bytes, cut at a character's start, not inside it. Bytes that
+ * are no UTF-8 become U+FFFD, three bytes each: the valid text is cut
+ * again, so that a sample is never longer than its limit (which the
+ * values' decoder holds them to). */
 static char *
 make_sample (const char *text,
              gsize       length)
 {
   gsize n = MIN (length, OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES);
+  char *sample;
 
   while (n > 0 && n < length && ((guchar) text[n] & 0xC0) == 0x80)
     n--;
 
-  return g_utf8_make_valid (text, (gssize) n);
+  sample = g_utf8_make_valid (text, (gssize) n);
+  n = strlen (sample);
+  if (n > OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES)
+    {
+      n = OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES;
+      while (n > 0 && ((guchar) sample[n] & 0xC0) == 0x80)
+        n--;
+      sample[n] = '\0';
+    }
+  return sample;
 }
 
 static void
