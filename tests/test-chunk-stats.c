@@ -508,6 +508,17 @@ test_grid_windows (void)
 
   assert_windows_count_alike (whole, values, rand);
   assert_windows_count_alike (cut, values, rand);
+
+  /* A grid whose 32-bit cells may have wrapped (2^32 numbers in one piece,
+   * here pretended): its windows say they are no use, not a wrong count. */
+  {
+    g_autoptr(OffloadRefineStats) huge = offload_refine_stats_new (plan);
+
+    huge->grids[0].counted = G_MAXUINT32 - 5;
+    offload_refine_stats_add_numbers (huge, 0, (const double *) values->data, 100);
+    for (guint k = 0; k < 3; k++)
+      g_assert_true (offload_refine_stats_get_window (huge, 0, k)->overflow);
+  }
 }
 
 #define SKETCH_BITS OFFLOAD_TEXT_COUNTER_SKETCH_BITS

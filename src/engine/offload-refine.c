@@ -612,29 +612,38 @@ split_windows (OffloadRefineStats *self,
  * read from JSON never count in cells and have nothing to add. It changes
  * the counts of the windows only, behind the pointers of a const stats. */
 static void
+settle_column (const OffloadRefineStats *self,
+               ColumnItems              *items)
+{
+  const OffloadRefineGridCounts *grid;
+  guint64 below = 0;
+  guint cell = 0;
+
+  if (items == NULL || !items->grid_pending)
+    return;
+  grid = &self->grids[items->grid];
+  for (guint j = 0; j < items->n_grid_ranges; j++)
+    {
+      OffloadRefineRangeCounts *counts = items->grid_ranges[j].counts;
+
+      for (; cell < items->grid_first[j]; cell++)
+        below += grid->cells[cell];
+      counts->below += below - items->grid_counted[j] + items->grid_below_all;
+      items->grid_counted[j] = below;
+      /* Cells of 32 bits that may have wrapped (a file read in one piece
+       * of 2^32 numbers): the counts below are no use then. */
+      if (grid->counted >= G_MAXUINT32)
+        counts->overflow = TRUE;
+    }
+  items->grid_below_all = 0;
+  items->grid_pending = FALSE;
+}
+
+static void
 settle_grid_windows (const OffloadRefineStats *self)
 {
   for (guint c = 0; c < self->by_column->len; c++)
-    {
-      ColumnItems *items = g_ptr_array_index (self->by_column, c);
-      const guint32 *cells;
-      guint64 below = 0;
-      guint cell = 0;
-
-      if (items == NULL || !items->grid_pending)
-        continue;
-      cells = self->grids[items->grid].cells;
-      for (guint j = 0; j < items->n_grid_ranges; j++)
-        {
-          for (; cell < items->grid_first[j]; cell++)
-            below += cells[cell];
-          items->grid_ranges[j].counts->below += below - items->grid_counted[j]
-                                                 + items->grid_below_all;
-          items->grid_counted[j] = below;
-        }
-      items->grid_below_all = 0;
-      items->grid_pending = FALSE;
-    }
+    settle_column (self, g_ptr_array_index (self->by_column, c));
 }
 
 /**
@@ -948,7 +957,8 @@ offload_refine_stats_get_window (const OffloadRefineStats *self,
 
   if (items == NULL || k >= items->ranges->len)
     return NULL;
-  settle_grid_windows (self);
+  /* This column only: the merger asks of every column in turn. */
+  settle_column (self, (ColumnItems *) items);
   return g_array_index (items->ranges, RangeItem, k).counts;
 }
 
