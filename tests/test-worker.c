@@ -441,6 +441,7 @@ test_sample (void)
   g_assert_true (summary->whole);
   g_assert_cmpuint (summary->n_columns, ==, 10);
   g_assert_cmpuint (summary->rows, ==, 20000);
+  g_assert_cmpuint (summary->seen, ==, 20000);
   g_assert_cmpuint (summary->first_nul, ==, G_MAXUINT64);
   /* id: 0 to 19999, a window at each quartile around its rank. */
   {
@@ -507,6 +508,7 @@ summary_with (guint   n_columns,
   OffloadPilotSummary *summary = g_new0 (OffloadPilotSummary, 1);
 
   summary->bytes = 16000000;
+  summary->rows = summary->seen = 200000;
   summary->n_columns = n_columns;
   summary->columns = g_array_new (FALSE, TRUE, sizeof (OffloadPilotColumn));
   for (guint c = 0; c < n_columns; c++)
@@ -552,6 +554,15 @@ test_chunk_size (void)
   chunk = offload_pilot_chunk_size (medium, 100000 * MiB, 2);
   g_assert_cmpuint (chunk, >, 95 * MiB);
   g_assert_cmpuint (chunk, <=, 96 * MiB);
+
+  /* A sample that took a quarter of the records it read: four times the
+   * numbers a byte (0.015), and chunks that expect a million of them. */
+  g_assert_cmpuint (offload_pilot_chunk_size (sparse, 100000 * MiB, 2), ==, 128 * MiB);
+  sparse->rows /= 4;
+  chunk = offload_pilot_chunk_size (sparse, 100000 * MiB, 2);
+  g_assert_cmpuint (chunk, >, 66 * MiB);
+  g_assert_cmpuint (chunk, <, 67 * MiB);
+  sparse->rows *= 4;
 
   small = offload_pilot_make_plan (sparse, 50, 32 * MiB, &covered);
   large = offload_pilot_make_plan (sparse, 50, 128 * MiB, &covered);
@@ -631,6 +642,8 @@ test_sample_bounded (void)
   summary = sample_of (data);
   g_assert_false (summary->whole);
   g_assert_cmpuint (summary->rows, <, 40000);
+  /* It read them all, and says so: the chunks' size depends on it. */
+  g_assert_cmpuint (summary->seen, ==, 40000);
   g_assert_cmpuint (summary->n_columns, ==, 100);
 }
 

@@ -1452,6 +1452,8 @@ make_chunks (OffloadCrunchJob *self)
   if (self->single_piece)
     chunk_size = MAX (self->size, 1);
   self->pass_chunk_size = chunk_size;
+  g_debug ("chunks of %" G_GUINT64_FORMAT " bytes (%s)", chunk_size,
+           self->chunk_size == 0 ? "as the sample allows" : "as asked");
 
   g_array_set_size (self->chunks, 0);
   for (guint64 start = 0; start < self->size; start += chunk_size)

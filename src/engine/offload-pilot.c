@@ -80,6 +80,7 @@ struct _OffloadPilot
   guint64            file_size;
   guint64            bytes;
   guint64            rows;
+  guint64            seen;
   guint64            first_nul;
   guint              blocks;
   gboolean           whole;
@@ -210,6 +211,7 @@ on_record (const OffloadCsvCell *cells,
     }
   if (self->n_columns < 0 || n_cells != (guint) self->n_columns)
     return;
+  self->seen++;
   if (self->block_rows >= self->max_block_rows)
     {
       /* Only the first rows of a file read whole: a sample like any
@@ -454,6 +456,7 @@ offload_pilot_finish (OffloadPilot *self)
   summary->file_size = self->file_size;
   summary->bytes = self->bytes;
   summary->rows = self->rows;
+  summary->seen = self->seen;
   summary->whole = self->whole;
   summary->first_nul = self->first_nul;
   summary->n_columns = (guint) MAX (self->n_columns, 0);
@@ -508,6 +511,8 @@ offload_pilot_summary_to_json (const OffloadPilotSummary *self)
   json_builder_add_int_value (builder, (gint64) self->bytes);
   json_builder_set_member_name (builder, "rows");
   json_builder_add_int_value (builder, (gint64) self->rows);
+  json_builder_set_member_name (builder, "seen");
+  json_builder_add_int_value (builder, (gint64) self->seen);
   json_builder_set_member_name (builder, "whole");
   json_builder_add_boolean_value (builder, self->whole);
   if (self->first_nul != G_MAXUINT64)
@@ -647,6 +652,8 @@ offload_pilot_summary_from_json (JsonNode  *node,
   if (!offload_json_member_count (object, "file_size", &self->file_size)
       || !offload_json_member_count (object, "bytes", &self->bytes)
       || !offload_json_member_count (object, "rows", &self->rows)
+      || !offload_json_member_count (object, "seen", &self->seen)
+      || self->seen < self->rows
       || whole == NULL || json_node_get_value_type (whole) != G_TYPE_BOOLEAN
       || (nul != NULL && !offload_json_member_count (object, "nul", &self->first_nul))
       || columns == NULL || !JSON_NODE_HOLDS_ARRAY (columns)
@@ -781,8 +788,14 @@ offload_pilot_chunk_size (const OffloadPilotSummary *summary,
       in_windows += column->in_windows;
     }
 
-  /* Twice the expected numbers within the chunk's budget. */
-  per_byte = (double) in_windows / (double) summary->bytes;
+  /* Twice the expected numbers within the chunk's budget. The sample's
+   * blocks take a share of their records each (its memory): the numbers
+   * in the windows are those of the records taken, the bytes those of
+   * all the records read. */
+  if (summary->rows == 0)
+    return CHUNK_SIZE_MIN;
+  per_byte = (double) in_windows / (double) summary->rows
+             * (double) summary->seen / (double) summary->bytes;
   limit = per_byte > 0 ? PLAN_RANGE_VALUES_MAX / (2 * per_byte) : (double) CHUNK_SIZE_MAX;
   if ((double) chunk <= limit && 2 * per_byte * (double) chunk <= range_values (chunk))
     return chunk;

@@ -50,6 +50,7 @@ typedef struct
   guint64  file_size;
   guint64  bytes;               /* read */
   guint64  rows;                /* records taken */
+  guint64  seen;                /* records read, taken or not (a block takes a share) */
   gboolean whole;               /* the whole file, in one block */
   guint64  first_nul;           /* G_MAXUINT64: none seen */
   guint    n_columns;           /* of the header */
