@@ -390,6 +390,31 @@ test_inherited_descriptors (void)
   g_unlink (plan_path);
 }
 
+/* A result the worker cannot write (standard output full) is a failure,
+ * in its exit status, not a success that says nothing. */
+static void
+test_result_not_written (void)
+{
+  g_autofree char *end = number (sample->len);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  GOutputStream *in;
+
+  g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/full");
+  process = g_subprocess_launcher_spawn (launcher, &error, worker_binary, "scan", sample_path,
+                                         "0", end, "0", "10", NULL);
+  g_assert_no_error (error);
+  in = g_subprocess_get_stdin_pipe (process);
+  g_output_stream_write_all (in, EMPTY_PLAN, strlen (EMPTY_PLAN), NULL, NULL, NULL);
+  g_output_stream_close (in, NULL, NULL);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+}
+
 static void
 test_errors (void)
 {
@@ -673,6 +698,7 @@ main (int   argc,
   g_test_add_func ("/offload/worker/every-cut", test_every_cut);
   g_test_add_func ("/offload/worker/faults", test_faults);
   g_test_add_func ("/offload/worker/errors", test_errors);
+  g_test_add_func ("/offload/worker/result-not-written", test_result_not_written);
   g_test_add_func ("/offload/worker/inherited-descriptors", test_inherited_descriptors);
   g_test_add_func ("/offload/worker/sample", test_sample);
   g_test_add_func ("/offload/worker/chunk-size", test_chunk_size);

@@ -91,13 +91,14 @@ offload_worker_write_line (OffloadWorkerMessage  message,
                            JsonNode             *payload,
                            FILE                 *out)
 {
+  g_autoptr(JsonNode) owned = payload;
   g_autofree char *json = NULL;
 
   g_return_val_if_fail (message <= OFFLOAD_WORKER_ERROR, FALSE);
   g_return_val_if_fail (payload != NULL && JSON_NODE_HOLDS_OBJECT (payload), FALSE);
 
-  json = offload_json_to_string (payload, FALSE);
-  json_node_unref (payload);
+  json = offload_json_to_string (owned, FALSE);
+  g_clear_pointer (&owned, json_node_unref);
   return fputs (words[message], out) >= 0 && fputc (' ', out) != EOF && fputs (json, out) >= 0
          && fputc ('\n', out) != EOF && fflush (out) == 0;
 }

@@ -7,10 +7,12 @@
 
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -79,11 +81,16 @@ say (OffloadWorkerMessage  message,
 }
 
 /* A result, which may be tens of MiB for a wide file: its tree is freed
- * once it is text, and the text written as it is. */
-static void
+ * once it is text, and the text written as it is. A result not written
+ * whole is a failure of the worker (the parent sees its exit status),
+ * not a success without one. */
+static int
 say_result (JsonNode *payload)
 {
-  offload_worker_write_line (OFFLOAD_WORKER_RESULT, payload, stdout);
+  if (offload_worker_write_line (OFFLOAD_WORKER_RESULT, payload, stdout))
+    return 0;
+  g_printerr ("offload-worker: %s\n", _("Could not write the result to the app"));
+  return 1;
 }
 
 /* The error, with its kind for the parent: "read" (the system said no),
@@ -345,9 +352,8 @@ scan (OffloadChunkReader *reader,
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
   g_clear_object (&builder);
-  say_result (g_steal_pointer (&node));
 
-  return 0;
+  return say_result (g_steal_pointer (&node));
 }
 
 static int
@@ -370,9 +376,8 @@ refine (OffloadChunkReader *reader,
 
   node = offload_refine_stats_to_json (stats);
   g_clear_pointer (&stats, offload_refine_stats_free);
-  say_result (g_steal_pointer (&node));
 
-  return 0;
+  return say_result (g_steal_pointer (&node));
 }
 
 static int
@@ -422,10 +427,35 @@ close_inherited (void)
 #ifdef HAVE_CLOSEFROM
   closefrom (3);
 #else
-  long max = sysconf (_SC_OPEN_MAX);
+  /* Those open, not every number up to the limit (a million, in some
+   * containers). */
+  DIR *dir = opendir ("/proc/self/fd");
 
-  for (long fd = 3; fd < (max > 0 ? max : 1024); fd++)
-    close ((int) fd);
+  if (dir != NULL)
+    {
+      int mine = dirfd (dir);
+      GArray *fds = g_array_new (FALSE, FALSE, sizeof (int));
+      struct dirent *entry;
+
+      while ((entry = readdir (dir)) != NULL)
+        {
+          int fd = atoi (entry->d_name);
+
+          if (fd > 2 && fd != mine)
+            g_array_append_val (fds, fd);
+        }
+      closedir (dir);
+      for (guint i = 0; i < fds->len; i++)
+        close (g_array_index (fds, int, i));
+      g_array_unref (fds);
+    }
+  else
+    {
+      long max = sysconf (_SC_OPEN_MAX);
+
+      for (long fd = 3; fd < (max > 0 ? MIN (max, 65536) : 1024); fd++)
+        close ((int) fd);
+    }
 #endif
 }
 
