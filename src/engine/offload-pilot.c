@@ -758,9 +758,9 @@ range_values (guint64 chunk_size)
  * worker's start and its result (about 7 ms of CPU measured, a tenth of a
  * 32 MiB chunk's time), so they are as large as the file allows, 32 to
  * 128 MiB with four chunks a worker at least, so that none waits long for
- * the last one. Their windows' numbers must stay well within what a chunk
- * may keep (half of it, windows widened to the grid included): a file
- * whose windows hold more of it per byte than the sample says keeps
+ * the last one. The numbers the sample puts in its windows, twice over
+ * (room for the plan's widening of the windows to the grid), must fit
+ * what a chunk may keep: a file whose windows hold more of it keeps
  * smaller chunks, down to 32 MiB, as before.
  *
  * Returns: the chunk size, in bytes
