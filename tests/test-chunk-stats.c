@@ -488,12 +488,14 @@ test_grid_windows (void)
         case 1:
           /* A cell's edge, or a number next to one. */
           value = ldexp (g_rand_int_range (rand, -60, 140), -2);
-          value = g_rand_boolean (rand) ? value : nextafter (value, g_rand_boolean (rand) ? 1e9 : -1e9);
+          if (g_rand_boolean (rand))
+            value = nextafter (value, g_rand_boolean (rand) ? 1e9 : -1e9);
           break;
         case 2:
           /* A cut window's bound, or next to it. */
           value = cut_bounds[g_rand_int_range (rand, 0, G_N_ELEMENTS (cut_bounds))];
-          value = g_rand_boolean (rand) ? value : nextafter (value, g_rand_boolean (rand) ? 1e9 : -1e9);
+          if (g_rand_boolean (rand))
+            value = nextafter (value, g_rand_boolean (rand) ? 1e9 : -1e9);
           break;
         case 3:
           /* The cell the two small windows share. */

@@ -396,12 +396,13 @@ static void
 test_result_not_written (void)
 {
   g_autofree char *end = number (sample->len);
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                                                       | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   GOutputStream *in;
 
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/full");
   process = g_subprocess_launcher_spawn (launcher, &error, worker_binary, "scan", sample_path,
                                          "0", end, "0", "10", NULL);
