@@ -33,6 +33,7 @@ main (int   argc,
   if (argc > 1 && offload_cli_is_command (argv[1]))
     return offload_cli_run (argc - 1, argv + 1);
 
+  offload_application_choose_renderer ();
   app = offload_application_new ();
   commands = offload_cli_describe ();
   g_application_set_option_context_parameter_string (G_APPLICATION (app),

@@ -17,5 +17,9 @@ G_DECLARE_FINAL_TYPE (OffloadApplication, offload_application, OFFLOAD, APPLICAT
 
 OffloadApplication *offload_application_new          (void);
 GSettings          *offload_application_get_settings (OffloadApplication *self);
+const char         *offload_application_pick_renderer (const char *gsk_renderer,
+                                                       const char *libgl_always_software,
+                                                       const char *dri_dir);
+void                offload_application_choose_renderer (void);
 
 G_END_DECLS
