@@ -797,7 +797,7 @@ offload_pilot_chunk_size (const OffloadPilotSummary *summary,
   per_byte = (double) in_windows / (double) summary->rows
              * (double) summary->seen / (double) summary->bytes;
   limit = per_byte > 0 ? PLAN_RANGE_VALUES_MAX / (2 * per_byte) : (double) CHUNK_SIZE_MAX;
-  if ((double) chunk <= limit && 2 * per_byte * (double) chunk <= range_values (chunk))
+  if (2 * per_byte * (double) chunk <= range_values (chunk))
     return chunk;
   chunk = (guint64) MAX (limit, 0);
   if (chunk > CHUNK_SIZE_MIN && 2 * per_byte * (double) chunk <= range_values (chunk))

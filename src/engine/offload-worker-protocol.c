@@ -53,36 +53,16 @@ static const char * const words[] = {
 };
 
 /**
- * offload_worker_format_line:
- * @message: what kind of message
- * @payload: a JSON object
- *
- * Returns: (transfer full): the line, with its newline
- */
-char *
-offload_worker_format_line (OffloadWorkerMessage  message,
-                            JsonNode             *payload)
-{
-  g_autofree char *json = NULL;
-
-  g_return_val_if_fail (message <= OFFLOAD_WORKER_ERROR, NULL);
-  g_return_val_if_fail (payload != NULL && JSON_NODE_HOLDS_OBJECT (payload), NULL);
-
-  /* json-glib escapes newlines inside strings: one message, one line. */
-  json = offload_json_to_string (payload, FALSE);
-  return g_strconcat (words[message], " ", json, "\n", NULL);
-}
-
-/**
  * offload_worker_write_line:
  * @message: what kind of message
  * @payload: (transfer full): a JSON object, freed before the line is
  *   written
  * @out: where to
  *
- * The same line as offload_worker_format_line(), written without a copy
- * of it: a wide file's result is tens of MiB, and a worker's memory holds
- * the tree, then the text, never both with a third copy.
+ * Writes "WORD {json}" and a newline (json-glib escapes newlines inside
+ * strings: one message, one line), without a copy of the line: a wide
+ * file's result is tens of MiB, and a worker's memory holds the tree,
+ * then the text, never both with a third copy.
  *
  * Returns: whether it was written
  */

@@ -33,8 +33,6 @@ typedef enum {
  * parent, whatever a broken worker prints. */
 #define OFFLOAD_WORKER_MAX_LINE (64 * 1024 * 1024)
 
-char     *offload_worker_format_line (OffloadWorkerMessage   message,
-                                      JsonNode              *payload);
 gboolean  offload_worker_write_line  (OffloadWorkerMessage   message,
                                       JsonNode              *payload,
                                       FILE                  *out);

@@ -74,10 +74,7 @@ static void
 say (OffloadWorkerMessage  message,
      JsonNode             *payload)
 {
-  g_autofree char *line = offload_worker_format_line (message, payload);
-
-  fputs (line, stdout);
-  fflush (stdout);
+  offload_worker_write_line (message, json_node_ref (payload), stdout);
 }
 
 /* A result, which may be tens of MiB for a wide file: its tree is freed
