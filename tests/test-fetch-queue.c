@@ -588,6 +588,10 @@ static void
 test_preview (void)
 {
   static const guint8 binary[] = { 0x00, 0x01, 0xff, 'A', 'B' };
+  static const guint8 two_lines[] = {
+    0x00, 0x01, 0xff, 'A', 'B', 0x10, 0x11, 0x12, 0x13, 0x14,
+    0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e,
+  };
   static const char json[] = "{\"a\":[1,2],\"b\":\"x\"}";
   static const char text[] = "hello, world\n";
   /* "é" cut in half at the end of an incomplete preview is still text. */
@@ -596,6 +600,7 @@ test_preview (void)
   g_autofree char *pretty = NULL;
   g_autofree char *plain = NULL;
   g_autofree char *hex = NULL;
+  g_autofree char *lines = NULL;
   g_autofree char *partial = NULL;
   g_autofree char *not_json = NULL;
 
@@ -612,6 +617,13 @@ test_preview (void)
   g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_HEX);
   g_assert_true (g_str_has_prefix (hex, "00000000  00 01 ff 41 42"));
   g_assert_nonnull (strstr (hex, "|...AB|"));
+
+  /* A whole line and a short one, to the byte. */
+  lines = offload_body_preview (two_lines, sizeof two_lines, TRUE, NULL, &kind);
+  g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_HEX);
+  g_assert_cmpstr (lines, ==,
+                   "00000000  00 01 ff 41 42 10 11 12  13 14 15 16 17 18 19 1a  |...AB...........|\n"
+                   "00000010  1b 1c 1d 1e                                       |....|\n");
 
   partial = offload_body_preview ((const guint8 *) cut, strlen (cut), FALSE, "text/plain", &kind);
   g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
