@@ -39,11 +39,17 @@
  *   blocked (the blocking mode).
  *
  * - Worker threads write only their request's progress counters (under the
- *   request's lock) and hand the result back with g_task_return_pointer();
- *   the UI pulls progress with offload_fetch_queue_update() once a frame.
+ *   request's lock) and hand their task back to the main thread, which
+ *   completes the tasks that finished a few at a time (hand_back()); the UI
+ *   pulls progress with offload_fetch_queue_update() once a frame.
+ *
+ * - The session is made in a context of its own, never iterated: libsoup
+ *   wakes its session's context from the threads that send, and the main
+ *   loop's would wake for nothing twice a request.
  */
 
 #define READ_CHUNK (256 * 1024)
+#define FINISHED_BATCH_MS 4
 
 /* One read buffer per thread, reused by every request the thread runs: a
  * fresh 256 KiB allocation per request would be an mmap and munmap each
@@ -279,7 +285,9 @@ watchdog_remove (Watchdog *watchdog,
 }
 
 /* What a thread function needs: copies and references, never widgets. */
-typedef struct
+typedef struct _Job Job;
+
+struct _Job
 {
   OffloadFetchRequest *request;
   GCancellable        *cancellable;
@@ -296,7 +304,10 @@ typedef struct
    * GLib's futex-based locks, which it cannot see). */
   gint                 published;
   OffloadFetchResult  *result;
-} Job;
+  /* On the run's stack of finished requests (see hand_back()). */
+  GTask               *done_task;
+  Job                 *next_done;
+};
 
 static void
 job_free (Job *job)
@@ -323,6 +334,9 @@ struct _Run
   guint              n_pending;
   guint              generation;
   gint               next_thread;
+  GMainContext      *context;
+  GMainContext      *session_context;
+  Job               *done;           /* atomic: finished, newest first */
 };
 
 static void
@@ -338,6 +352,8 @@ run_free (Run *run)
   g_clear_object (&run->session);
   g_clear_pointer (&run->requests, g_ptr_array_unref);
   g_clear_object (&run->task);
+  g_clear_pointer (&run->context, g_main_context_unref);
+  g_clear_pointer (&run->session_context, g_main_context_unref);
   g_free (run);
 }
 
@@ -794,24 +810,94 @@ out:
   return g_steal_pointer (&result);
 }
 
+/* Takes the requests that finished since the last time, in the order
+ * they finished, and completes their tasks: here, on the main thread, each
+ * task's callback runs at once. */
+static gboolean
+take_finished (gpointer data)
+{
+  Run *run = data;
+  Job *job = g_atomic_pointer_exchange (&run->done, NULL);
+  Job *oldest = NULL;
+
+  while (job != NULL)
+    {
+      Job *next = job->next_done;
+
+      job->next_done = oldest;
+      oldest = job;
+      job = next;
+    }
+
+  /* The last task's callback frees the run: nothing of it after that. */
+  while (oldest != NULL)
+    {
+      Job *next = oldest->next_done;
+
+      g_task_return_boolean (oldest->done_task, TRUE);
+      oldest = next;
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Finished requests go to the main thread in batches: a stack that the
+ * worker threads push onto and take_finished() takes whole, 4 ms after
+ * the first of a batch (a frame is 16 ms). The thread that finds it empty
+ * schedules the one source that takes it. A task returned from each
+ * thread would wake the main loop once a request (a write, a poll, a read
+ * and a context switch, where two cores run 16 threads). Measured with
+ * 1000 requests of /delay/0 at concurrency 16 (W2 of tests/bench/fetch.sh,
+ * strace -f -c): the main loop woke 450 times instead of 1,900, and the
+ * run took 15 to 30 % less system time. */
+static void
+hand_back (Run   *run,
+           GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+  GMainContext *context = g_main_context_ref (run->context);
+  Job *head;
+
+  job->done_task = task;
+  do
+    {
+      head = g_atomic_pointer_get (&run->done);
+      job->next_done = head;
+    }
+  while (!g_atomic_pointer_compare_and_exchange (&run->done, head, job));
+
+  /* A stack that was not empty has its source already, and the run may
+   * be gone once that has run: only the context is used from here on. */
+  if (head == NULL)
+    {
+      GSource *source = g_timeout_source_new (FINISHED_BATCH_MS);
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, take_finished, run, NULL);
+      g_source_set_static_name (source, "[offload] finished requests");
+      g_source_attach (source, context);
+      g_source_unref (source);
+    }
+  g_main_context_unref (context);
+}
+
 static void
 pool_func (gpointer data,
            gpointer user_data)
 {
   g_autoptr(GTask) task = data;
   Job *job = g_task_get_task_data (task);
-  gint *next_thread = user_data;
+  Run *run = user_data;
   OffloadFetchResult *result;
 
   g_assert (g_atomic_int_get (&job->published));
-  result = fetch_one (job, next_thread);
+  result = fetch_one (job, &run->next_thread);
   g_atomic_pointer_set (&job->result, result);
-  g_task_return_boolean (task, TRUE);
 
   /* This thread's reference goes to the main thread with the result
    * (request_done_cb drops it), so the job, its request and its session
    * are always freed on the main thread, never here. */
-  g_steal_pointer (&task);
+  hand_back (run, g_steal_pointer (&task));
 }
 
 static void
@@ -1017,9 +1103,15 @@ offload_fetch_queue_run_async (OffloadFetchQueue   *self,
       return;
     }
 
+  /* The session's context is not the main loop's (see the top): blocking
+   * sends never need it iterated. */
+  run->session_context = g_main_context_new ();
+  g_main_context_push_thread_default (run->session_context);
   run->session = make_session (self->concurrency, self->timeout);
+  g_main_context_pop_thread_default (run->session_context);
   run->watchdog = watchdog_start ();
-  run->pool = g_thread_pool_new (pool_func, &run->next_thread, (int) self->concurrency,
+  run->context = g_main_context_ref_thread_default ();
+  run->pool = g_thread_pool_new (pool_func, run, (int) self->concurrency,
                                  FALSE, &error);
   g_assert_no_error (error);   /* only fails for exclusive pools */
   self->run = run;
