@@ -106,6 +106,56 @@ test_version_and_help (void)
   g_assert_nonnull (strstr (help, "demo-server"));
 }
 
+/* Started by hand from a build tree (or a broken install), the GUI says
+ * what is missing instead of aborting in GSettings; --version and --help
+ * need no settings at all. No display is needed to see it. */
+static void
+test_gui_without_schema (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *empty = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *const args[][2] = { { "--version", NULL }, { "--help", NULL }, { NULL, NULL } };
+
+  empty = g_dir_make_tmp ("offload-no-schema-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (args); i++)
+    {
+      g_clear_object (&launcher);
+      g_clear_object (&process);
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+
+      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                            | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_subprocess_launcher_unsetenv (launcher, "GSETTINGS_SCHEMA_DIR");
+      g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", empty, TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", empty, TRUE);
+      process = g_subprocess_launcher_spawn (launcher, &error, offload_binary, args[i][0], NULL);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (process));
+
+      if (args[i][0] != NULL)
+        {
+          g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+          g_assert_nonnull (strstr (out, "Offload"));
+        }
+      else
+        {
+          g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+          g_assert_nonnull (strstr (err, "settings schema io.github.offload.Offload is not installed"));
+        }
+    }
+
+  g_rmdir (empty);
+}
+
 static void
 test_fetch_json (void)
 {
@@ -268,6 +318,7 @@ main (int   argc,
   start_demo_server ();
 
   g_test_add_func ("/offload/cli/version-and-help", test_version_and_help);
+  g_test_add_func ("/offload/cli/gui-without-schema", test_gui_without_schema);
   g_test_add_func ("/offload/cli/json-with-debug-messages", test_json_with_debug_messages);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-table", test_fetch_table);

@@ -46,6 +46,21 @@ offload_application_handle_local_options (GApplication *app,
       return EXIT_SUCCESS;
     }
 
+  /* Without its schema GSettings aborts the process: say what is missing
+   * instead (a build tree run by hand, or a broken install). */
+  {
+    g_autoptr(GSettingsSchema) schema =
+      g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+
+    if (schema == NULL)
+      {
+        g_printerr (_("Offload cannot start: its settings schema %s is not installed. "
+                      "Install Offload, or run it from a build tree with "
+                      "build-aux/dev run.\n"), APP_ID);
+        return EXIT_FAILURE;
+      }
+  }
+
   return G_APPLICATION_CLASS (offload_application_parent_class)->handle_local_options (app, options);
 }
 
@@ -180,6 +195,8 @@ offload_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (offload_application_parent_class)->startup (app);
 
+  /* Here, not in init: --help and --version need no settings. */
+  self->settings = g_settings_new (APP_ID);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
@@ -220,8 +237,6 @@ offload_application_init (OffloadApplication *self)
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { NULL }
   };
-
-  self->settings = g_settings_new (APP_ID);
 
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
 }
