@@ -136,23 +136,24 @@ is_text (const guint8 *data,
   return TRUE;
 }
 
+/* "OOOOOOOO " + 16 x " xx" + " " + "  |" + 16 + "|\n" */
+#define HEX_LINE_LENGTH (9 + 48 + 1 + 3 + 16 + 2)
+
 /* The classic view: an offset, 16 bytes in hex in two groups of eight,
  * and the printable ones. Written by hand, not with printf: 12 KiB of it
- * took 12,000 calls, 2 ms a body, which showed in a run of 64 large
- * downloads (130 ms of the fetch's 170 ms of CPU). */
+ * took 12,000 calls, 2 ms a body, which showed in 64 downloads of 16 MiB
+ * (85 of the 166 ms of user CPU of `offload fetch`). */
 static char *
 hex_dump (const guint8 *data,
           gsize         length)
 {
   static const char digits[] = "0123456789abcdef";
   gsize shown = MIN (length, OFFLOAD_PREVIEW_MAX_HEX_BYTES);
-  /* "OOOOOOOO " + 16 x " xx" + " " + "  |" + 16 + "|\n" */
-  const gsize line_length = 9 + 48 + 1 + 3 + 16 + 2;
-  GString *out = g_string_sized_new ((shown + 15) / 16 * line_length + 1);
+  GString *out = g_string_sized_new ((shown + 15) / 16 * HEX_LINE_LENGTH + 1);
 
   for (gsize offset = 0; offset < shown; offset += 16)
     {
-      char line[9 + 48 + 1 + 3 + 16 + 2];
+      char line[HEX_LINE_LENGTH];
       char *q = line;
 
       for (int shift = 28; shift >= 0; shift -= 4)
