@@ -17,14 +17,17 @@ static const char *offload_binary;
 static GSubprocess *demo_server;
 static char *base_url;
 
-/* Runs `offload ARGS...`, returns the exit status; stdout and stderr out. */
+/* Runs `offload ARGS...` (with @launcher's environment, when given),
+ * returns the exit status; stdout and stderr out. */
 static int
-run_offload (char       **out,
-             char       **err,
-             const char  *first_arg,
-             ...)
+run_offload_with (GSubprocessLauncher  *launcher,
+                  char                **out,
+                  char                **err,
+                  const char           *first_arg,
+                  ...)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) own = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   va_list ap;
@@ -36,9 +39,10 @@ run_offload (char       **out,
   va_end (ap);
   g_ptr_array_add (args, NULL);
 
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
+  if (launcher == NULL)
+    launcher = own = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
   g_assert_no_error (error);
@@ -46,6 +50,8 @@ run_offload (char       **out,
 
   return g_subprocess_get_exit_status (process);
 }
+
+#define run_offload(out, err, ...) run_offload_with (NULL, (out), (err), __VA_ARGS__)
 
 static char *
 url (const char *path)
@@ -64,7 +70,6 @@ test_json_with_debug_messages (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
   int fd;
 
   fd = g_file_open_tmp ("offload-cli-XXXXXX.csv", &path, &error);
@@ -77,12 +82,7 @@ test_json_with_debug_messages (void)
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
-  process = g_subprocess_launcher_spawn (launcher, &error, offload_binary, "crunch", path,
-                                         "--json", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (process));
+  g_assert_cmpint (run_offload_with (launcher, &out, &err, "crunch", path, "--json", NULL), ==, 0);
   node = json_from_string (out, &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
@@ -112,46 +112,27 @@ test_version_and_help (void)
 static void
 test_gui_without_schema (void)
 {
-  g_autofree char *out = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *help = NULL;
   g_autofree char *err = NULL;
   g_autofree char *empty = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
-  const char *const args[][2] = { { "--version", NULL }, { "--help", NULL }, { NULL, NULL } };
 
   empty = g_dir_make_tmp ("offload-no-schema-XXXXXX", &error);
   g_assert_no_error (error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "GSETTINGS_SCHEMA_DIR");
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", empty, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", empty, TRUE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (args); i++)
-    {
-      g_clear_object (&launcher);
-      g_clear_object (&process);
-      g_clear_pointer (&out, g_free);
-      g_clear_pointer (&err, g_free);
-
-      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                            | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-      g_subprocess_launcher_unsetenv (launcher, "GSETTINGS_SCHEMA_DIR");
-      g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", empty, TRUE);
-      g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", empty, TRUE);
-      process = g_subprocess_launcher_spawn (launcher, &error, offload_binary, args[i][0], NULL);
-      g_assert_no_error (error);
-      g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_get_if_exited (process));
-
-      if (args[i][0] != NULL)
-        {
-          g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
-          g_assert_nonnull (strstr (out, "Offload"));
-        }
-      else
-        {
-          g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
-          g_assert_nonnull (strstr (err, "settings schema io.github.offload.Offload is not installed"));
-        }
-    }
+  g_assert_cmpint (run_offload_with (launcher, &version, NULL, "--version", NULL), ==, 0);
+  g_assert_nonnull (strstr (version, "Offload"));
+  g_assert_cmpint (run_offload_with (launcher, &help, NULL, "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (help, "Offload"));
+  g_assert_cmpint (run_offload_with (launcher, NULL, &err, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "settings schema io.github.offload.Offload is not installed"));
 
   g_rmdir (empty);
 }
