@@ -572,6 +572,22 @@ test_bytes (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (small, NULL), 1000, g_bytes_get_data (large, NULL), 1000);
 
+  /* Past the server's table of bytes, and cut in other chunks when paced:
+   * still the same bytes at the same offsets. */
+  {
+    g_autoptr(GBytes) fast = NULL;
+    g_autoptr(GBytes) paced = NULL;
+
+    check_bytes (f, "/bytes/2500000?duration_ms=0", 2500000);
+    fast = fetch (f, "/bytes/2500000?duration_ms=0", NULL, &error);
+    g_assert_no_error (error);
+    paced = fetch (f, "/bytes/2500000?duration_ms=50", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (fast, paced));
+    g_assert_cmpmem (g_bytes_get_data (large, NULL), 1000000,
+                     g_bytes_get_data (fast, NULL), 1000000);
+  }
+
   text = fetch_text (f, "/bytes/abc", SOUP_STATUS_BAD_REQUEST, "text/plain");
   g_clear_pointer (&text, g_free);
   text = fetch_text (f, "/bytes/4294967297", SOUP_STATUS_BAD_REQUEST, "text/plain");
