@@ -63,6 +63,112 @@ flush_batches (OffloadChunkScanner *self)
       }
 }
 
+/* A cell of a record that the reader did not put in a batch. */
+static void
+add_cell (OffloadChunkScanner  *self,
+          const OffloadCsvCell *cell,
+          guint                 column)
+{
+  if (cell->kind != OFFLOAD_CELL_MISSING && column < self->n_text_columns
+      && self->text_columns[column])
+    offload_refine_stats_add_text (self->planned, column, cell->text, cell->length);
+
+  if (cell->kind != OFFLOAD_CELL_NUMBER)
+    {
+      if (!self->too_large
+          && !offload_chunk_stats_add_value (self->stats, column, cell->kind, cell->value,
+                                             cell->text, cell->length))
+        self->too_large = TRUE;
+    }
+  else if (column < BATCHED_COLUMNS)
+    {
+      Batch *batch;
+
+      if (column >= self->n_batches)
+        {
+          guint n = MIN (MAX (column + 1, 2 * self->n_batches), BATCHED_COLUMNS);
+
+          self->batches = g_renew (Batch, self->batches, n);
+          for (guint i = self->n_batches; i < n; i++)
+            self->batches[i].n = 0;
+          self->n_batches = n;
+        }
+      batch = &self->batches[column];
+      batch->values[batch->n++] = cell->value;
+      if (batch->n == BATCH)
+        {
+          add_numbers (self, column, batch->values, BATCH);
+          batch->n = 0;
+        }
+    }
+  else
+    add_numbers (self, column, &cell->value, 1);
+}
+
+static void
+end_records (OffloadChunkScanner *self,
+             guint                n_fields,
+             guint64              count)
+{
+  offload_chunk_stats_end_records (self->stats, n_fields, count);
+  if (self->planned != NULL)
+    self->planned->position += count;
+}
+
+static void
+on_batch (guint         column,
+          const double *values,
+          gsize         n,
+          guint64       missing,
+          gpointer      user_data)
+{
+  OffloadChunkScanner *self = user_data;
+
+  if (missing > 0 && !self->too_large)
+    offload_chunk_stats_get_column (self->stats, column)->missing += missing;
+  if (n > 0)
+    add_numbers (self, column, values, n);
+}
+
+static void
+on_batched_records (guint    n_fields,
+                    guint64  count,
+                    gpointer user_data)
+{
+  end_records (user_data, n_fields, count);
+}
+
+static void
+on_other_cells (const OffloadCsvCell *cells,
+                const guint          *columns,
+                guint                 n_cells,
+                guint                 n_fields,
+                gpointer              user_data)
+{
+  OffloadChunkScanner *self = user_data;
+
+  for (guint i = 0; i < n_cells; i++)
+    add_cell (self, &cells[i], columns[i]);
+  end_records (self, n_fields, 1);
+}
+
+static const OffloadCsvBatchedFuncs batched_funcs = {
+  on_batch,
+  on_batched_records,
+  on_other_cells,
+};
+
+/* The data records' numbers and missing cells go into the reader's
+ * batches, but for the columns counted as text (their numbers too). */
+static void
+start_batches (OffloadChunkScanner *self)
+{
+  offload_csv_records_set_batched (self->records, &batched_funcs, BATCHED_COLUMNS,
+                                   self->text_columns, self->n_text_columns, self);
+}
+
+/* The records the reader hands on whole: the header, and before it is
+ * read, nothing else. */
 static void
 on_record (const OffloadCsvCell *cells,
            guint                 n_cells,
@@ -81,51 +187,11 @@ on_record (const OffloadCsvCell *cells,
       for (guint i = 0; i < n; i++)
         stats->header[i] = g_utf8_make_valid (cells[i].text,
                                               (gssize) MIN (cells[i].length, MAX_NAME_BYTES));
+      start_batches (self);
       return;
     }
 
-  if (n_cells > self->n_batches && self->n_batches < BATCHED_COLUMNS)
-    {
-      guint n = MIN (MAX (n_cells, 2 * self->n_batches), BATCHED_COLUMNS);
-
-      self->batches = g_renew (Batch, self->batches, n);
-      for (guint i = self->n_batches; i < n; i++)
-        self->batches[i].n = 0;
-      self->n_batches = n;
-    }
-
-  for (guint i = 0; i < n_cells; i++)
-    {
-      const OffloadCsvCell *cell = &cells[i];
-
-      if (cell->kind != OFFLOAD_CELL_MISSING && i < self->n_text_columns
-          && self->text_columns[i])
-        offload_refine_stats_add_text (self->planned, i, cell->text, cell->length);
-
-      if (cell->kind != OFFLOAD_CELL_NUMBER)
-        {
-          if (!self->too_large
-              && !offload_chunk_stats_add_value (stats, i, cell->kind, cell->value, cell->text,
-                                                 cell->length))
-            self->too_large = TRUE;
-        }
-      else if (i < self->n_batches)
-        {
-          Batch *batch = &self->batches[i];
-
-          batch->values[batch->n++] = cell->value;
-          if (batch->n == BATCH)
-            {
-              add_numbers (self, i, batch->values, BATCH);
-              batch->n = 0;
-            }
-        }
-      else
-        add_numbers (self, i, &cell->value, 1);
-    }
-  offload_chunk_stats_end_record (stats, n_cells);
-  if (self->planned != NULL)
-    self->planned->position++;
+  g_assert_not_reached ();
 }
 
 /**
@@ -151,10 +217,8 @@ offload_chunk_scanner_new (guint                    histogram_bits,
   self->stats = offload_chunk_stats_new (histogram_bits);
   self->records = offload_csv_records_new (on_record, self);
   self->header_first = header_first;
-  if (plan != NULL)
+  if (plan != NULL && plan->text->len > 0)
     {
-      self->planned = offload_refine_stats_new (plan);
-      self->planned->position = position;
       for (guint i = 0; i < plan->text->len; i++)
         self->n_text_columns = MAX (self->n_text_columns,
                                     g_array_index (plan->text, guint, i) + 1);
@@ -162,6 +226,13 @@ offload_chunk_scanner_new (guint                    histogram_bits,
       for (guint i = 0; i < plan->text->len; i++)
         self->text_columns[g_array_index (plan->text, guint, i)] = TRUE;
     }
+  if (plan != NULL)
+    {
+      self->planned = offload_refine_stats_new (plan);
+      self->planned->position = position;
+    }
+  if (!header_first)
+    start_batches (self);
 
   return self;
 }
@@ -238,6 +309,8 @@ offload_chunk_scanner_finish (OffloadChunkScanner  *self,
 {
   g_return_val_if_fail (self != NULL && self->stats != NULL, NULL);
 
+  if (!self->header_first)
+    offload_csv_records_flush (self->records);
   flush_batches (self);
   self->stats->irregular = offload_csv_records_is_irregular (self->records);
   offload_chunk_stats_flush (self->stats);

@@ -284,15 +284,31 @@ void
 offload_chunk_stats_end_record (OffloadChunkStats *self,
                                 guint              n_fields)
 {
+  offload_chunk_stats_end_records (self, n_fields, 1);
+}
+
+/**
+ * offload_chunk_stats_end_records:
+ * @self: statistics
+ * @n_fields: how many fields the records had
+ * @count: how many records
+ *
+ * Counts @count data records of the same width.
+ */
+void
+offload_chunk_stats_end_records (OffloadChunkStats *self,
+                                 guint              n_fields,
+                                 guint64            count)
+{
   g_return_if_fail (self != NULL);
 
-  self->records++;
+  self->records += count;
   /* Most records are as wide as the last one. */
   if (self->last_records != NULL && n_fields == self->last_width)
-    (*self->last_records)++;
+    (*self->last_records) += count;
   else
     {
-      self->last_records = add_width (self->widths, n_fields, 1);
+      self->last_records = add_width (self->widths, n_fields, count);
       self->last_width = n_fields;
     }
 }

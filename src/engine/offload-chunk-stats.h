@@ -76,6 +76,9 @@ gboolean           offload_chunk_stats_add_numbers  (OffloadChunkStats       *se
                                                      gsize                    n);
 void               offload_chunk_stats_end_record   (OffloadChunkStats       *self,
                                                      guint                    n_fields);
+void               offload_chunk_stats_end_records  (OffloadChunkStats       *self,
+                                                     guint                    n_fields,
+                                                     guint64                  count);
 void               offload_chunk_stats_flush        (OffloadChunkStats       *self);
 gboolean           offload_chunk_stats_merge        (OffloadChunkStats       *self,
                                                      const OffloadChunkStats *other,

@@ -38,6 +38,39 @@ typedef void (*OffloadCsvRecordCellsFunc) (const OffloadCsvCell *cells,
                                            guint                 n_cells,
                                            gpointer              user_data);
 
+/**
+ * OffloadCsvBatchedFuncs:
+ * @numbers: a batch of a fast column's numbers, in the file's order, and
+ *   the missing cells counted in the column since its last batch
+ * @records: @count records in a row, each of @n_fields fields, all of
+ *   whose cells went to batches
+ * @others: a record's other cells (text, a number or a missing cell of a
+ *   column that is not fast, any cell past the fast columns), with their
+ *   columns; @n_fields is the record's width
+ *
+ * What a reader in batched mode hands on, in the file's order: the
+ * records that @records counts come before the next @others.
+ */
+typedef struct
+{
+  void (*numbers) (guint         column,
+                   const double *values,
+                   gsize         n,
+                   guint64       missing,
+                   gpointer      user_data);
+  void (*records) (guint         n_fields,
+                   guint64       count,
+                   gpointer      user_data);
+  void (*others)  (const OffloadCsvCell *cells,
+                   const guint          *columns,
+                   guint                 n_cells,
+                   guint                 n_fields,
+                   gpointer              user_data);
+} OffloadCsvBatchedFuncs;
+
+/* Numbers a column's batch holds. */
+#define OFFLOAD_CSV_BATCH 256
+
 typedef struct _OffloadCsvRecords OffloadCsvRecords;
 
 OffloadCsvRecords *offload_csv_records_new          (OffloadCsvRecordCellsFunc  func,
@@ -54,6 +87,13 @@ gboolean           offload_csv_records_read_text    (OffloadCsvRecords         *
                                                      const char                *data,
                                                      gsize                      length,
                                                      gsize                      window);
+void               offload_csv_records_set_batched  (OffloadCsvRecords            *self,
+                                                     const OffloadCsvBatchedFuncs *funcs,
+                                                     guint                         n_fast,
+                                                     const gboolean               *not_fast,
+                                                     guint                         n_not_fast,
+                                                     gpointer                      user_data);
+void               offload_csv_records_flush        (OffloadCsvRecords         *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadCsvRecords, offload_csv_records_free)
 
