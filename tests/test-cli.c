@@ -91,6 +91,39 @@ test_json_with_debug_messages (void)
   g_unlink (path);
 }
 
+/* A headless command does without GTK, whose libraries took half the time
+ * of a small fetch to load: the running demo server maps none of them. */
+static void
+test_headless_without_gtk (void)
+{
+  g_autofree char *maps_path = g_strdup_printf ("/proc/%s/maps",
+                                                g_subprocess_get_identifier (demo_server));
+  g_autofree char *maps = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (maps_path, &maps, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (maps, "libglib-2.0"));
+  g_assert_null (strstr (maps, "libgtk-4"));
+  g_assert_null (strstr (maps, "libadwaita-1"));
+}
+
+/* Without its window's binary, offload says so (and where it looked). */
+static void
+test_gui_missing (void)
+{
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "OFFLOAD_GUI_BINARY", "/nonexistent/offload-gui", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  g_assert_cmpint (run_offload_with (launcher, NULL, &err, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "Offload cannot open its window: /nonexistent/offload-gui "
+                                 "could not be started"));
+}
+
 static void
 test_version_and_help (void)
 {
@@ -300,6 +333,8 @@ main (int   argc,
 
   g_test_add_func ("/offload/cli/version-and-help", test_version_and_help);
   g_test_add_func ("/offload/cli/gui-without-schema", test_gui_without_schema);
+  g_test_add_func ("/offload/cli/gui-missing", test_gui_missing);
+  g_test_add_func ("/offload/cli/headless-without-gtk", test_headless_without_gtk);
   g_test_add_func ("/offload/cli/json-with-debug-messages", test_json_with_debug_messages);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-table", test_fetch_table);

@@ -1,4 +1,4 @@
-/* offload-worker-launcher.c: where offload-worker is, and starting it
+/* offload-worker-launcher.c: where the helpers are, and starting the worker
  *
  * Copyright 2026 The Offload developers
  *
@@ -11,18 +11,31 @@
 
 #include "offload-worker-launcher.h"
 
-/* The worker lives in libexecdir, never on PATH. It is found, in order:
- * through OFFLOAD_WORKER_BINARY (tests, benchmarks); beside the running
- * binary in the build tree (src/offload -> src/worker/offload-worker); in
- * the libexecdir of the prefix the running binary is installed in, so a
- * relocated install and a Flatpak's /app work; in the configured
- * LIBEXECDIR. */
-
-static char *
-find_worker (void)
+/**
+ * offload_launcher_find_helper:
+ * @name: the helper's file name, as installed in libexecdir
+ * @tree_dir: its folder under src/ in the build tree
+ * @env_var: a variable that may name it (tests, benchmarks)
+ *
+ * The helpers (the worker, the window) live in libexecdir, never on PATH.
+ * A helper is found, in order: through @env_var; in the build tree, from
+ * src/offload (src/@tree_dir/@name) or from another helper
+ * (src/x/../@tree_dir/@name); beside the running binary, as helpers are to
+ * each other once installed; in the libexecdir of the prefix the running
+ * binary is installed in, so a relocated install and a Flatpak's /app
+ * work; in the configured LIBEXECDIR.
+ *
+ * Returns: (transfer full): the helper's path, which may not exist
+ */
+char *
+offload_launcher_find_helper (const char *name,
+                              const char *tree_dir,
+                              const char *env_var)
 {
-  const char *from_env = g_getenv ("OFFLOAD_WORKER_BINARY");
+  const char *from_env = g_getenv (env_var);
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+
+  g_return_val_if_fail (name != NULL && tree_dir != NULL && env_var != NULL, NULL);
 
   if (from_env != NULL && *from_env != '\0')
     return g_strdup (from_env);
@@ -30,24 +43,28 @@ find_worker (void)
   if (self != NULL)
     {
       g_autofree char *dir = g_path_get_dirname (self);
-      g_autofree char *in_tree = g_build_filename (dir, "worker", "offload-worker", NULL);
       g_autofree char *prefix = g_path_get_dirname (dir);
+      const char *candidates[] = { NULL, NULL, NULL, NULL };
+      g_autofree char *in_tree = g_build_filename (dir, tree_dir, name, NULL);
+      g_autofree char *from_helper = g_build_filename (prefix, tree_dir, name, NULL);
+      g_autofree char *beside = g_build_filename (dir, name, NULL);
       g_autofree char *relocated = NULL;
 
-      if (g_file_test (in_tree, G_FILE_TEST_IS_EXECUTABLE))
-        return g_steal_pointer (&in_tree);
-
-      /* bin/offload -> libexec/offload-worker, with the configured names. */
+      /* bin/offload -> libexec/NAME, with the configured names. */
       if (g_str_has_prefix (LIBEXECDIR, PREFIX "/"))
-        {
-          relocated = g_build_filename (prefix, LIBEXECDIR + strlen (PREFIX) + 1,
-                                        "offload-worker", NULL);
-          if (g_file_test (relocated, G_FILE_TEST_IS_EXECUTABLE))
-            return g_steal_pointer (&relocated);
-        }
+        relocated = g_build_filename (prefix, LIBEXECDIR + strlen (PREFIX) + 1, name, NULL);
+
+      candidates[0] = in_tree;
+      candidates[1] = from_helper;
+      candidates[2] = beside;
+      candidates[3] = relocated;
+      for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+        if (candidates[i] != NULL && g_file_test (candidates[i], G_FILE_TEST_IS_EXECUTABLE)
+            && !g_file_test (candidates[i], G_FILE_TEST_IS_DIR))
+          return g_strdup (candidates[i]);
     }
 
-  return g_build_filename (LIBEXECDIR, "offload-worker", NULL);
+  return g_build_filename (LIBEXECDIR, name, NULL);
 }
 
 /**
@@ -63,7 +80,7 @@ offload_worker_launcher_get_path (void)
 
   if (g_once_init_enter (&found))
     {
-      path = find_worker ();
+      path = offload_launcher_find_helper ("offload-worker", "worker", "OFFLOAD_WORKER_BINARY");
       g_once_init_leave (&found, 1);
     }
 
