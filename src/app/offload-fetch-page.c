@@ -84,6 +84,7 @@ struct _OffloadFetchPage
   GtkExpander         *headers_expander;
   GtkLabel            *preview_title;
   GtkTextView         *preview_view;
+  GtkWidget           *preview_scroller;
 };
 
 G_DEFINE_FINAL_TYPE (OffloadFetchPage, offload_fetch_page, GTK_TYPE_WIDGET)
@@ -664,7 +665,7 @@ update_details (OffloadFetchPage *self)
     }
   else
     gtk_text_buffer_set_text (buffer, preview != NULL ? preview : "", -1);
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_view), preview != NULL);
+  gtk_widget_set_visible (self->preview_scroller, preview != NULL);
 }
 
 static void
@@ -1093,6 +1094,7 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, headers_expander);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, preview_title);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, preview_view);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, preview_scroller);
 
   gtk_widget_class_install_action (widget_class, "fetch.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "fetch.cancel", NULL, cancel_action);
