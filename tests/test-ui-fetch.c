@@ -55,6 +55,26 @@ toast_shown (gpointer data)
   return offload_test_shows_label (GTK_WIDGET (get_window ()), data);
 }
 
+/* Every row shows its request's final state: the error of a failed one. */
+static gboolean
+rows_refreshed (gpointer data)
+{
+  g_autoptr(GPtrArray) rows = offload_test_find_all (GTK_WIDGET (data), OFFLOAD_TYPE_FETCH_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      OffloadFetchRequest *request = offload_fetch_row_get_request (rows->pdata[i]);
+      GtkWidget *error_label = offload_test_find (rows->pdata[i], "error_label", GTK_TYPE_LABEL);
+
+      if (request != NULL
+          && gtk_widget_get_visible (error_label)
+             != (offload_fetch_request_get_state (request) == OFFLOAD_FETCH_STATE_FAILED))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 test_demo_preset (void)
 {
@@ -94,6 +114,8 @@ test_demo_preset (void)
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
                                    "15 requests: 9 succeeded, 6 failed · "));
   offload_test_wait_for (toast_shown, (gpointer) "15 requests: 9 succeeded, 6 failed", "the toast");
+  /* Rows refresh before the next frame, as the user sees them. */
+  offload_test_wait_for (rows_refreshed, page, "the rows to show the run's end");
 
   rows = offload_test_find_all (GTK_WIDGET (page), OFFLOAD_TYPE_FETCH_ROW);
   g_assert_cmpuint (rows->len, >, 0);

@@ -13,7 +13,11 @@
 
 /* A row shows what its request's properties say, and refreshes when they
  * are notified. The notifications come from the main thread only, at most
- * once a frame, when the page pulls the workers' progress. */
+ * once a frame, when the page pulls the workers' progress; a request
+ * notifies several properties at once, so the row refreshes once for them
+ * all, before the next frame, and touches only what changed. Refreshing
+ * each row for each property, icon and styles included, took 15 ms of the
+ * main thread when a run of 15 requests started (a 44 ms frame). */
 
 struct _OffloadFetchRow
 {
@@ -21,8 +25,10 @@ struct _OffloadFetchRow
 
   OffloadFetchRequest *request;
   gulong               notify_id;
+  guint                refresh_id;
   guint                tick_id;
   gint64               last_tick;
+  int                  shown_state;   /* the state the icon shows, or -1 */
 
   /* Template children */
   GtkWidget           *box;
@@ -137,18 +143,23 @@ offload_fetch_row_refresh (OffloadFetchRow *self)
   running = state == OFFLOAD_FETCH_STATE_CONNECTING || state == OFFLOAD_FETCH_STATE_RECEIVING;
   update_ticking (self, running);
 
-  gtk_image_set_from_icon_name (self->state_icon, offload_fetch_state_icon_name (state));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_icon), offload_fetch_state_label (state));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, offload_fetch_state_label (state),
-                                  -1);
+  if ((int) state != self->shown_state)
+    {
+      self->shown_state = (int) state;
+      gtk_image_set_from_icon_name (self->state_icon, offload_fetch_state_icon_name (state));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_icon),
+                                   offload_fetch_state_label (state));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      offload_fetch_state_label (state), -1);
 
-  gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "success");
-  if (state == OFFLOAD_FETCH_STATE_FAILED)
-    gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "error");
-  else if (state == OFFLOAD_FETCH_STATE_DONE)
-    gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "success");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->state_icon), "success");
+      if (state == OFFLOAD_FETCH_STATE_FAILED)
+        gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "error");
+      else if (state == OFFLOAD_FETCH_STATE_DONE)
+        gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "success");
+    }
 
   gtk_label_set_label (self->url_label, offload_fetch_request_get_url (request));
 
@@ -178,12 +189,32 @@ offload_fetch_row_refresh (OffloadFetchRow *self)
   gtk_label_set_label (self->size_label, size_text != NULL ? size_text : "");
 }
 
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  OffloadFetchRow *self = user_data;
+
+  self->refresh_id = 0;
+  offload_fetch_row_refresh (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Before the frame is laid out, which runs at a lower priority. */
+static void
+queue_refresh (OffloadFetchRow *self)
+{
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, refresh_cb, self, NULL);
+}
+
 static void
 offload_fetch_row_dispose (GObject *object)
 {
   OffloadFetchRow *self = (OffloadFetchRow *)object;
 
   offload_fetch_row_set_request (self, NULL);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), OFFLOAD_TYPE_FETCH_ROW);
 
   G_OBJECT_CLASS (offload_fetch_row_parent_class)->dispose (object);
@@ -214,6 +245,7 @@ offload_fetch_row_class_init (OffloadFetchRowClass *klass)
 static void
 offload_fetch_row_init (OffloadFetchRow *self)
 {
+  self->shown_state = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -254,11 +286,11 @@ offload_fetch_row_set_request (OffloadFetchRow     *self,
     update_ticking (self, FALSE);
   else
     {
-      /* Any property: one refresh, as notifications are frozen and batched
-       * by the request per update. */
+      /* Any property: one refresh for all of those notified together. */
       self->notify_id = g_signal_connect_object (request, "notify",
-                                                 G_CALLBACK (offload_fetch_row_refresh),
+                                                 G_CALLBACK (queue_refresh),
                                                  self, G_CONNECT_SWAPPED);
+      g_clear_handle_id (&self->refresh_id, g_source_remove);
       offload_fetch_row_refresh (self);
     }
 }
