@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
+#include <signal.h>
 
 #include "offload-cli.h"
 #include "offload-cli-commands.h"
@@ -39,6 +41,25 @@ lookup (const char *name)
       return c;
 
   return NULL;
+}
+
+/**
+ * offload_cli_init_process:
+ *
+ * What both of Offload's faces (offload, offload-gui) do first: the
+ * locale and the translations, and SIGPIPE ignored, so that a worker that
+ * dies before it has read its plan does not take the app with it (a write
+ * to its closed pipe is then an error to handle, not a signal).
+ */
+void
+offload_cli_init_process (void)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  signal (SIGPIPE, SIG_IGN);
 }
 
 gboolean

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define OFFLOAD_EXIT_FAILED 1
 #define OFFLOAD_EXIT_USAGE  2
 
+void      offload_cli_init_process (void);
 gboolean  offload_cli_is_command (const char  *name);
 int       offload_cli_run        (int          argc,
                                   char       **argv);
