@@ -160,6 +160,31 @@ test_success (void)
   g_assert_cmpuint (offload_fetch_queue_get_bytes_received (queue), >=, 100000);
 }
 
+/* Without previews (the command line), bodies are read and counted, and
+ * none is kept; a failure still says why. */
+static void
+test_no_previews (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autofree char *json = demo_url ("/json/records?n=3");
+  g_autofree char *bytes = demo_url ("/bytes/100000?duration_ms=0");
+  g_autofree char *missing = demo_url ("/status/404");
+  g_autoptr(GListStore) requests = make_requests (json, bytes, missing, NULL);
+
+  offload_fetch_queue_set_previews (queue, FALSE);
+  run_all (queue, requests);
+  g_assert_cmpuint (offload_fetch_queue_get_n_finished (queue), ==, 3);
+  g_assert_cmpuint (offload_fetch_queue_get_n_failed (queue), ==, 1);
+
+  g_assert_cmpint (offload_fetch_request_get_state (nth (requests, 0)), ==,
+                   OFFLOAD_FETCH_STATE_DONE);
+  g_assert_cmpuint (offload_fetch_request_get_bytes_received (nth (requests, 0)), >, 0);
+  g_assert_null (offload_fetch_request_get_preview (nth (requests, 0)));
+  g_assert_cmpuint (offload_fetch_request_get_bytes_received (nth (requests, 1)), ==, 100000);
+  g_assert_null (offload_fetch_request_get_preview (nth (requests, 1)));
+  assert_failed_with (nth (requests, 2), OFFLOAD_FETCH_ERROR_HTTP_STATUS);
+}
+
 /* CSV bodies are kept whole, for the Crunch page; nothing else is, and
  * nothing half-written stays. */
 static void
@@ -666,6 +691,7 @@ main (int   argc,
   g_test_add_func ("/offload/fetch/preview", test_preview);
   g_test_add_func ("/offload/fetch/success", test_success);
   g_test_add_func ("/offload/fetch/keep-csv", test_keep_csv);
+  g_test_add_func ("/offload/fetch/no-previews", test_no_previews);
   g_test_add_func ("/offload/fetch/errors", test_errors);
   g_test_add_func ("/offload/fetch/body-cap", test_body_cap);
   g_test_add_func ("/offload/fetch/timeouts", test_timeouts);

@@ -357,6 +357,8 @@ offload_cli_fetch (int    argc,
   offload_fetch_queue_set_concurrency (queue, (guint) concurrency);
   offload_fetch_queue_set_timeout (queue, (guint) timeout);
   offload_fetch_queue_set_max_body (queue, max_body);
+  /* No body is printed: none is kept or formatted either. */
+  offload_fetch_queue_set_previews (queue, FALSE);
 
   requests = g_list_store_new (OFFLOAD_TYPE_FETCH_REQUEST);
   for (guint i = 0; i < urls->len; i++)

@@ -80,6 +80,7 @@ struct _OffloadFetchQueue
   guint     timeout;
   guint64   max_body;
   char     *keep_csv_dir;
+  gboolean  no_previews;
 
   Run      *run;
 
@@ -295,6 +296,7 @@ struct _Job
   Watchdog            *watchdog;
   guint64              max_body;
   char                *keep_csv_dir;   /* where CSV bodies are kept, or NULL */
+  gboolean             no_preview;     /* the body is counted, not shown */
   guint                timeout;
   gint64               budget_us;      /* blocking mode: what is left of it */
   guint                generation;
@@ -731,7 +733,7 @@ fetch_one (Job  *job,
       if (keep != NULL && !keep_write (keep, buffer, (gsize) n, &result->keep_error))
         g_clear_pointer (&keep, keep_discard);
 
-      if (preview->len < OFFLOAD_PREVIEW_MAX_BYTES)
+      if (!job->no_preview && preview->len < OFFLOAD_PREVIEW_MAX_BYTES)
         g_byte_array_append (preview, buffer,
                              MIN ((guint) n, OFFLOAD_PREVIEW_MAX_BYTES - preview->len));
       result->bytes_received += (guint64) n;
@@ -1129,6 +1131,7 @@ offload_fetch_queue_run_async (OffloadFetchQueue   *self,
       job->watchdog = watchdog_ref (run->watchdog);
       job->max_body = self->max_body;
       job->keep_csv_dir = g_strdup (self->keep_csv_dir);
+      job->no_preview = self->no_previews;
       job->timeout = self->timeout;
       job->generation = run->generation;
 
@@ -1215,6 +1218,7 @@ offload_fetch_queue_run_blocking (OffloadFetchQueue  *self,
       job.watchdog = watchdog;
       job.max_body = self->max_body;
       job.keep_csv_dir = self->keep_csv_dir;
+      job.no_preview = self->no_previews;
       job.timeout = self->timeout;
 
       if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
@@ -1503,6 +1507,24 @@ offload_fetch_queue_set_timeout (OffloadFetchQueue *self,
       self->timeout = seconds;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
     }
+}
+
+/**
+ * offload_fetch_queue_set_previews:
+ * @self: a queue
+ * @previews: whether the requests' bodies are kept for a preview
+ *
+ * With %FALSE, bodies are read and counted but none is kept or formatted
+ * (offload_fetch_request_get_preview() then says %NULL): for the command
+ * line, which prints no body. Takes effect from the next run.
+ */
+void
+offload_fetch_queue_set_previews (OffloadFetchQueue *self,
+                                  gboolean           previews)
+{
+  g_return_if_fail (OFFLOAD_IS_FETCH_QUEUE (self));
+
+  self->no_previews = !previews;
 }
 
 /**
