@@ -13,12 +13,18 @@
  * worker and the tests that check it: the first record of the chunk that
  * holds the file's header is the header; every other record is data.
  * Records come from the fast reader (offload-csv-records.c) or, for those
- * it leaves, from the push parser, cell by cell into the same reader. */
+ * it leaves, from the push parser, cell by cell into the same reader.
+ * After the header the reader is in batched mode: it hands on the numbers
+ * and missing cells of most columns a batch at a time (on_batch()), runs
+ * of records that held nothing else (on_batched_records()), and a record's
+ * other cells (on_other_cells()). */
 
 #define MAX_NAME_BYTES 1024
 /* Numbers go to the statistics a batch at a time, each column's in a
- * buffer of its own (for the first columns: beyond, one at a time). */
-#define BATCH           256
+ * buffer of its own (for the first columns: beyond, one at a time): the
+ * reader's batches, and these for the numbers of the columns counted as
+ * text. */
+#define BATCH           OFFLOAD_CSV_BATCH
 #define BATCHED_COLUMNS 1024
 
 typedef struct

@@ -1057,9 +1057,8 @@ count_grid_with (OffloadRefineStats *self,
         {
           cells[cell]++;
           /* A number in a window is noted without a branch: a few in a
-           * hundred are, at random, and the branch mispredicted cost more
-           * than the grid's loop itself (a third of a worker's time went
-           * to the windows). They are kept after the loop. */
+           * hundred are, at random, so a branch that kept it mispredicted
+           * (1.5 % of a worker's time). They are kept after the loop. */
           if (with_windows)
             {
               guint8 window = windows[cell];
