@@ -170,6 +170,41 @@ test_gui_without_schema (void)
   g_rmdir (empty);
 }
 
+/* Proxies come from the environment, as curl reads it: through the demo
+ * server as a proxy, a host that does not exist answers; with a proxy that
+ * refuses, a request fails unless no_proxy names its host. */
+static void
+test_fetch_proxy_environment (void)
+{
+  g_autofree char *direct = url ("/delay/0");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "no_proxy");
+  g_subprocess_launcher_unsetenv (launcher, "NO_PROXY");
+  g_subprocess_launcher_setenv (launcher, "http_proxy", base_url, TRUE);
+  g_assert_cmpint (run_offload_with (launcher, &out, NULL, "fetch", "--json",
+                                     "http://offload.invalid/delay/0", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"ok\":true"));
+  g_clear_pointer (&out, g_free);
+
+  /* Port 1: nothing listens there. */
+  g_subprocess_launcher_setenv (launcher, "http_proxy", "127.0.0.1:1", TRUE);
+  g_assert_cmpint (run_offload_with (launcher, &out, &err, "fetch", "--json", direct, NULL),
+                   ==, 1);
+  g_assert_nonnull (strstr (out, "\"ok\":false"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_subprocess_launcher_setenv (launcher, "no_proxy", "example.org,127.0.0.1", TRUE);
+  g_assert_cmpint (run_offload_with (launcher, &out, NULL, "fetch", "--json", direct, NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "\"ok\":true"));
+}
+
 static void
 test_fetch_json (void)
 {
@@ -337,6 +372,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/headless-without-gtk", test_headless_without_gtk);
   g_test_add_func ("/offload/cli/json-with-debug-messages", test_json_with_debug_messages);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
+  g_test_add_func ("/offload/cli/fetch-proxy-environment", test_fetch_proxy_environment);
   g_test_add_func ("/offload/cli/fetch-table", test_fetch_table);
   g_test_add_func ("/offload/cli/fetch-input-file", test_fetch_input_file);
   g_test_add_func ("/offload/cli/fetch-max-body", test_fetch_max_body);

@@ -14,6 +14,7 @@
 #include "offload-body-preview.h"
 #include "offload-demo-server.h"
 #include "offload-fetch-queue.h"
+#include "offload-proxy.h"
 #include "offload-sample-data.h"
 #include "offload-test-utils.h"
 
@@ -183,6 +184,76 @@ test_no_previews (void)
   g_assert_cmpuint (offload_fetch_request_get_bytes_received (nth (requests, 1)), ==, 100000);
   g_assert_null (offload_fetch_request_get_preview (nth (requests, 1)));
   assert_failed_with (nth (requests, 2), OFFLOAD_FETCH_ERROR_HTTP_STATUS);
+}
+
+/* Through a proxy (the demo server takes absolute request targets): the
+ * host of the URL is never looked up here, the proxy has it. */
+static void
+test_proxy (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autoptr(GProxyResolver) proxies =
+    g_simple_proxy_resolver_new (offload_demo_server_get_base_url (server), NULL);
+  g_autoptr(GListStore) requests = make_requests ("http://offload.invalid/delay/0", NULL);
+
+  offload_fetch_queue_set_proxy_resolver (queue, proxies);
+  run_all (queue, requests);
+  g_assert_cmpint (offload_fetch_request_get_state (nth (requests, 0)), ==,
+                   OFFLOAD_FETCH_STATE_DONE);
+  g_assert_cmpuint (offload_fetch_request_get_status (nth (requests, 0)), ==, 200);
+}
+
+static char *
+proxy_for (GProxyResolver *resolver,
+           const char     *uri)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) proxies = g_proxy_resolver_lookup (resolver, uri, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (proxies);
+  return g_strdup (proxies[0]);
+}
+
+#define ASSERT_PROXY(resolver, uri, expected) \
+  G_STMT_START { \
+    g_autofree char *found = proxy_for ((resolver), (uri)); \
+    g_assert_cmpstr (found, ==, (expected)); \
+  } G_STMT_END
+
+/* The command line's proxies, read from the environment as curl reads it. */
+static void
+test_proxy_environment (void)
+{
+  const char *none[] = { "PATH=/usr/bin", NULL };
+  const char *upper_http[] = { "HTTP_PROXY=http://p:1", NULL };
+  const char *everything_direct[] = { "http_proxy=p:1", "no_proxy=*", NULL };
+  const char *mixed[] = {
+    "http_proxy=p:1", "HTTPS_PROXY=https://s:2", "ALL_PROXY=socks5://a:3",
+    "NO_PROXY=example.com, .internal,10.0.0.0/8", NULL
+  };
+  const char *all_only[] = { "all_proxy=a:3", NULL };
+  g_autoptr(GProxyResolver) resolver = NULL;
+
+  g_assert_null (offload_proxy_resolver_from_environment (none));
+  /* Upper case HTTP_PROXY is not one (CGI sets it from a request). */
+  g_assert_null (offload_proxy_resolver_from_environment (upper_http));
+  g_assert_null (offload_proxy_resolver_from_environment (everything_direct));
+
+  resolver = offload_proxy_resolver_from_environment (mixed);
+  g_assert_nonnull (resolver);
+  ASSERT_PROXY (resolver, "http://other.org/", "http://p:1");
+  ASSERT_PROXY (resolver, "https://other.org/", "https://s:2");
+  ASSERT_PROXY (resolver, "ftp://other.org/", "socks5://a:3");
+  ASSERT_PROXY (resolver, "http://example.com/", "direct://");
+  ASSERT_PROXY (resolver, "http://www.example.com/", "direct://");
+  ASSERT_PROXY (resolver, "https://a.internal/", "direct://");
+  ASSERT_PROXY (resolver, "http://10.1.2.3/", "direct://");
+  ASSERT_PROXY (resolver, "http://notexample.com/", "http://p:1");
+  g_clear_object (&resolver);
+
+  resolver = offload_proxy_resolver_from_environment (all_only);
+  ASSERT_PROXY (resolver, "https://other.org/", "http://a:3");
 }
 
 /* CSV bodies are kept whole, for the Crunch page; nothing else is, and
@@ -692,6 +763,8 @@ main (int   argc,
   g_test_add_func ("/offload/fetch/success", test_success);
   g_test_add_func ("/offload/fetch/keep-csv", test_keep_csv);
   g_test_add_func ("/offload/fetch/no-previews", test_no_previews);
+  g_test_add_func ("/offload/fetch/proxy", test_proxy);
+  g_test_add_func ("/offload/fetch/proxy-environment", test_proxy_environment);
   g_test_add_func ("/offload/fetch/errors", test_errors);
   g_test_add_func ("/offload/fetch/body-cap", test_body_cap);
   g_test_add_func ("/offload/fetch/timeouts", test_timeouts);

@@ -17,6 +17,7 @@
 #include "offload-cli.h"
 #include "offload-cli-commands.h"
 #include "offload-fetch-queue.h"
+#include "offload-proxy.h"
 
 /* The fetch engine without a display. A bad URL among the URLs is a failed
  * request (its own line, with its error), not a usage error: scripts get
@@ -313,6 +314,10 @@ offload_cli_fetch (int    argc,
                                 _("Fetch URLs in worker threads, several at once.\n"
                                   "Exit status: 0 when every request succeeded, 1 when any "
                                   "failed, 2 on a usage error."));
+  g_option_context_set_description (context,
+                                    _("Proxies are taken from the environment, as curl takes "
+                                      "them: http_proxy, https_proxy, all_proxy and "
+                                      "no_proxy."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -359,6 +364,14 @@ offload_cli_fetch (int    argc,
   offload_fetch_queue_set_max_body (queue, max_body);
   /* No body is printed: none is kept or formatted either. */
   offload_fetch_queue_set_previews (queue, FALSE);
+  /* Proxies as curl finds them: from the environment. */
+  {
+    g_auto(GStrv) environment = g_get_environ ();
+    g_autoptr(GProxyResolver) proxies =
+      offload_proxy_resolver_from_environment ((const char * const *) environment);
+
+    offload_fetch_queue_set_proxy_resolver (queue, proxies);
+  }
 
   requests = g_list_store_new (OFFLOAD_TYPE_FETCH_REQUEST);
   for (guint i = 0; i < urls->len; i++)

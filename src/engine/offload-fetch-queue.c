@@ -81,6 +81,8 @@ struct _OffloadFetchQueue
   guint64   max_body;
   char     *keep_csv_dir;
   gboolean  no_previews;
+  gboolean  own_proxies;       /* proxy_resolver set, even to none */
+  GProxyResolver *proxy_resolver;
 
   Run      *run;
 
@@ -1007,20 +1009,25 @@ run_cancelled_cb (GCancellable *cancellable,
 }
 
 static SoupSession *
-make_session (guint concurrency,
-              guint timeout)
+make_session (OffloadFetchQueue *self,
+              guint              concurrency)
 {
   g_autofree char *user_agent = g_strdup_printf ("Offload/%s ", PACKAGE_VERSION);
+  SoupSession *session;
 
   /* Every property before the first request: the connection limits are
    * construct-only. TLS certificates are verified by default and nothing
    * here relaxes it. */
-  return soup_session_new_with_options ("max-conns", concurrency,
-                                        "max-conns-per-host", concurrency,
-                                        "timeout", timeout,
-                                        "idle-timeout", 60,
-                                        "user-agent", user_agent,
-                                        NULL);
+  session = soup_session_new_with_options ("max-conns", concurrency,
+                                           "max-conns-per-host", concurrency,
+                                           "timeout", self->timeout,
+                                           "idle-timeout", 60,
+                                           "user-agent", user_agent,
+                                           NULL);
+  if (self->own_proxies)
+    soup_session_set_proxy_resolver (session, self->proxy_resolver);
+
+  return session;
 }
 
 static GPtrArray *
@@ -1109,7 +1116,7 @@ offload_fetch_queue_run_async (OffloadFetchQueue   *self,
    * sends never need it iterated. */
   run->session_context = g_main_context_new ();
   g_main_context_push_thread_default (run->session_context);
-  run->session = make_session (self->concurrency, self->timeout);
+  run->session = make_session (self, self->concurrency);
   g_main_context_pop_thread_default (run->session_context);
   run->watchdog = watchdog_start ();
   run->context = g_main_context_ref_thread_default ();
@@ -1202,7 +1209,7 @@ offload_fetch_queue_run_blocking (OffloadFetchQueue  *self,
 
   array = collect_requests (requests);
   reset_counters (self, array->len);
-  session = make_session (1, self->timeout);
+  session = make_session (self, 1);
   watchdog = watchdog_start ();
   begin = g_get_monotonic_time ();
 
@@ -1296,6 +1303,7 @@ offload_fetch_queue_dispose (GObject *object)
   g_assert (self->run == NULL);
 
   g_clear_pointer (&self->keep_csv_dir, g_free);
+  g_clear_object (&self->proxy_resolver);
 
   G_OBJECT_CLASS (offload_fetch_queue_parent_class)->dispose (object);
 }
@@ -1507,6 +1515,25 @@ offload_fetch_queue_set_timeout (OffloadFetchQueue *self,
       self->timeout = seconds;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
     }
+}
+
+/**
+ * offload_fetch_queue_set_proxy_resolver:
+ * @self: a queue
+ * @resolver: (nullable): how to find a request's proxy; %NULL for none
+ *
+ * Without it, requests go through GIO's default resolver: the desktop's
+ * proxy settings. Takes effect from the next run.
+ */
+void
+offload_fetch_queue_set_proxy_resolver (OffloadFetchQueue *self,
+                                        GProxyResolver    *resolver)
+{
+  g_return_if_fail (OFFLOAD_IS_FETCH_QUEUE (self));
+  g_return_if_fail (resolver == NULL || G_IS_PROXY_RESOLVER (resolver));
+
+  self->own_proxies = TRUE;
+  g_set_object (&self->proxy_resolver, resolver);
 }
 
 /**

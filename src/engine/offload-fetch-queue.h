@@ -30,6 +30,8 @@ void               offload_fetch_queue_set_concurrency  (OffloadFetchQueue    *s
 guint              offload_fetch_queue_get_timeout      (OffloadFetchQueue    *self);
 void               offload_fetch_queue_set_timeout      (OffloadFetchQueue    *self,
                                                          guint                 seconds);
+void               offload_fetch_queue_set_proxy_resolver (OffloadFetchQueue  *self,
+                                                           GProxyResolver     *resolver);
 void               offload_fetch_queue_set_previews     (OffloadFetchQueue    *self,
                                                          gboolean              previews);
 void               offload_fetch_queue_set_keep_csv_dir (OffloadFetchQueue    *self,
