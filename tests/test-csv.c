@@ -395,6 +395,36 @@ test_count_quotes (void)
   g_assert_cmpuint (offload_csv_count_quotes ("a\"b\"\"c", 6), ==, 3);
   g_assert_cmpuint (offload_csv_skip_bom ("\xEF\xBB\xBFx", 4), ==, 3);
   g_assert_cmpuint (offload_csv_skip_bom ("abc", 3), ==, 0);
+
+  /* 64 bytes at a time with vectors, the rest one by one: the same counts
+   * and the first NUL, wherever they fall and however many (up to 64 in
+   * a block). */
+  {
+    g_autoptr(GRand) rand = g_rand_new_with_seed (64);
+
+    for (guint run = 0; run < 2000; run++)
+      {
+        gsize length = (gsize) g_rand_int_range (rand, 0, 400);
+        g_autofree char *data = g_malloc (length + 1);
+        guint64 quotes = 0, expected_quotes = 0;
+        gsize first_nul = G_MAXSIZE, expected_nul = G_MAXSIZE;
+        /* Some runs all quotes, some none, most a mix. */
+        gint32 share = run % 10 == 0 ? 100 : run % 10 == 1 ? 0 : g_rand_int_range (rand, 1, 60);
+
+        for (gsize i = 0; i < length; i++)
+          {
+            gint32 roll = g_rand_int_range (rand, 0, 100);
+
+            data[i] = roll < share ? '"' : roll == 99 && run % 3 == 0 ? '\0' : 'x';
+            expected_quotes += data[i] == '"';
+            if (data[i] == '\0' && expected_nul == G_MAXSIZE)
+              expected_nul = i;
+          }
+        offload_csv_count_quotes_and_nul (data, length, &quotes, &first_nul);
+        g_assert_cmpuint (quotes, ==, expected_quotes);
+        g_assert_cmpuint (first_nul, ==, expected_nul);
+      }
+  }
 }
 
 /* The fast reader of whole records (offload-csv-records.c), with the push

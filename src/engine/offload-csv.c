@@ -484,16 +484,23 @@ offload_csv_count_quotes_and_nul (const char *data,
         continue;
       {
         const __m128i parts[4] = { a, b, c, d };
+        /* Each quote's byte is -1: subtracted, the four parts count at
+         * most 4 in a byte, which one sum of absolute differences adds
+         * up. (__builtin_popcount is a call into libgcc on x86-64's
+         * baseline, 1 % of a worker's time on a file of quoted text.) */
+        __m128i counts = zero;
 
         for (guint k = 0; k < 4; k++)
           {
-            guint q = (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (parts[k], quote));
             guint z = (guint) _mm_movemask_epi8 (_mm_cmpeq_epi8 (parts[k], zero));
 
-            *quotes += (guint) __builtin_popcount (q);
+            counts = _mm_sub_epi8 (counts, _mm_cmpeq_epi8 (parts[k], quote));
             if (G_UNLIKELY (z != 0) && *first_nul == G_MAXSIZE)
               *first_nul = i + 16 * k + (guint) __builtin_ctz (z);
           }
+        counts = _mm_sad_epu8 (counts, zero);
+        *quotes += (guint64) _mm_cvtsi128_si64 (counts)
+                   + (guint64) _mm_cvtsi128_si64 (_mm_unpackhi_epi64 (counts, counts));
       }
     }
 #endif
