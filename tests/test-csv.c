@@ -11,6 +11,7 @@
 
 #include "offload-csv.h"
 #include "offload-csv-records.h"
+#include "offload-test-batched.h"
 #include "offload-sample-data.h"
 
 /* Records as strings: fields joined by '|', quoted ones marked with '^'. */
@@ -439,21 +440,6 @@ typedef struct
 } Digest;
 
 static void
-digest_cell (GString         *digest,
-             OffloadCellKind  kind,
-             double           value,
-             const char      *text,
-             gsize            length)
-{
-  g_string_append_c (digest, "MNT"[kind]);
-  if (kind == OFFLOAD_CELL_NUMBER)
-    g_string_append_printf (digest, "%a", value);
-  g_string_append_c (digest, ':');
-  g_string_append_len (digest, text, (gssize) length);
-  g_string_append_c (digest, '|');
-}
-
-static void
 digest_field (guint       column,
               const char *data,
               gsize       length,
@@ -464,7 +450,7 @@ digest_field (guint       column,
   double value = 0;
   OffloadCellKind kind = offload_cell_classify (data, length, &value);
 
-  digest_cell (digest->pending, kind, value, data, length);
+  offload_test_digest_cell (digest->pending, kind, value, data, length);
 }
 
 static void
@@ -486,7 +472,7 @@ digest_cells (const OffloadCsvCell *cells,
   Digest *digest = user_data;
 
   for (guint i = 0; i < n_cells; i++)
-    digest_cell (digest->digest, cells[i].kind, cells[i].value, cells[i].text, cells[i].length);
+    offload_test_digest_cell (digest->digest, cells[i].kind, cells[i].value, cells[i].text, cells[i].length);
   g_string_append_c (digest->digest, '\n');
 }
 
@@ -541,170 +527,6 @@ test_fast_records (void)
     }
 }
 
-/* What a batched reader hands on, column by column: the numbers and the
- * missing cells of the fast columns, every other cell, and the records'
- * widths, each in the file's order. */
-#define COLUMNS    8
-#define FAST       5      /* columns 0 to 4 may be fast... */
-#define NOT_FAST   2      /* ...but for this one */
-
-typedef struct
-{
-  GString *numbers[COLUMNS];
-  guint64  missing[COLUMNS];
-  GString *others[COLUMNS];
-  GString *widths;
-  /* The reference's record being read. */
-  GString *pending_numbers[COLUMNS];
-  GString *pending_others[COLUMNS];
-  guint64  pending_missing[COLUMNS];
-} Columns;
-
-static void
-columns_init (Columns *columns)
-{
-  memset (columns, 0, sizeof *columns);
-  for (guint c = 0; c < COLUMNS; c++)
-    {
-      columns->numbers[c] = g_string_new (NULL);
-      columns->others[c] = g_string_new (NULL);
-      columns->pending_numbers[c] = g_string_new (NULL);
-      columns->pending_others[c] = g_string_new (NULL);
-    }
-  columns->widths = g_string_new (NULL);
-}
-
-static void
-columns_clear (Columns *columns)
-{
-  for (guint c = 0; c < COLUMNS; c++)
-    {
-      g_string_free (columns->numbers[c], TRUE);
-      g_string_free (columns->others[c], TRUE);
-      g_string_free (columns->pending_numbers[c], TRUE);
-      g_string_free (columns->pending_others[c], TRUE);
-    }
-  g_string_free (columns->widths, TRUE);
-}
-
-static void
-assert_columns_equal (Columns *a,
-                      Columns *b)
-{
-  for (guint c = 0; c < COLUMNS; c++)
-    {
-      g_assert_cmpstr (a->numbers[c]->str, ==, b->numbers[c]->str);
-      g_assert_cmpuint (a->missing[c], ==, b->missing[c]);
-      g_assert_cmpstr (a->others[c]->str, ==, b->others[c]->str);
-    }
-  g_assert_cmpstr (a->widths->str, ==, b->widths->str);
-}
-
-/* The reference: every field through the push parser, sorted the way the
- * batched reader is told to (the last column takes what is past it). */
-static void
-reference_field (guint       column,
-                 const char *data,
-                 gsize       length,
-                 gboolean    quoted,
-                 gpointer    user_data)
-{
-  Columns *columns = user_data;
-  guint c = MIN (column, COLUMNS - 1);
-  double value = 0;
-  OffloadCellKind kind = offload_cell_classify (data, length, &value);
-
-  if (column < FAST && column != NOT_FAST && kind == OFFLOAD_CELL_NUMBER)
-    g_string_append_printf (columns->pending_numbers[c], "N%a ", value);
-  else if (column < FAST && column != NOT_FAST && kind == OFFLOAD_CELL_MISSING)
-    columns->pending_missing[c]++;
-  else
-    {
-      g_string_append_printf (columns->pending_others[c], "O%u:", column);
-      digest_cell (columns->pending_others[c], kind, value, data, length);
-    }
-}
-
-static void
-reference_record (guint    n_fields,
-                  gpointer user_data)
-{
-  Columns *columns = user_data;
-
-  for (guint c = 0; c < COLUMNS; c++)
-    {
-      g_string_append_len (columns->numbers[c], columns->pending_numbers[c]->str,
-                           (gssize) columns->pending_numbers[c]->len);
-      g_string_append_len (columns->others[c], columns->pending_others[c]->str,
-                           (gssize) columns->pending_others[c]->len);
-      g_string_truncate (columns->pending_numbers[c], 0);
-      g_string_truncate (columns->pending_others[c], 0);
-      columns->missing[c] += columns->pending_missing[c];
-      columns->pending_missing[c] = 0;
-    }
-  g_string_append_printf (columns->widths, "%u ", n_fields);
-}
-
-static void
-batched_numbers (guint         column,
-                 const double *values,
-                 gsize         n,
-                 guint64       missing,
-                 gpointer      user_data)
-{
-  Columns *columns = user_data;
-
-  g_assert_cmpuint (column, <, FAST);
-  g_assert_cmpuint (column, !=, NOT_FAST);
-  g_assert_cmpuint (n, <=, OFFLOAD_CSV_BATCH);
-  for (gsize i = 0; i < n; i++)
-    g_string_append_printf (columns->numbers[column], "N%a ", values[i]);
-  columns->missing[column] += missing;
-}
-
-static void
-batched_records (guint    n_fields,
-                 guint64  count,
-                 gpointer user_data)
-{
-  Columns *columns = user_data;
-
-  g_assert_cmpuint (count, >, 0);
-  for (guint64 i = 0; i < count; i++)
-    g_string_append_printf (columns->widths, "%u ", n_fields);
-}
-
-static void
-batched_others (const OffloadCsvCell *cells,
-                const guint          *cell_columns,
-                guint                 n_cells,
-                guint                 n_fields,
-                gpointer              user_data)
-{
-  Columns *columns = user_data;
-
-  g_assert_cmpuint (n_cells, >, 0);
-  for (guint i = 0; i < n_cells; i++)
-    {
-      GString *out = columns->others[MIN (cell_columns[i], COLUMNS - 1)];
-
-      g_assert_cmpuint (cell_columns[i], <, n_fields);
-      if (i > 0)
-        g_assert_cmpuint (cell_columns[i], >, cell_columns[i - 1]);
-      g_string_append_printf (out, "O%u:", cell_columns[i]);
-      digest_cell (out, cells[i].kind, cells[i].value, cells[i].text, cells[i].length);
-    }
-  g_string_append_printf (columns->widths, "%u ", n_fields);
-}
-
-static void
-never_called (const OffloadCsvCell *cells,
-              guint                 n_cells,
-              gpointer              user_data)
-{
-  g_assert_not_reached ();
-}
-
 /* Batched mode hands on the same numbers, missing cells, other cells and
  * records as the push parser, whatever the window: records cut by the end
  * of a window take their numbers out of the batches again. */
@@ -712,9 +534,6 @@ static void
 test_batched_records (void)
 {
   static const char alphabet[] = "a1.e-,,,\"\n\r NA999000++E.";
-  static const OffloadCsvBatchedFuncs funcs = { batched_numbers, batched_records,
-                                                batched_others };
-  const gboolean not_fast[] = { FALSE, FALSE, TRUE };
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261207);
   const gsize windows[] = { 1, 2, 3, 5, 8, 64, 100, 1000, G_MAXSIZE };
 
@@ -724,26 +543,26 @@ test_batched_records (void)
       /* Now and then long enough for full batches. */
       gsize length = (gsize) g_rand_int_range (rand, 0, run % 100 == 0 ? 4000 : 200);
       g_autofree char *text = g_malloc (length + 1);
-      Columns reference;
+      OffloadTestColumns reference;
       g_autoptr(OffloadCsvParser) parser = NULL;
 
       for (gsize i = 0; i < length; i++)
         text[i] = alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)];
       text[length] = '\0';
-      columns_init (&reference);
-      parser = offload_csv_parser_new (reference_field, reference_record, &reference);
+      offload_test_columns_init (&reference);
+      parser = offload_csv_parser_new (offload_test_reference_field,
+                                       offload_test_reference_record, &reference);
       offload_csv_parser_feed (parser, text, length, FALSE);
       offload_csv_parser_finish (parser);
 
       for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
         {
-          Columns batched;
-          g_autoptr(OffloadCsvRecords) records = offload_csv_records_new (never_called, NULL);
+          OffloadTestColumns batched;
+          g_autoptr(OffloadCsvRecords) records = NULL;
           gboolean ok;
 
-          columns_init (&batched);
-          offload_csv_records_set_batched (records, &funcs, FAST, not_fast,
-                                           G_N_ELEMENTS (not_fast), &batched);
+          offload_test_columns_init (&batched);
+          records = offload_test_batched_records_new (&batched);
           ok = offload_csv_records_read_text (records, text, length, windows[w]);
           g_assert_cmpint (ok, ==, offload_csv_parser_get_error (parser) == NULL);
           /* A record cut off by an error is no record either way, but its
@@ -752,13 +571,13 @@ test_batched_records (void)
           if (ok)
             {
               offload_csv_records_flush (records);
-              assert_columns_equal (&batched, &reference);
+              offload_test_columns_assert_equal (&batched, &reference);
               g_assert_cmpuint (offload_csv_records_get_records (records), ==,
                                 offload_csv_parser_get_records (parser));
             }
-          columns_clear (&batched);
+          offload_test_columns_clear (&batched);
         }
-      columns_clear (&reference);
+      offload_test_columns_clear (&reference);
     }
 }
 
@@ -776,13 +595,10 @@ test_batched_number_shapes (void)
     "--1", "+-1", "1-", "1 ", " 1", "1e1000", "1e-400", "9e999", "NA", "", "nan", "inf",
     "-inf", "1,5", "0x10", "1_000", "١", "12345678901234.5", "1234567890123.45e2",
   };
-  static const OffloadCsvBatchedFuncs funcs = { batched_numbers, batched_records,
-                                                batched_others };
-  const gboolean not_fast[] = { FALSE, FALSE, TRUE };
   g_autoptr(GString) csv = g_string_new (NULL);
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
   g_autoptr(OffloadCsvParser) parser = NULL;
-  Columns reference;
+  OffloadTestColumns reference;
 
   for (guint row = 0; row < 3000; row++)
     {
@@ -795,8 +611,9 @@ test_batched_number_shapes (void)
       g_string_append (csv, row % 7 == 0 ? "\r\n" : row % 11 == 0 ? "\r" : "\n");
     }
 
-  columns_init (&reference);
-  parser = offload_csv_parser_new (reference_field, reference_record, &reference);
+  offload_test_columns_init (&reference);
+  parser = offload_csv_parser_new (offload_test_reference_field, offload_test_reference_record,
+                                   &reference);
   offload_csv_parser_feed (parser, csv->str, csv->len, FALSE);
   offload_csv_parser_finish (parser);
   g_assert_null (offload_csv_parser_get_error (parser));
@@ -804,18 +621,17 @@ test_batched_number_shapes (void)
   /* In windows of a few records, and of many. */
   for (gsize window = 100; window <= 100000; window *= 1000)
     {
-      Columns batched;
-      g_autoptr(OffloadCsvRecords) records = offload_csv_records_new (never_called, NULL);
+      OffloadTestColumns batched;
+      g_autoptr(OffloadCsvRecords) records = NULL;
 
-      columns_init (&batched);
-      offload_csv_records_set_batched (records, &funcs, FAST, not_fast, G_N_ELEMENTS (not_fast),
-                                       &batched);
+      offload_test_columns_init (&batched);
+      records = offload_test_batched_records_new (&batched);
       g_assert_true (offload_csv_records_read_text (records, csv->str, csv->len, window));
       offload_csv_records_flush (records);
-      assert_columns_equal (&batched, &reference);
-      columns_clear (&batched);
+      offload_test_columns_assert_equal (&batched, &reference);
+      offload_test_columns_clear (&batched);
     }
-  columns_clear (&reference);
+  offload_test_columns_clear (&reference);
 }
 
 int

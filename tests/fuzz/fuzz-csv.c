@@ -12,14 +12,15 @@
 #include "offload-csv.h"
 #include "offload-csv-records.h"
 #include "offload-number.h"
+#include "offload-test-batched.h"
 
 /* Checks, for any input: no crash or sanitizer report; the same records
  * whether the bytes come in one piece or one byte at a time; and, unless a
  * stray quote was reported, the same records when the input is cut in two
  * at a place chosen from the input itself; and the same complete records
  * and cells from the fast reader of whole records (offload-csv-records.c)
- * with a window chosen from the input. Every field also goes through the
- * cell classifier. */
+ * with a window chosen from the input, in its plain and its batched mode.
+ * Every field also goes through the cell classifier. */
 
 typedef struct
 {
@@ -197,6 +198,40 @@ check_fast_records (const char *data,
   g_string_free (reference.pending, TRUE);
 }
 
+/* Batched mode (the workers'): the same numbers, missing cells, other
+ * cells and records, column by column, as the push parser; a record the
+ * window cuts takes its numbers out of the batches again. */
+static void
+check_batched_records (const char *data,
+                       gsize       length,
+                       gsize       window)
+{
+  OffloadTestColumns reference, batched;
+  OffloadCsvParser *parser;
+  OffloadCsvRecords *records;
+  gboolean ok;
+
+  offload_test_columns_init (&reference);
+  offload_test_columns_init (&batched);
+  parser = offload_csv_parser_new (offload_test_reference_field, offload_test_reference_record,
+                                   &reference);
+  offload_csv_parser_feed (parser, data, length, FALSE);
+  offload_csv_parser_finish (parser);
+  records = offload_test_batched_records_new (&batched);
+  ok = offload_csv_records_read_text (records, data, length, window);
+  g_assert_cmpint (ok, ==, offload_csv_parser_get_error (parser) == NULL);
+  if (ok)
+    {
+      offload_csv_records_flush (records);
+      offload_test_columns_assert_equal (&batched, &reference);
+    }
+
+  offload_csv_records_free (records);
+  offload_csv_parser_free (parser);
+  offload_test_columns_clear (&batched);
+  offload_test_columns_clear (&reference);
+}
+
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
 int
@@ -219,6 +254,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
   check_fast_records (text, size, size > 0 ? 1 + data[size - 1] % 64 : 1);
   check_fast_records (text, size, G_MAXSIZE);
+  check_batched_records (text, size, size > 0 ? 1 + data[size - 1] % 64 : 1);
+  check_batched_records (text, size, G_MAXSIZE);
 
   if (size > 1 && !failed_whole)
     {
