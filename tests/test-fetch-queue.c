@@ -203,6 +203,22 @@ test_proxy (void)
   g_assert_cmpuint (offload_fetch_request_get_status (nth (requests, 0)), ==, 200);
 }
 
+/* A proxy that refuses is named as the culprit, not the server. */
+static void
+test_proxy_refused (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autoptr(GProxyResolver) proxies = g_simple_proxy_resolver_new ("http://127.0.0.1:1", NULL);
+  g_autofree char *direct = demo_url ("/delay/0");
+  g_autoptr(GListStore) requests = make_requests (direct, NULL);
+
+  offload_fetch_queue_set_proxy_resolver (queue, proxies);
+  run_all (queue, requests);
+  assert_failed_with (nth (requests, 0), OFFLOAD_FETCH_ERROR_CONNECTION_REFUSED);
+  g_assert_true (g_str_has_prefix (offload_fetch_request_get_error_message (nth (requests, 0)),
+                                   "The proxy http://127.0.0.1:1 could not be reached"));
+}
+
 static char *
 proxy_for (GProxyResolver *resolver,
            const char     *uri)
@@ -764,6 +780,7 @@ main (int   argc,
   g_test_add_func ("/offload/fetch/keep-csv", test_keep_csv);
   g_test_add_func ("/offload/fetch/no-previews", test_no_previews);
   g_test_add_func ("/offload/fetch/proxy", test_proxy);
+  g_test_add_func ("/offload/fetch/proxy-refused", test_proxy_refused);
   g_test_add_func ("/offload/fetch/proxy-environment", test_proxy_environment);
   g_test_add_func ("/offload/fetch/errors", test_errors);
   g_test_add_func ("/offload/fetch/body-cap", test_body_cap);

@@ -394,10 +394,30 @@ current_thread_name (gint  *next_index,
   return g_strdup_printf ("fetch-%u", label->index);
 }
 
+/* The proxy a request went through, or NULL when it went direct: asked
+ * again of the session's resolver, only when something went wrong. */
+static char *
+proxy_of (SoupSession *session,
+          GUri        *uri)
+{
+  GProxyResolver *resolver = soup_session_get_proxy_resolver (session);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) proxies = NULL;
+
+  if (resolver == NULL || uri == NULL)
+    return NULL;
+  text = g_uri_to_string (uri);
+  proxies = g_proxy_resolver_lookup (resolver, text, NULL, NULL);
+  if (proxies == NULL || proxies[0] == NULL || g_str_equal (proxies[0], "direct://"))
+    return NULL;
+  return g_strdup (proxies[0]);
+}
+
 /* Errors in plain words first, the technical detail after. */
 static GError *
 describe_error (const GError *error,
                 GUri         *uri,
+                const char   *proxy,
                 gboolean      deadline_hit,
                 guint         timeout)
 {
@@ -417,6 +437,24 @@ describe_error (const GError *error,
                             timeout);
       return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
     }
+
+  /* Through a proxy, a name that does not resolve or a refused connection
+   * is the proxy's (the proxy looks the server's name up itself). */
+  if (proxy != NULL
+      && (error->domain == G_RESOLVER_ERROR
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED)
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_AUTH_FAILED)
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_NEED_AUTH)
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PROXY_NOT_ALLOWED)))
+    return g_error_new (OFFLOAD_FETCH_ERROR,
+                        error->domain == G_RESOLVER_ERROR
+                        ? OFFLOAD_FETCH_ERROR_HOST_NOT_FOUND
+                        : OFFLOAD_FETCH_ERROR_CONNECTION_REFUSED,
+                        _("The proxy %s could not be reached or would not pass the request "
+                          "on. Check the proxy (http_proxy, https_proxy and all_proxy on the "
+                          "command line; the system’s proxy settings in the window). (%s)"),
+                        proxy, error->message);
 
   if (error->domain == G_RESOLVER_ERROR)
     return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_HOST_NOT_FOUND,
@@ -801,7 +839,11 @@ out:
                                                "the 5 s after which GNOME reports the app as not "
                                                "responding"));
       else
-        result->error = describe_error (error, uri, fired, job->timeout);
+        {
+          g_autofree char *proxy = proxy_of (job->session, uri);
+
+          result->error = describe_error (error, uri, proxy, fired, job->timeout);
+        }
     }
   else
     result->error = g_steal_pointer (&error);
