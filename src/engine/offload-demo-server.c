@@ -42,7 +42,7 @@
 #define CHUNK_FILL        (CHUNK_SIZE - 1024)
 /* A /bytes body sent as fast as it can goes in larger slices: each chunk
  * is a write, and on loopback each write wakes the reader (measured, 64 x
- * 16 MiB: a quarter of the server's writes, and of its CPU). */
+ * 16 MiB: a quarter of the server's writes, and a third less of its CPU). */
 #define FAST_CHUNK_SIZE   (256 * 1024)
 #define WINDOW_CHUNKS     4
 /* A paced body is topped up this often: smooth progress, few wake-ups. */
