@@ -127,6 +127,16 @@ run_over (gpointer data)
          && g_strcmp0 (visible_child (page, "button_stack"), "start") == 0;
 }
 
+/* The table comes a frame after the run's end (show_result_tick()). */
+static gboolean
+results_shown (gpointer data)
+{
+  OffloadCrunchPage *page = data;
+
+  return offload_crunch_page_get_result (page) == NULL
+         || g_strcmp0 (visible_child (page, "results_stack"), "results") == 0;
+}
+
 static void
 crunch (OffloadCrunchPage *page)
 {
@@ -134,6 +144,7 @@ crunch (OffloadCrunchPage *page)
   g_assert_true (offload_crunch_page_get_running (page));
   g_assert_cmpstr (visible_child (page, "content_stack"), ==, "run");
   offload_test_wait_for (run_over, page, "the crunch to end");
+  offload_test_wait_for (results_shown, page, "the table of results");
 }
 
 static GListModel *
@@ -386,6 +397,7 @@ test_blocking (void)
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
                                    "Running on the main thread"));
   offload_test_wait_for (run_over, page, "the blocking crunch to end");
+  offload_test_wait_for (results_shown, page, "the table of results");
 
   result = offload_crunch_page_get_result (page);
   g_assert_nonnull (result);

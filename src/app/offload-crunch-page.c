@@ -93,6 +93,8 @@ struct _OffloadCrunchPage
   /* The crunch: the last job stays, for its lanes and its error. */
   OffloadCrunchJob    *job;
   OffloadCrunchResult *result;
+  guint                result_tick;    /* self->result not yet in the table */
+  guint                result_frames;
   GCancellable        *cancellable;
   guint                tick_id;
   gboolean             running;
@@ -373,6 +375,8 @@ static void
 clear_results (OffloadCrunchPage *self)
 {
   g_clear_pointer (&self->result, offload_crunch_result_unref);
+  if (self->result_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->result_tick);
   g_list_store_remove_all (self->columns);
   offload_histogram_view_clear (self->histogram_view);
   gtk_stack_set_visible_child_name (self->results_stack, "none");
@@ -1297,18 +1301,19 @@ format_summary (const OffloadCrunchResult *result)
   return g_strjoinv (_(" · "), (char **) parts->pdata);
 }
 
+/* Fills the table and the histogram with self->result. */
 static void
-show_result (OffloadCrunchPage   *self,
-             OffloadCrunchResult *result)
+show_result (OffloadCrunchPage *self)
 {
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *summary = format_summary (result);
-  GListModel *sorted = gtk_single_selection_get_model (self->selection);
+  OffloadCrunchResult *result = self->result;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *summary = NULL;
+  GListModel *sorted;
   guint n;
 
-  g_clear_pointer (&self->result, offload_crunch_result_unref);
-  self->result = offload_crunch_result_ref (result);
-
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  summary = format_summary (result);
+  sorted = gtk_single_selection_get_model (self->selection);
   for (guint i = 0; i < result->columns->len; i++)
     g_ptr_array_add (items, offload_crunch_column_item_new (result, i));
   g_list_store_splice (self->columns, 0, g_list_model_get_n_items (G_LIST_MODEL (self->columns)),
@@ -1347,6 +1352,43 @@ show_result (OffloadCrunchPage   *self,
   show_histogram (self);
 
   gtk_stack_set_visible_child_name (self->results_stack, "results");
+}
+
+/* A table of a hundred new cells, their text, its layout and a redraw
+ * cost one frame 30-45 ms under a software renderer; with the frame that
+ * says the run has ended, the main loop was held 45-55 ms. So the table
+ * waits for the frame after that one, and the main loop breathes between
+ * the two. */
+static gboolean
+show_result_tick (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  OffloadCrunchPage *self = OFFLOAD_CRUNCH_PAGE (widget);
+
+  if (self->result_frames++ == 0)
+    return G_SOURCE_CONTINUE;
+  if (self->result != NULL)
+    show_result (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Also when the page is unrealized first, with its window. */
+static void
+show_result_tick_removed (gpointer data)
+{
+  OffloadCrunchPage *self = data;
+
+  self->result_tick = 0;
+}
+
+static void
+show_result_soon (OffloadCrunchPage *self)
+{
+  self->result_frames = 0;
+  if (self->result_tick == 0)
+    self->result_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), show_result_tick,
+                                                      self, show_result_tick_removed);
 }
 
 /* ---- Copy and export ------------------------------------------------- */
@@ -1646,7 +1688,9 @@ finish_run (OffloadCrunchPage   *self,
       toast = g_strdup (text);
       /* The lanes have done their part; the table needs the room. */
       clear_lanes (self);
-      show_result (self, result);
+      g_clear_pointer (&self->result, offload_crunch_result_unref);
+      self->result = offload_crunch_result_ref (result);
+      show_result_soon (self);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
