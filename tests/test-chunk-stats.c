@@ -711,6 +711,73 @@ test_text_counter (void)
   }
 }
 
+/* Every byte of a value counts, at every length: the hash reads short
+ * values in overlapping words, long ones sixteen bytes at a time. */
+static void
+test_text_counter_bytes (void)
+{
+  g_autoptr(OffloadTextCounter) counter = offload_text_counter_new (400000, SKETCH_BITS);
+  guint64 added = 0;
+  char value[64];
+
+  /* Every string of "a" and "b" up to 17 bytes long, the empty one too. */
+  for (guint length = 0; length <= 17; length++)
+    for (guint bits = 0; bits < (1u << length); bits++)
+      {
+        for (guint i = 0; i < length; i++)
+          value[i] = (bits >> i) & 1 ? 'b' : 'a';
+        offload_text_counter_add (counter, value, length, added++);
+      }
+  /* Longer ones: all "x", then one "y" at each place. */
+  for (guint length = 18; length <= 64; length++)
+    {
+      memset (value, 'x', length);
+      offload_text_counter_add (counter, value, length, added++);
+      for (guint i = 0; i < length; i++)
+        {
+          value[i] = 'y';
+          offload_text_counter_add (counter, value, length, added++);
+          value[i] = 'x';
+        }
+    }
+
+  g_assert_true (offload_text_counter_is_exact (counter));
+  g_assert_cmpuint (offload_text_counter_get_distinct (counter), ==, added);
+}
+
+/* A counter far past its limit: the frequent value survives every pruning
+ * whole, its text too, and is the top. */
+static void
+test_text_counter_pruned (void)
+{
+  g_autoptr(OffloadTextCounter) counter = offload_text_counter_new (64, SKETCH_BITS);
+  g_autoptr(OffloadTextCounter) back = NULL;
+  const char *frequent = "the value seen every tenth time";
+  guint64 count = 0, times = 0;
+
+  for (guint i = 0; i < 50000; i++)
+    {
+      g_autofree char *value = g_strdup_printf ("batch %u, item %u", i / 97, i % 97);
+
+      if (i % 10 == 0)
+        {
+          offload_text_counter_add (counter, frequent, strlen (frequent), i);
+          times++;
+        }
+      offload_text_counter_add (counter, value, strlen (value), i);
+    }
+
+  g_assert_false (offload_text_counter_is_exact (counter));
+  g_assert_cmpstr (offload_text_counter_get_top (counter, &count), ==, frequent);
+  g_assert_cmpuint (count, <=, times);
+  g_assert_cmpuint (count, >=, times - 10);
+  g_assert_cmpuint (offload_text_counter_get_distinct (counter), >, 49000);
+  g_assert_cmpuint (offload_text_counter_get_distinct (counter), <, 51000);
+
+  back = text_round_trip (counter, "hll");
+  g_assert_cmpstr (offload_text_counter_get_top (back, &count), ==, frequent);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -725,6 +792,8 @@ main (int   argc,
   g_test_add_func ("/offload/chunk-stats/plan-windows", test_plan_windows);
   g_test_add_func ("/offload/chunk-stats/grid-windows", test_grid_windows);
   g_test_add_func ("/offload/chunk-stats/text-counter", test_text_counter);
+  g_test_add_func ("/offload/chunk-stats/text-counter-bytes", test_text_counter_bytes);
+  g_test_add_func ("/offload/chunk-stats/text-counter-pruned", test_text_counter_pruned);
 
   return g_test_run ();
 }
