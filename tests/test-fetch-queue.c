@@ -657,6 +657,77 @@ test_gzip (void)
   g_assert_cmpint (offload_fetch_request_get_preview_kind (request), ==, OFFLOAD_PREVIEW_JSON);
 }
 
+static void
+private_handler (SoupServer        *soup_server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "secret", 6);
+}
+
+static gboolean
+check_password (SoupAuthDomain    *domain,
+                SoupServerMessage *msg,
+                const char        *username,
+                const char        *password,
+                gpointer           user_data)
+{
+  return g_str_equal (username, "ada") && g_str_equal (password, "lovelace");
+}
+
+/* A URL's user and password answer a server that asks for them (HTTP
+ * Basic); without them, or with a wrong one, the request fails with 401. */
+static void
+test_credentials (void)
+{
+  g_autoptr(SoupServer) auth_server = soup_server_new (NULL, NULL);
+  g_autoptr(SoupAuthDomain) domain = soup_auth_domain_basic_new ("realm", "Offload", NULL);
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+  g_autofree char *with = NULL, *without = NULL, *wrong = NULL;
+  guint port;
+
+  soup_auth_domain_add_path (domain, "/private");
+  soup_auth_domain_basic_set_auth_callback (domain, check_password, NULL, NULL);
+  soup_server_add_auth_domain (auth_server, domain);
+  soup_server_add_handler (auth_server, "/private", private_handler, NULL, NULL);
+  soup_server_listen_local (auth_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (auth_server);
+  port = (guint) g_uri_get_port (uris->data);
+  with = g_strdup_printf ("http://ada:lovelace@127.0.0.1:%u/private", port);
+  without = g_strdup_printf ("http://127.0.0.1:%u/private", port);
+  wrong = g_strdup_printf ("http://ada:babbage@127.0.0.1:%u/private", port);
+
+  /* Each in a run of its own: a session keeps what authenticated, and
+   * sends it again to the same place. */
+  {
+    g_autoptr(GListStore) requests = make_requests (with, NULL);
+
+    run_all (queue, requests);
+    g_assert_null (offload_fetch_request_get_error (nth (requests, 0)));
+    g_assert_cmpuint (offload_fetch_request_get_status (nth (requests, 0)), ==, 200);
+  }
+  {
+    g_autoptr(GListStore) requests = make_requests (wrong, NULL);
+
+    run_all (queue, requests);
+    assert_failed_with (nth (requests, 0), OFFLOAD_FETCH_ERROR_HTTP_STATUS);
+    g_assert_cmpuint (offload_fetch_request_get_status (nth (requests, 0)), ==, 401);
+  }
+  {
+    g_autoptr(GListStore) requests = make_requests (without, NULL);
+
+    run_all (queue, requests);
+    assert_failed_with (nth (requests, 0), OFFLOAD_FETCH_ERROR_HTTP_STATUS);
+    g_assert_cmpuint (offload_fetch_request_get_status (nth (requests, 0)), ==, 401);
+  }
+}
+
 static guint
 count_threads (void)
 {
@@ -797,6 +868,7 @@ main (int   argc,
                         test_concurrency_reached);
   g_test_add_func ("/offload/fetch/blocking-mode", test_blocking_mode);
   g_test_add_func ("/offload/fetch/gzip", test_gzip);
+  g_test_add_func ("/offload/fetch/credentials", test_credentials);
   g_test_add_func ("/offload/fetch/no-threads-left", test_no_threads_left);
 
   ret = g_test_run ();

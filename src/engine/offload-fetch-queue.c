@@ -1050,9 +1050,33 @@ run_cancelled_cb (GCancellable *cancellable,
     offload_fetch_request_cancel (g_ptr_array_index (requests, i));
 }
 
+/* Whether @url may name a user or a password ("http://user:secret@host/"):
+ * an "@" before the end of its authority. Some that do not (an "@" that
+ * is no userinfo) answer yes too, which only costs speed. */
+static gboolean
+has_userinfo (const char *url)
+{
+  const char *authority = strstr (url, "://");
+
+  if (authority == NULL)
+    return FALSE;
+  authority += 3;
+  return memchr (authority, '@', strcspn (authority, "/?#")) != NULL;
+}
+
+static gboolean
+any_userinfo (GPtrArray *requests)
+{
+  for (guint i = 0; i < requests->len; i++)
+    if (has_userinfo (offload_fetch_request_get_url (g_ptr_array_index (requests, i))))
+      return TRUE;
+  return FALSE;
+}
+
 static SoupSession *
 make_session (OffloadFetchQueue *self,
-              guint              concurrency)
+              guint              concurrency,
+              gboolean           credentials)
 {
   g_autofree char *user_agent = g_strdup_printf ("Offload/%s ", PACKAGE_VERSION);
   SoupSession *session;
@@ -1068,6 +1092,12 @@ make_session (OffloadFetchQueue *self,
                                            NULL);
   if (self->own_proxies)
     soup_session_set_proxy_resolver (session, self->proxy_resolver);
+  /* The auth manager answers a 401 with the URL's user and password, and
+   * has nothing else to answer with: Offload asks for no passwords. For
+   * the URLs without one it only costs signal handlers made and dropped
+   * on each message (4 % of 1,000 quick requests, ab.sh). */
+  if (!credentials)
+    soup_session_remove_feature_by_type (session, SOUP_TYPE_AUTH_MANAGER);
 
   return session;
 }
@@ -1158,7 +1188,7 @@ offload_fetch_queue_run_async (OffloadFetchQueue   *self,
    * sends never need it iterated. */
   run->session_context = g_main_context_new ();
   g_main_context_push_thread_default (run->session_context);
-  run->session = make_session (self, self->concurrency);
+  run->session = make_session (self, self->concurrency, any_userinfo (run->requests));
   g_main_context_pop_thread_default (run->session_context);
   run->watchdog = watchdog_start ();
   run->context = g_main_context_ref_thread_default ();
@@ -1251,7 +1281,7 @@ offload_fetch_queue_run_blocking (OffloadFetchQueue  *self,
 
   array = collect_requests (requests);
   reset_counters (self, array->len);
-  session = make_session (self, 1);
+  session = make_session (self, 1, any_userinfo (array));
   watchdog = watchdog_start ();
   begin = g_get_monotonic_time ();
 
