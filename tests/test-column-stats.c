@@ -331,6 +331,15 @@ compare_u64 (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+static int
+compare_u32 (gconstpointer a,
+             gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 /* The radix sort and quickselect against qsort: random keys, keys that
  * share their top bytes (a window's), many equal ones. */
 static void
@@ -377,6 +386,54 @@ test_sort_and_select (void)
       }
 }
 
+/* The selection from sorted runs (one per chunk) against a full sort:
+ * the same kinds of keys, in 1 to 9 runs of random lengths, empty ones
+ * among them, and the extreme keys. */
+static void
+test_select_in_runs (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1207);
+  const gsize sizes[] = { 1, 2, 3, 64, 1000, 50000 };
+
+  for (guint kind = 0; kind < 4; kind++)
+    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+      for (guint n_runs = 1; n_runs <= 9; n_runs += 4)
+        {
+          gsize n = sizes[s];
+          g_autofree guint64 *keys = g_new (guint64, n);
+          g_autofree guint64 *sorted = NULL;
+          g_autofree guint *run_ends = g_new (guint, n_runs);
+
+          for (gsize i = 0; i < n; i++)
+            {
+              guint64 r = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+
+              keys[i] = kind == 0 ? r
+                        : kind == 1 ? G_GUINT64_CONSTANT (0xbff0123400000000) | (r & 0xffffff)
+                        : kind == 2 ? r % 5
+                        : (r & 1) ? G_MAXUINT64 : 0;
+            }
+          sorted = g_memdup2 (keys, n * sizeof (guint64));
+          qsort (sorted, n, sizeof (guint64), compare_u64);
+
+          /* Cut anywhere (runs may be empty), each run sorted. */
+          for (guint r = 0; r + 1 < n_runs; r++)
+            run_ends[r] = (guint) g_rand_int_range (rand, 0, (gint32) n + 1);
+          run_ends[n_runs - 1] = (guint) n;
+          qsort (run_ends, n_runs, sizeof (guint), compare_u32);
+          for (guint r = 0, start = 0; r < n_runs; start = run_ends[r++])
+            qsort (keys + start, run_ends[r] - start, sizeof (guint64), compare_u64);
+
+          for (guint t = 0; t < 20; t++)
+            {
+              gsize k = t == 0 ? 0 : t == 1 ? n - 1 : (gsize) g_rand_int_range (rand, 0, (gint32) n);
+
+              g_assert_cmpuint (offload_select_key_in_runs (keys, n, run_ends, n_runs, k), ==,
+                                sorted[k]);
+            }
+        }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -390,6 +447,7 @@ main (int   argc,
   g_test_add_func ("/offload/column-stats/quantile-ranks", test_quantile_ranks);
   g_test_add_func ("/offload/column-stats/exact-quantiles", test_exact_quantiles);
   g_test_add_func ("/offload/column-stats/sort-and-select", test_sort_and_select);
+  g_test_add_func ("/offload/column-stats/select-in-runs", test_select_in_runs);
 
   return g_test_run ();
 }

@@ -1130,6 +1130,88 @@ crunch_by_hand (const char          *path,
   return offload_crunch_merger_get_result (merger);
 }
 
+/* Windows that hold the quartiles, filled by four chunks through the
+ * worker's JSON: the merger reads each quartile off the windows' keys, a
+ * sorted run a chunk, and the answer is the one of sorting them all. */
+static void
+test_windows_in_runs (void)
+{
+  const guint n_chunks = 4, n = 20000;
+  g_autoptr(GString) csv = g_string_new ("n\n");
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(OffloadRefinePlan) plan = offload_refine_plan_new ();
+  g_autoptr(OffloadCrunchMerger) merger = NULL;
+  g_autoptr(OffloadCrunchResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  const OffloadCrunchColumn *column;
+  NumericReference want;
+  int fd;
+
+  /* 0.0 to 1999.9, in an order that puts some of each window in each
+   * chunk, with runs of equal numbers. */
+  for (guint i = 0; i < n; i++)
+    {
+      double value = (i * 7919 % n) / 10.0;
+
+      if (i % 7 == 0)
+        value = floor (value);
+      g_string_append_printf (csv, "%.1f\n", value);
+      g_array_append_val (numbers, value);
+    }
+  path = write_file ("windows-in-runs.csv", csv->str, csv->len);
+  numeric_reference (numbers, 0, &want);
+
+  {
+    const double quartiles[] = { want.p25, want.p50, want.p75 };
+
+    for (guint q = 0; q < G_N_ELEMENTS (quartiles); q++)
+      {
+        OffloadRefineRange window = { 0, offload_order_key (quartiles[q] - 30),
+                                      offload_order_key (quartiles[q] + 30), n };
+
+        g_array_append_val (plan->ranges, window);
+      }
+  }
+
+  merger = offload_crunch_merger_new (n_chunks, BINS, 12, g_steal_pointer (&plan));
+  fd = g_open (path, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  for (guint c = 0; c < n_chunks; c++)
+    {
+      guint64 start = csv->len * c / n_chunks, end = csv->len * (c + 1) / n_chunks;
+      g_autoptr(OffloadChunkReader) reader = offload_chunk_reader_new (fd, start, end, NULL, NULL);
+      g_autoptr(OffloadRefineStats) planned = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      OffloadChunkStats *stats;
+
+      stats = offload_chunk_reader_scan (reader, FALSE, 12,
+                                         offload_crunch_merger_get_scan_plan (merger), &planned,
+                                         &error);
+      g_assert_no_error (error);
+      node = offload_refine_stats_to_json (planned);
+      g_clear_pointer (&planned, offload_refine_stats_free);
+      planned = offload_refine_stats_from_json (offload_crunch_merger_get_scan_plan (merger),
+                                                node, &error);
+      g_assert_no_error (error);
+      g_assert_true (offload_crunch_merger_add_scan (merger, c, stats, g_steal_pointer (&planned),
+                                                     &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (offload_crunch_merger_finish_scan (merger, &error));
+  g_assert_no_error (error);
+  close (fd);
+
+  /* The histogram may want another pass (there is no grid): the quartiles
+   * are known already. */
+  result = offload_crunch_merger_get_result (merger);
+  column = find_column (result, "n");
+  g_assert_cmpfloat (column->p25, ==, want.p25);
+  g_assert_cmpfloat (column->p50, ==, want.p50);
+  g_assert_cmpfloat (column->p75, ==, want.p75);
+  g_unlink (path);
+}
+
 /* The quartiles and the histogram of plan-misses are left for later
  * passes. */
 static void
@@ -2136,6 +2218,7 @@ main (int   argc,
   g_test_add_func ("/offload/crunch-job/misguess", test_misguess);
   g_test_add_func ("/offload/crunch-job/misstart", test_misstart);
   g_test_add_func ("/offload/crunch-job/plan-misses", test_plan_misses);
+  g_test_add_func ("/offload/crunch-job/windows-in-runs", test_windows_in_runs);
   g_test_add_func ("/offload/crunch-job/later-pass-chunks", test_later_pass_chunks);
   g_test_add_func ("/offload/crunch-job/far-off-grid", test_far_off_grid);
   g_test_add_func ("/offload/crunch-job/stray-quote-then-parse-error",

@@ -376,6 +376,74 @@ offload_select_key (guint64 *keys,
   return keys[k];
 }
 
+/* How many of the sorted @keys are at most @key. */
+static gsize
+count_at_most (const guint64 *keys,
+               gsize          n,
+               guint64        key)
+{
+  gsize low = 0, high = n;
+
+  while (low < high)
+    {
+      gsize middle = low + (high - low) / 2;
+
+      if (keys[middle] <= key)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  return low;
+}
+
+/**
+ * offload_select_key_in_runs:
+ * @keys: (array length=n): order keys, in sorted runs one after the other
+ * @n: how many, at least one
+ * @run_ends: (array length=n_runs): where each run ends, increasing, the
+ *   last at @n
+ * @n_runs: how many runs
+ * @k: a rank, below @n
+ *
+ * The key of rank @k among runs each sorted (one per chunk, as the
+ * workers send them), found without moving any: the smallest key that
+ * at least @k + 1 keys are at most, searched for bit by bit and counted
+ * by binary searches in each run. 64 counts of a few dozen steps, where
+ * offload_select_key() reads all of them several times over.
+ *
+ * Returns: the key of rank @k
+ */
+guint64
+offload_select_key_in_runs (const guint64 *keys,
+                            gsize          n,
+                            const guint   *run_ends,
+                            guint          n_runs,
+                            gsize          k)
+{
+  guint64 low = 0, high = G_MAXUINT64;
+
+  g_return_val_if_fail (k < n, 0);
+  g_return_val_if_fail (n_runs > 0 && run_ends[n_runs - 1] == n, 0);
+
+  while (low < high)
+    {
+      guint64 middle = low + (high - low) / 2;
+      gsize at_most = 0, start = 0;
+
+      for (guint r = 0; r < n_runs; r++)
+        {
+          at_most += count_at_most (keys + start, run_ends[r] - start, middle);
+          start = run_ends[r];
+        }
+      if (at_most > k)
+        high = middle;
+      else
+        low = middle + 1;
+    }
+
+  return low;
+}
+
 double
 offload_order_key_value (guint64 key)
 {

@@ -52,6 +52,11 @@ void    offload_sort_keys       (guint64             *keys,
 guint64 offload_select_key      (guint64             *keys,
                                  gsize                n,
                                  gsize                k);
+guint64 offload_select_key_in_runs (const guint64    *keys,
+                                    gsize             n,
+                                    const guint      *run_ends,
+                                    guint             n_runs,
+                                    gsize             k);
 
 /**
  * offload_order_key:

@@ -223,7 +223,10 @@ offload_crunch_merger_add_scan (OffloadCrunchMerger  *self,
         for (guint i = 0; i < self->scan_plan->ranges->len; i++)
           {
             if (self->planned->ranges[i].overflow)
-              g_array_set_size (self->planned->ranges[i].values, 0);
+              {
+                g_array_set_size (self->planned->ranges[i].values, 0);
+                g_array_set_size (self->planned->ranges[i].run_ends, 0);
+              }
             kept += self->planned->ranges[i].values->len;
           }
         for (guint i = 0; kept > MAX_WINDOW_VALUES && i < self->scan_plan->ranges->len; i++)
@@ -233,6 +236,7 @@ offload_crunch_merger_add_scan (OffloadCrunchMerger  *self,
             kept -= counts->values->len;
             counts->overflow = TRUE;
             g_array_set_size (counts->values, 0);
+            g_array_set_size (counts->run_ends, 0);
           }
       }
     }
@@ -308,10 +312,18 @@ rank_from_windows (OffloadCrunchMerger *self,
           || rank - counts->below >= counts->values->len)
         continue;
       /* Selected, not sorted: millions of numbers in all the windows of a
-       * large file, and this runs before the answer can be shown. */
-      *value = offload_order_key_value (offload_select_key ((guint64 *) counts->values->data,
-                                                            counts->values->len,
-                                                            rank - counts->below));
+       * large file, and this runs before the answer can be shown. As the
+       * workers sent them, in a sorted run each, by binary searches. */
+      if (offload_refine_range_counts_in_runs (counts))
+        *value = offload_order_key_value (
+          offload_select_key_in_runs ((const guint64 *) counts->values->data,
+                                      counts->values->len,
+                                      (const guint *) counts->run_ends->data,
+                                      counts->run_ends->len, rank - counts->below));
+      else
+        *value = offload_order_key_value (offload_select_key ((guint64 *) counts->values->data,
+                                                              counts->values->len,
+                                                              rank - counts->below));
       return TRUE;
     }
 

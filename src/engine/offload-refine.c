@@ -695,6 +695,7 @@ offload_refine_stats_new (const OffloadRefinePlan *plan)
       RangeItem item = { r->low, r->high, r->max_values, &self->ranges[i] };
 
       self->ranges[i].values = g_array_new (FALSE, FALSE, sizeof (guint64));
+      self->ranges[i].run_ends = g_array_new (FALSE, FALSE, sizeof (guint));
       g_array_append_val (items_for (self, r->column)->ranges, item);
     }
   for (guint c = 0; c < self->by_column->len; c++)
@@ -753,7 +754,10 @@ offload_refine_stats_free (OffloadRefineStats *self)
   for (guint i = 0; i < self->plan->text->len; i++)
     offload_text_counter_free (self->text[i]);
   for (guint i = 0; i < self->plan->ranges->len; i++)
-    g_array_unref (self->ranges[i].values);
+    {
+      g_array_unref (self->ranges[i].values);
+      g_array_unref (self->ranges[i].run_ends);
+    }
   for (guint i = 0; i < self->plan->grids->len; i++)
     {
       g_free (self->grids[i].cells);
@@ -960,6 +964,25 @@ offload_refine_stats_get_window (const OffloadRefineStats *self,
   /* This column only: the merger asks of every column in turn. */
   settle_column (self, (ColumnItems *) items);
   return g_array_index (items->ranges, RangeItem, k).counts;
+}
+
+/**
+ * offload_refine_range_counts_in_runs:
+ * @counts: a window's counts
+ *
+ * Returns: whether its values are all in sorted runs, as @counts->run_ends
+ *   says (none is such too)
+ */
+gboolean
+offload_refine_range_counts_in_runs (const OffloadRefineRangeCounts *counts)
+{
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  if (counts->values->len == 0)
+    return TRUE;
+  return counts->run_ends->len > 0
+         && g_array_index (counts->run_ends, guint, counts->run_ends->len - 1)
+            == counts->values->len;
 }
 
 /**
@@ -1283,10 +1306,29 @@ offload_refine_stats_merge (OffloadRefineStats       *self,
 
   for (guint i = 0; i < self->plan->ranges->len; i++)
     {
-      self->ranges[i].below += other->ranges[i].below;
-      self->ranges[i].overflow |= other->ranges[i].overflow;
-      g_array_append_vals (self->ranges[i].values, other->ranges[i].values->data,
-                           other->ranges[i].values->len);
+      OffloadRefineRangeCounts *ours = &self->ranges[i];
+      const OffloadRefineRangeCounts *theirs = &other->ranges[i];
+      guint offset = ours->values->len;
+      gboolean in_runs;
+
+      /* Still all in sorted runs only when both were. */
+      if (ours->values->len == 0)
+        g_array_set_size (ours->run_ends, 0);
+      in_runs = offload_refine_range_counts_in_runs (ours)
+                && offload_refine_range_counts_in_runs (theirs);
+
+      ours->below += theirs->below;
+      ours->overflow |= theirs->overflow;
+      g_array_append_vals (ours->values, theirs->values->data, theirs->values->len);
+      if (in_runs)
+        for (guint r = 0; r < theirs->run_ends->len; r++)
+          {
+            guint end = offset + g_array_index (theirs->run_ends, guint, r);
+
+            g_array_append_val (ours->run_ends, end);
+          }
+      else
+        g_array_set_size (ours->run_ends, 0);
     }
 
   for (guint i = 0; i < self->plan->grids->len; i++)
@@ -1647,11 +1689,18 @@ read_range (const OffloadRefineRange *range,
   object = json_node_get_object (node);
   values = offload_json_member_text (object, "values");
 
-  return values != NULL
-         && offload_json_member_count (object, "below", &counts->below)
-         && offload_json_member_bool (object, "overflow", &counts->overflow)
-         && decode_keys_within (values, range->low, range->high, range->max_values,
-                                counts->values);
+  if (values == NULL
+      || !offload_json_member_count (object, "below", &counts->below)
+      || !offload_json_member_bool (object, "overflow", &counts->overflow)
+      || !decode_keys_within (values, range->low, range->high, range->max_values,
+                              counts->values))
+    return FALSE;
+
+  /* encode_keys() sent them sorted: one run, when they are all there is. */
+  g_array_set_size (counts->run_ends, 0);
+  if (counts->values->len > 0)
+    g_array_append_val (counts->run_ends, counts->values->len);
+  return TRUE;
 }
 
 /* The numbers outside the cells must lie outside them, and every number

@@ -142,6 +142,8 @@ typedef struct
 {
   guint64   below;
   GArray   *values;      /* of guint64 keys */
+  GArray   *run_ends;    /* of guint: where each sorted run of values ends, when
+                          * they are all in such runs (as read from workers) */
   gboolean  overflow;    /* more than the plan allows: values incomplete */
 } OffloadRefineRangeCounts;
 
@@ -205,6 +207,7 @@ OffloadRefineRangeCounts *
                     offload_refine_stats_get_window (const OffloadRefineStats *self,
                                                      guint                     column,
                                                      guint                     k);
+gboolean            offload_refine_range_counts_in_runs (const OffloadRefineRangeCounts *counts);
 void                offload_refine_stats_add_text  (OffloadRefineStats      *self,
                                                     guint                    column,
                                                     const char              *text,
