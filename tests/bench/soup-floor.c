@@ -71,8 +71,10 @@ main (int   argc,
   /* As the fetch queue makes it: connections sized to the threads. */
   session = soup_session_new_with_options ("max-conns", concurrency,
                                            "max-conns-per-host", concurrency, NULL);
-  /* As offload fetch with no proxy in the environment: no resolver to ask. */
+  /* As offload fetch with no proxy in the environment: no resolver to ask;
+   * and for URLs without a user or password, no auth manager. */
   soup_session_set_proxy_resolver (session, NULL);
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_AUTH_MANAGER);
   for (guint i = 0; i < concurrency; i++)
     g_ptr_array_add (threads, g_thread_new ("fetch", worker, NULL));
   for (guint i = 0; i < threads->len; i++)
