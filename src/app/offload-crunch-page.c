@@ -19,6 +19,7 @@
 #include "offload-crunch-page.h"
 #include "offload-histogram-view.h"
 #include "offload-sample-data.h"
+#include "offload-tooltip.h"
 
 /* The page picks a CSV file (or has a worker generate the sample dataset),
  * runs an OffloadCrunchJob on it and shows what the job's worker processes
@@ -1116,7 +1117,7 @@ bind_cell (GtkSignalListItemFactory *factory,
 
   gtk_label_set_label (GTK_LABEL (label), text);
   if (field == FIELD_NAME || field == FIELD_TOP)
-    gtk_widget_set_tooltip_text (label, *text != '\0' ? text : NULL);
+    offload_tooltip_set_text (label, *text != '\0' ? text : NULL);
 }
 
 static int

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "offload-fetch-row.h"
+#include "offload-tooltip.h"
 
 /* A row shows what its request's properties say, and refreshes when they
  * are notified. The notifications come from the main thread only, at most
@@ -147,8 +148,7 @@ offload_fetch_row_refresh (OffloadFetchRow *self)
     {
       self->shown_state = (int) state;
       gtk_image_set_from_icon_name (self->state_icon, offload_fetch_state_icon_name (state));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_icon),
-                                   offload_fetch_state_label (state));
+      offload_tooltip_set_text (GTK_WIDGET (self->state_icon), offload_fetch_state_label (state));
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       offload_fetch_state_label (state), -1);
