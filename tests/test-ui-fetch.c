@@ -206,6 +206,14 @@ test_cancel (void)
             "the demo server to see every connection closed");
 }
 
+static gboolean
+has_buttons (gpointer data)
+{
+  g_autoptr(GPtrArray) buttons = offload_test_find_all (GTK_WIDGET (data), GTK_TYPE_BUTTON);
+
+  return buttons->len > 0;
+}
+
 static void
 test_edit_urls (void)
 {
@@ -231,6 +239,32 @@ test_edit_urls (void)
   saved = g_settings_get_strv (settings, "urls");
   g_assert_cmpuint (g_strv_length (saved), ==, 17);
   g_assert_cmpstr (saved[16], ==, "https://b.example/2");
+
+  /* A row's remove button removes its URL, and only it. */
+  {
+    GtkWidget *list = offload_test_find (GTK_WIDGET (page), "url_list", GTK_TYPE_LIST_VIEW);
+    g_autoptr(GPtrArray) buttons = NULL;
+    g_autofree char *second = NULL;
+
+    offload_test_wait_for (has_buttons, list, "the URL rows");
+    buttons = offload_test_find_all (list, GTK_TYPE_BUTTON);
+    second = g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (urls), 1));
+    for (guint i = 0; i < buttons->len; i++)
+      {
+        GtkListItem *item = g_object_get_data (buttons->pdata[i], "offload-list-item");
+
+        if (gtk_list_item_get_position (item) == 0)
+          {
+            g_signal_emit_by_name (buttons->pdata[i], "clicked");
+            break;
+          }
+      }
+    g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 16);
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (urls), 0), ==, second);
+    g_clear_pointer (&saved, g_strfreev);
+    saved = g_settings_get_strv (settings, "urls");
+    g_assert_cmpuint (g_strv_length (saved), ==, 16);
+  }
 
   g_settings_reset (settings, "urls");
 }
@@ -279,6 +313,59 @@ test_blocking (void)
   g_assert_cmpint (offload_latency_probe_get_longest_task (probe), >=, 600000);
 
   g_settings_set_boolean (settings, "fetch-blocking", FALSE);
+}
+
+/* The list shows every request of the run, in order, sixteen more each
+ * frame (ROWS_PER_FRAME in the page), however many there are. */
+static gboolean
+all_listed (gpointer data)
+{
+  OffloadFetchPage *page = data;
+  GtkWidget *view = offload_test_find (GTK_WIDGET (page), "results_view", GTK_TYPE_LIST_VIEW);
+  GListModel *listed = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view)));
+
+  return g_list_model_get_n_items (listed)
+         == g_list_model_get_n_items (offload_fetch_page_get_requests (page));
+}
+
+static void
+test_many_rows (void)
+{
+  OffloadFetchPage *page = get_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *view = offload_test_find (GTK_WIDGET (page), "results_view", GTK_TYPE_LIST_VIEW);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) urls = NULL;
+  GListModel *listed, *requests;
+
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("demo:/delay/%u", i % 3);
+
+      g_strv_builder_add (builder, url);
+    }
+  urls = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "urls", (const char * const *) urls);
+  g_settings_set_uint (settings, "concurrency", 16);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  /* The first rows at once. */
+  listed = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view)));
+  g_assert_cmpuint (g_list_model_get_n_items (listed), >, 0);
+  offload_test_wait_for (run_over, page, "the run to end");
+  offload_test_wait_for (all_listed, page, "every request listed");
+
+  requests = offload_fetch_page_get_requests (page);
+  g_assert_cmpuint (g_list_model_get_n_items (requests), ==, 150);
+  for (guint i = 0; i < 150; i++)
+    {
+      g_autoptr(GObject) shown = g_list_model_get_item (listed, i);
+      g_autoptr(GObject) request = g_list_model_get_item (requests, i);
+
+      g_assert_true (shown == request);
+    }
+  offload_test_wait_for (toast_shown, (gpointer) "150 requests: 150 succeeded, 0 failed",
+                         "the toast");
 }
 
 /* Cancelling the selected request stops it alone. */
@@ -359,6 +446,7 @@ main (int   argc,
 
   g_test_add_func ("/offload/ui/fetch/edit-urls", test_edit_urls);
   g_test_add_func ("/offload/ui/fetch/demo-preset", test_demo_preset);
+  g_test_add_func ("/offload/ui/fetch/many-rows", test_many_rows);
   g_test_add_func ("/offload/ui/fetch/cancel", test_cancel);
   g_test_add_func ("/offload/ui/fetch/cancel-selected", test_cancel_selected);
   g_test_add_func ("/offload/ui/fetch/blocking", test_blocking);
