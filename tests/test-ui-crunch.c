@@ -380,6 +380,70 @@ test_generate_and_crunch (void)
   }
 }
 
+static gboolean
+all_columns_listed (gpointer data)
+{
+  OffloadCrunchPage *page = data;
+  OffloadCrunchResult *result = offload_crunch_page_get_result (page);
+
+  return result != NULL && g_list_model_get_n_items (table_model (page)) == result->columns->len;
+}
+
+/* A file of many columns: the table lists them all, a few rows a frame,
+ * and the first numeric one's histogram is drawn though the first rows
+ * listed hold text. */
+static void
+test_many_columns (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  g_autoptr(GString) csv = g_string_new (NULL);
+  g_autofree char *path = g_build_filename (cache_dir, "many-columns.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GListModel *model;
+  gpointer selected;
+
+  for (guint c = 0; c < 60; c++)
+    g_string_append_printf (csv, "%s%c%u", c == 0 ? "" : ",", c < 30 ? 't' : 'n', c % 30);
+  g_string_append_c (csv, '\n');
+  for (guint r = 0; r < 50; r++)
+    {
+      for (guint c = 0; c < 60; c++)
+        {
+          if (c > 0)
+            g_string_append_c (csv, ',');
+          if (c < 30)
+            g_string_append_printf (csv, "word%u", (r + c) % 7);
+          else
+            g_string_append_printf (csv, "%u.5", r * c);
+        }
+      g_string_append_c (csv, '\n');
+    }
+  g_file_set_contents (path, csv->str, (gssize) csv->len, &error);
+  g_assert_no_error (error);
+
+  offload_crunch_page_set_file (page, path);
+  crunch (page);
+  offload_test_wait_for (all_columns_listed, page, "every column in the table");
+
+  /* All 60, each once, whatever order the table is sorted in. */
+  model = table_model (page);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 60);
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr(OffloadCrunchColumnItem) item = g_list_model_get_item (model, i);
+
+      g_assert_true (g_hash_table_add (names, g_strdup (offload_crunch_column_item_get_name (item))));
+    }
+
+  selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
+  g_assert_nonnull (selected);
+  g_assert_cmpint (offload_crunch_column_item_get_column (selected)->type, ==,
+                   OFFLOAD_CRUNCH_COLUMN_NUMERIC);
+  g_assert_cmpstr (visible_child (page, "histogram_stack"), ==, "histogram");
+  g_unlink (path);
+}
+
 /* The contrast: the same statistics on the main thread. */
 static void
 test_blocking (void)
@@ -609,6 +673,7 @@ main (int   argc,
   g_test_add_func ("/offload/ui/crunch/empty", test_empty);
   g_test_add_func ("/offload/ui/crunch/generate-and-crunch", test_generate_and_crunch);
   g_test_add_func ("/offload/ui/crunch/blocking", test_blocking);
+  g_test_add_func ("/offload/ui/crunch/many-columns", test_many_columns);
   g_test_add_func ("/offload/ui/crunch/retry", test_retry);
   g_test_add_func ("/offload/ui/crunch/error", test_error);
   g_test_add_func ("/offload/ui/crunch/cancel", test_cancel);

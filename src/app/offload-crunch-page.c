@@ -94,8 +94,9 @@ struct _OffloadCrunchPage
   /* The crunch: the last job stays, for its lanes and its error. */
   OffloadCrunchJob    *job;
   OffloadCrunchResult *result;
-  guint                result_tick;    /* self->result not yet in the table */
+  guint                result_tick;    /* self->result not yet all in the table */
   guint                result_frames;
+  guint                result_listed;  /* its columns in the table so far */
   GCancellable        *cancellable;
   guint                tick_id;
   gboolean             running;
@@ -378,6 +379,7 @@ clear_results (OffloadCrunchPage *self)
   g_clear_pointer (&self->result, offload_crunch_result_unref);
   if (self->result_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->result_tick);
+  self->result_listed = 0;
   g_list_store_remove_all (self->columns);
   offload_histogram_view_clear (self->histogram_view);
   gtk_stack_set_visible_child_name (self->results_stack, "none");
@@ -1302,23 +1304,62 @@ format_summary (const OffloadCrunchResult *result)
   return g_strjoinv (_(" · "), (char **) parts->pdata);
 }
 
-/* Fills the table and the histogram with self->result. */
+/* Table rows a frame, at most: a file of 300 columns put 3,900 cells in
+ * one frame, a 182 ms long task. */
+#define TABLE_ROWS_PER_FRAME 12
+
+/* The first numeric column's histogram, without a click, once it is
+ * listed; not when the user has chosen a column already. */
+static void
+select_first_numeric (OffloadCrunchPage *self)
+{
+  GListModel *sorted = gtk_single_selection_get_model (self->selection);
+  guint n = g_list_model_get_n_items (sorted);
+
+  if (gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (sorted, i);
+
+      if (item_column (item)->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          show_histogram (self);
+          return;
+        }
+    }
+}
+
+/* The next rows of self->result into the table. */
+static gboolean
+list_more_columns (OffloadCrunchPage *self)
+{
+  OffloadCrunchResult *result = self->result;
+  guint n = MIN (TABLE_ROWS_PER_FRAME, result->columns->len - self->result_listed);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, offload_crunch_column_item_new (result, self->result_listed + i));
+  g_list_store_splice (self->columns, self->result_listed, 0, items->pdata, n);
+  self->result_listed += n;
+  select_first_numeric (self);
+
+  return self->result_listed < result->columns->len;
+}
+
+/* Fills the table (its first rows) and the histogram with self->result. */
 static void
 show_result (OffloadCrunchPage *self)
 {
   OffloadCrunchResult *result = self->result;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autofree char *summary = NULL;
-  GListModel *sorted;
-  guint n;
+  g_autofree char *summary = format_summary (result);
 
-  items = g_ptr_array_new_with_free_func (g_object_unref);
-  summary = format_summary (result);
-  sorted = gtk_single_selection_get_model (self->selection);
-  for (guint i = 0; i < result->columns->len; i++)
-    g_ptr_array_add (items, offload_crunch_column_item_new (result, i));
-  g_list_store_splice (self->columns, 0, g_list_model_get_n_items (G_LIST_MODEL (self->columns)),
-                       items->pdata, items->len);
+  g_list_store_remove_all (self->columns);
+  self->result_listed = 0;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  show_histogram (self);
+  list_more_columns (self);
 
   gtk_label_set_label (self->summary_label, summary);
 
@@ -1337,21 +1378,6 @@ show_result (OffloadCrunchPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->events_label),
                           result->events != NULL && result->events->len > 0);
 
-  /* The first numeric column's histogram, without a click. */
-  n = g_list_model_get_n_items (sorted);
-  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (sorted, i);
-
-      if (item_column (item)->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC)
-        {
-          gtk_single_selection_set_selected (self->selection, i);
-          break;
-        }
-    }
-  show_histogram (self);
-
   gtk_stack_set_visible_child_name (self->results_stack, "results");
 }
 
@@ -1359,7 +1385,7 @@ show_result (OffloadCrunchPage *self)
  * cost one frame 30-45 ms under a software renderer; with the frame that
  * says the run has ended, the main loop was held 45-55 ms. So the table
  * waits for the frame after that one, and the main loop breathes between
- * the two. */
+ * the two; its rows then come TABLE_ROWS_PER_FRAME a frame. */
 static gboolean
 show_result_tick (GtkWidget     *widget,
                   GdkFrameClock *clock,
@@ -1369,9 +1395,16 @@ show_result_tick (GtkWidget     *widget,
 
   if (self->result_frames++ == 0)
     return G_SOURCE_CONTINUE;
-  if (self->result != NULL)
-    show_result (self);
-  return G_SOURCE_REMOVE;
+  if (self->result == NULL)
+    return G_SOURCE_REMOVE;
+  if (self->result_frames == 2)
+    {
+      show_result (self);
+      return self->result_listed < self->result->columns->len ? G_SOURCE_CONTINUE
+                                                              : G_SOURCE_REMOVE;
+    }
+  /* Then a few more rows a frame, for a file of many columns. */
+  return list_more_columns (self) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 /* Also when the page is unrealized first, with its window. */
