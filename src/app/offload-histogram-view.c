@@ -66,6 +66,10 @@ format_edge (OffloadHistogramView *self,
     return g_strdup_printf ("%.6g", value);
 
   decimals = CLAMP (1 - (int) floor (log10 (step)), 0, 8);
+  /* An edge just below zero (edges lie on a grid of powers of two) reads
+   * 0.000, not -0.000. */
+  if (fabs (value) < 0.5 * pow (10, -decimals))
+    value = 0;
 
   /* Grouped as the locale groups thousands. */
   return g_strdup_printf ("%'.*f", decimals, value);
