@@ -159,6 +159,18 @@ test_classify (void)
     g_assert_cmpint (offload_cell_classify (missing[i], strlen (missing[i]), &value), ==,
                      OFFLOAD_CELL_MISSING);
 
+  /* Words one letter off each missing one, of every length, are text. */
+  {
+    static const char * const near[] = {
+      "Na", "NB", "yes", "no", "#NB", "N/B", "Nan", "nAn", "n/A", "#N/B", "-NAN", "-naN",
+      "<NA", "<NA}", "Null", "NONE", "nulL", "1.#INF", "-1.#INF", "1.#QNAM", "#N/A N/B",
+      "-1.#QNAM", "NULLS", "#N/A N/AA",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (near); i++)
+      if (offload_cell_classify (near[i], strlen (near[i]), &value) != OFFLOAD_CELL_TEXT)
+        g_error ("“%s” is not text", near[i]);
+  }
   g_assert_cmpint (offload_cell_classify ("na", 2, &value), ==, OFFLOAD_CELL_TEXT);
   g_assert_cmpint (offload_cell_classify ("none", 4, &value), ==, OFFLOAD_CELL_TEXT);
   g_assert_cmpint (offload_cell_classify (" ", 1, &value), ==, OFFLOAD_CELL_TEXT);
