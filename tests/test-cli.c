@@ -91,6 +91,40 @@ test_json_with_debug_messages (void)
   g_unlink (path);
 }
 
+/* Without --json, a table of the columns and a summary line in words,
+ * each count in its own number: "1 worker", not "1 workers". */
+static void
+test_crunch_table (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  int fd;
+
+  fd = g_file_open_tmp ("offload-cli-XXXXXX.csv", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, "n,t\n1,a\n2,b\n3,a\n", -1, &error);
+  g_assert_no_error (error);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_assert_cmpint (run_offload_with (launcher, &out, &err, "crunch", path, "--workers", "1",
+                                     NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "column "));
+  g_assert_nonnull (strstr (out, "\nn "));
+  g_assert_nonnull (strstr (out, "top “a” ×2"));
+  g_assert_nonnull (strstr (out, "\n3 rows, "));
+  g_assert_nonnull (strstr (out, " bytes, "));
+  g_assert_nonnull (strstr (out, ", 1 worker, "));
+  g_assert_null (strstr (out, " 1 workers"));
+  g_assert_null (strstr (out, " 1 passes"));
+  g_assert_true (g_str_has_suffix (out, " pass\n") || g_str_has_suffix (out, " passes\n"));
+  g_unlink (path);
+}
+
 /* A headless command does without GTK, whose libraries took half the time
  * of a small fetch to load: the running demo server maps none of them. */
 static void
@@ -371,6 +405,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/gui-missing", test_gui_missing);
   g_test_add_func ("/offload/cli/headless-without-gtk", test_headless_without_gtk);
   g_test_add_func ("/offload/cli/json-with-debug-messages", test_json_with_debug_messages);
+  g_test_add_func ("/offload/cli/crunch-table", test_crunch_table);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-proxy-environment", test_fetch_proxy_environment);
   g_test_add_func ("/offload/cli/fetch-table", test_fetch_table);

@@ -152,10 +152,20 @@ print_table (const OffloadCrunchResult *result)
   {
     g_autofree char *rows = g_strdup_printf ("%" G_GUINT64_FORMAT, result->rows);
     g_autofree char *ragged = g_strdup_printf ("%" G_GUINT64_FORMAT, result->ragged_rows);
+    /* The window's summary line has these, in the plural each needs: "1
+     * pass", not "1 passes". */
+    g_autofree char *rows_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row",
+                                                               "%s rows", result->rows),
+                                                  rows);
+    g_autofree char *seconds = g_strdup_printf (_("%.2f s"), result->seconds);
+    g_autofree char *workers = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u worker",
+                                                             "%u workers", result->workers),
+                                                result->workers);
+    g_autofree char *passes = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u pass",
+                                                            "%u passes", result->passes),
+                                               result->passes);
 
-    /* Translators: rows, the file's size, seconds, workers, reads of the file */
-    g_string_append_printf (out, _("%s rows, %s, %.2f s, %u workers, %u passes"),
-                            rows, size, result->seconds, result->workers, result->passes);
+    g_string_append_printf (out, "%s, %s, %s, %s, %s", rows_text, size, seconds, workers, passes);
     if (result->ragged_rows > 0)
       g_string_append_printf (out, _(", %s rows with a different number of fields than the "
                                      "header"), ragged);
