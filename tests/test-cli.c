@@ -304,6 +304,12 @@ test_fetch_table (void)
   g_assert_nonnull (strstr (out, "2 requests: 2 succeeded, 0 failed, 0 cancelled"));
   /* Not a terminal: no progress line. */
   g_assert_cmpstr (err, ==, "");
+
+  /* One request is one, not "1 requests". */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_offload (&out, &err, "fetch", ok, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\n1 request: 1 succeeded, 0 failed, 0 cancelled"));
 }
 
 static void

@@ -556,11 +556,19 @@ update_overall (OffloadFetchPage *self)
                             seconds, finished - cancelled, n, failed, cancelled,
                             (self->run_ended - self->cancel_requested) / 1000.0);
   else if (self->blocking_run)
-    text = g_strdup_printf (_("%u requests on the main thread: %u succeeded, %u failed, "
-                              "%u stopped by the time limit · %s in %.1f s, all of it frozen"),
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u request on the main thread: %u succeeded, %u "
+                                         "failed, %u stopped by the time limit · %s in %.1f s, "
+                                         "all of it frozen",
+                                         "%u requests on the main thread: %u succeeded, %u "
+                                         "failed, %u stopped by the time limit · %s in %.1f s, "
+                                         "all of it frozen", n),
                             n, finished - failed - cancelled, failed, cancelled, size, seconds);
   else
-    text = g_strdup_printf (_("%u requests: %u succeeded, %u failed · %s in %.1f s"),
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%u request: %u succeeded, %u failed · %s in %.1f s",
+                                         "%u requests: %u succeeded, %u failed · %s in %.1f s",
+                                         n),
                             n, finished - failed - cancelled, failed, size, seconds);
 
   gtk_label_set_label (self->overall_label, text);
@@ -832,16 +840,24 @@ announce_end (OffloadFetchPage *self)
 
   if (cancelled > 0 && self->blocking_run)
     /* Translators: a toast when a blocking run ends at its time limit */
-    title = g_strdup_printf (_("%u requests on the main thread: %u succeeded, %u failed, "
-                               "%u stopped by the time limit"),
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%u request on the main thread: %u succeeded, %u "
+                                          "failed, %u stopped by the time limit",
+                                          "%u requests on the main thread: %u succeeded, %u "
+                                          "failed, %u stopped by the time limit", n),
                              n, succeeded, failed, cancelled);
   else if (cancelled > 0)
     /* Translators: a toast when a run ends */
-    title = g_strdup_printf (_("%u requests: %u succeeded, %u failed, %u cancelled"),
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%u request: %u succeeded, %u failed, %u cancelled",
+                                          "%u requests: %u succeeded, %u failed, %u cancelled",
+                                          n),
                              n, succeeded, failed, cancelled);
   else
     /* Translators: a toast when a run ends */
-    title = g_strdup_printf (_("%u requests: %u succeeded, %u failed"), n, succeeded, failed);
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u request: %u succeeded, %u failed",
+                                          "%u requests: %u succeeded, %u failed", n),
+                             n, succeeded, failed);
 
   show_message (self, title);
 }

@@ -266,7 +266,9 @@ print_table (Fetch *fetch)
     }
 
   size = g_format_size (total);
-  g_print (_("%u requests: %u succeeded, %u failed, %u cancelled; %s in %.2f s\n"),
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                       "%u request: %u succeeded, %u failed, %u cancelled; %s in %.2f s\n",
+                       "%u requests: %u succeeded, %u failed, %u cancelled; %s in %.2f s\n", n),
            n, ok, offload_fetch_queue_get_n_failed (fetch->queue),
            offload_fetch_queue_get_n_cancelled (fetch->queue), size,
            (fetch->end - fetch->begin) / 1e6);
