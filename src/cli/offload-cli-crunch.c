@@ -167,8 +167,12 @@ print_table (const OffloadCrunchResult *result)
 
     g_string_append_printf (out, "%s, %s, %s, %s, %s", rows_text, size, seconds, workers, passes);
     if (result->ragged_rows > 0)
-      g_string_append_printf (out, _(", %s rows with a different number of fields than the "
-                                     "header"), ragged);
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
+                                                ", %s row with a different number of fields "
+                                                "than the header",
+                                                ", %s rows with a different number of fields "
+                                                "than the header", result->ragged_rows),
+                              ragged);
   }
   g_string_append_c (out, '\n');
   g_print ("%s", out->str);
