@@ -46,9 +46,11 @@ typedef struct
 } Entry;
 
 /* The entries in an open-addressing table by hash (linear probing, at
- * most half full): one look at one cache line for most values, where a
- * GHashTable took three pointers and a callback. A slot whose sample is
- * NULL is empty. */
+ * most three quarters full): one look at one cache line for most values,
+ * where a GHashTable took three pointers and a callback. A slot whose
+ * sample is NULL is empty. Half full, the table of a column of mostly
+ * distinct texts was twice as large (4 MiB) and missed the cache more:
+ * 5 % of the mixed file's crunch. */
 struct _OffloadTextCounter
 {
   guint       max_exact;
@@ -439,7 +441,7 @@ count_hash (OffloadTextCounter *self,
 
   if (self->size >= self->max_exact)
     prune (self);
-  if (2 * (self->size + 1) > self->capacity)
+  if (4 * (self->size + 1) > 3 * self->capacity)
     resize (self, 2 * self->capacity);
 
   /* A value new to the table: one the sketch has not seen, or has seen
