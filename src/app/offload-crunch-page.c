@@ -97,6 +97,7 @@ struct _OffloadCrunchPage
   guint                result_tick;    /* self->result not yet all in the table */
   guint                result_frames;
   guint                result_listed;  /* its columns in the table so far */
+  gboolean             numeric_listed; /* one of them numeric */
   GCancellable        *cancellable;
   guint                tick_id;
   gboolean             running;
@@ -1308,15 +1309,17 @@ format_summary (const OffloadCrunchResult *result)
  * one frame, a 182 ms long task. */
 #define TABLE_ROWS_PER_FRAME 12
 
-/* The first numeric column's histogram, without a click, once it is
- * listed; not when the user has chosen a column already. */
+/* The first numeric column's histogram, without a click, once one is
+ * listed; not when the user has chosen a column already. The selection's
+ * notify draws it. */
 static void
 select_first_numeric (OffloadCrunchPage *self)
 {
   GListModel *sorted = gtk_single_selection_get_model (self->selection);
   guint n = g_list_model_get_n_items (sorted);
 
-  if (gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
+  if (!self->numeric_listed
+      || gtk_single_selection_get_selected (self->selection) != GTK_INVALID_LIST_POSITION)
     return;
   for (guint i = 0; i < n; i++)
     {
@@ -1325,7 +1328,6 @@ select_first_numeric (OffloadCrunchPage *self)
       if (item_column (item)->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC)
         {
           gtk_single_selection_set_selected (self->selection, i);
-          show_histogram (self);
           return;
         }
     }
@@ -1340,7 +1342,15 @@ list_more_columns (OffloadCrunchPage *self)
   g_autoptr(GPtrArray) items = g_ptr_array_new_full (n, g_object_unref);
 
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (items, offload_crunch_column_item_new (result, self->result_listed + i));
+    {
+      const OffloadCrunchColumn *column = g_ptr_array_index (result->columns,
+                                                             self->result_listed + i);
+
+      /* The table is looked through only once a numeric column is in it:
+       * not at every frame of a file of thousands of text columns. */
+      self->numeric_listed |= column->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC;
+      g_ptr_array_add (items, offload_crunch_column_item_new (result, self->result_listed + i));
+    }
   g_list_store_splice (self->columns, self->result_listed, 0, items->pdata, n);
   self->result_listed += n;
   select_first_numeric (self);
@@ -1357,6 +1367,7 @@ show_result (OffloadCrunchPage *self)
 
   g_list_store_remove_all (self->columns);
   self->result_listed = 0;
+  self->numeric_listed = FALSE;
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   show_histogram (self);
   list_more_columns (self);
