@@ -176,3 +176,115 @@ offload_test_shows_label (GtkWidget  *root,
 
   return FALSE;
 }
+
+/* The file chooser GTK shows where there is no portal, as a test session
+ * has none: a GtkFileChooserDialog of its own, with the title asked for. */
+static GtkWindow *
+find_chooser (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window))
+          && g_strcmp0 (gtk_window_get_title (window), title) == 0)
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  return find_chooser (data) != NULL;
+}
+
+static gboolean
+chooser_selects (gpointer data)
+{
+  GtkFileChooser *chooser = g_object_get_data (data, "offload-test-chooser");
+  g_autoptr(GFile) selected = gtk_file_chooser_get_file (chooser);
+
+  return selected != NULL && g_file_equal (selected, data);
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+chooser_gone (gpointer data)
+{
+  return find_chooser (data) == NULL;
+}
+
+/**
+ * offload_test_answer_chooser:
+ * @title: the file chooser's title
+ * @file: (nullable): the file to choose; %NULL to cancel
+ *
+ * Waits for the file chooser titled @title, then chooses @file in it, as
+ * a user does (for a save, the path typed), or cancels it, and waits for
+ * it to close and its answer to be given.
+ */
+void
+offload_test_answer_chooser (const char *title,
+                             GFile      *file)
+{
+  GtkWindow *window;
+  GtkFileChooser *chooser;
+  gboolean answered = FALSE;
+  g_autoptr(GError) error = NULL;
+
+  offload_test_wait_for (chooser_shown, (gpointer) title, "the file chooser");
+  window = find_chooser (title);
+  chooser = GTK_FILE_CHOOSER (window);
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (file == NULL)
+    gtk_dialog_response (GTK_DIALOG (window), GTK_RESPONSE_CANCEL);
+  else
+    {
+      if (gtk_file_chooser_get_action (chooser) == GTK_FILE_CHOOSER_ACTION_SAVE)
+        {
+          g_autofree char *path = g_file_get_path (file);
+
+          /* Typed whole in the name entry: a folder set apart loads in
+           * the background, and the entry reads a name against the folder
+           * it had until then. */
+          gtk_file_chooser_set_current_name (chooser, path);
+        }
+      else
+        {
+          gtk_file_chooser_set_file (chooser, file, &error);
+          g_assert_no_error (error);
+        }
+      /* The folder loads in the background; the file is chosen once it is
+       * selected. */
+      g_object_set_data (G_OBJECT (file), "offload-test-chooser", chooser);
+      offload_test_wait_for (chooser_selects, file, "the file to be selected");
+      g_object_set_data (G_OBJECT (file), "offload-test-chooser", NULL);
+      gtk_dialog_response (GTK_DIALOG (window), GTK_RESPONSE_ACCEPT);
+    }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  offload_test_wait_for (chooser_gone, (gpointer) title, "the file chooser to close");
+  /* The answer reaches its caller from a source of default priority,
+   * ready now: at the latest in the iteration that runs an idle of that
+   * priority added now (one of lower priority could wait behind the
+   * frames). */
+  g_idle_add_full (G_PRIORITY_DEFAULT, set_flag, &answered, NULL);
+  offload_test_wait_for (flag_set, &answered, "the answer to be given");
+}

@@ -28,5 +28,7 @@ const char    *offload_test_label_text  (GtkWidget   *root,
                                          const char  *id);
 gboolean       offload_test_shows_label (GtkWidget   *root,
                                          const char  *text);
+void           offload_test_answer_chooser (const char *title,
+                                            GFile      *file);
 
 G_END_DECLS

@@ -363,7 +363,8 @@ test_generate_and_crunch (void)
     g_free (read.text);
   }
 
-  /* Export: JSON by its name, CSV otherwise, written whole. */
+  /* Export: JSON by its name, CSV otherwise, written whole, the file
+   * chosen in the file chooser. Closing the chooser writes nothing. */
   {
     g_autofree char *json_path = g_build_filename (cache_dir, "stats.json", NULL);
     g_autofree char *csv_path = g_build_filename (cache_dir, "stats.csv", NULL);
@@ -372,10 +373,16 @@ test_generate_and_crunch (void)
     g_autofree char *csv = offload_crunch_result_to_csv (result);
     Written written = { csv_path, csv };
 
-    offload_crunch_page_export (page, json_file);
+    gtk_widget_activate_action (GTK_WIDGET (page), "crunch.export", NULL);
+    offload_test_answer_chooser ("Export Statistics", json_file);
     offload_test_wait_for (json_written, json_path, "the JSON export");
 
-    offload_crunch_page_export (page, csv_file);
+    gtk_widget_activate_action (GTK_WIDGET (page), "crunch.export", NULL);
+    offload_test_answer_chooser ("Export Statistics", NULL);
+    g_assert_false (g_file_test (csv_path, G_FILE_TEST_EXISTS));
+
+    gtk_widget_activate_action (GTK_WIDGET (page), "crunch.export", NULL);
+    offload_test_answer_chooser ("Export Statistics", csv_file);
     offload_test_wait_for (csv_written, &written, "the CSV export");
   }
 }
@@ -657,6 +664,37 @@ test_open_file (void)
   g_unlink (path);
 }
 
+static gboolean
+page_has_file (gpointer data)
+{
+  return g_strcmp0 (offload_crunch_page_get_file (get_page ()), data) == 0;
+}
+
+/* Open: the file chosen in the file chooser is the page's; closing the
+ * chooser keeps the one before. */
+static void
+test_choose_file (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  g_autofree char *path = g_build_filename (cache_dir, "chosen.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *before = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, "a,b\n1,2\n", -1, &error);
+  g_assert_no_error (error);
+
+  before = g_strdup (offload_crunch_page_get_file (page));
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.open", NULL);
+  offload_test_answer_chooser ("Choose a CSV File", NULL);
+  g_assert_cmpstr (offload_crunch_page_get_file (page), ==, before);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.open", NULL);
+  offload_test_answer_chooser ("Choose a CSV File", file);
+  offload_test_wait_for (page_has_file, (gpointer) path, "the chosen file");
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -678,6 +716,7 @@ main (int   argc,
   g_test_add_func ("/offload/ui/crunch/error", test_error);
   g_test_add_func ("/offload/ui/crunch/cancel", test_cancel);
   g_test_add_func ("/offload/ui/crunch/open-file", test_open_file);
+  g_test_add_func ("/offload/ui/crunch/choose-file", test_choose_file);
 
   ret = offload_test_ui_run ();
 

@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <unistd.h>
+
 #include "offload-crunch-page.h"
 #include "offload-fetch-page.h"
 #include "offload-fetch-row.h"
@@ -204,6 +207,51 @@ test_cancel (void)
   g_assert_cmpuint (offload_fetch_queue_get_n_cancelled (offload_fetch_page_get_queue (page)), >=, 3);
   offload_test_wait_for (demo_server_idle, offload_fetch_page_get_demo_server (page),
             "the demo server to see every connection closed");
+}
+
+static gboolean
+has_urls (gpointer data)
+{
+  return g_list_model_get_n_items (offload_fetch_page_get_urls (get_page ())) == GPOINTER_TO_UINT (data);
+}
+
+/* Import: the URLs of the text file chosen in the file chooser, one a
+ * line, added to the list; closing the chooser adds nothing. */
+static void
+test_import_urls (void)
+{
+  OffloadFetchPage *page = get_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GListModel *urls = offload_fetch_page_get_urls (page);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  g_settings_reset (settings, "urls");
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 15);
+  fd = g_file_open_tmp ("offload-urls-XXXXXX.txt", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, "# two endpoints\nhttps://a.example/1\n\nhttps://b.example/2\n", -1,
+                       &error);
+  g_assert_no_error (error);
+  file = g_file_new_for_path (path);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.import", NULL);
+  offload_test_answer_chooser ("Import URLs", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 15);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.import", NULL);
+  offload_test_answer_chooser ("Import URLs", file);
+  offload_test_wait_for (has_urls, GUINT_TO_POINTER (17), "the imported URLs");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (urls), 15), ==,
+                   "https://a.example/1");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (urls), 16), ==,
+                   "https://b.example/2");
+
+  g_unlink (path);
+  g_settings_reset (settings, "urls");
 }
 
 static gboolean
@@ -445,6 +493,7 @@ main (int   argc,
   offload_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/offload/ui/fetch/edit-urls", test_edit_urls);
+  g_test_add_func ("/offload/ui/fetch/import-urls", test_import_urls);
   g_test_add_func ("/offload/ui/fetch/demo-preset", test_demo_preset);
   g_test_add_func ("/offload/ui/fetch/many-rows", test_many_rows);
   g_test_add_func ("/offload/ui/fetch/cancel", test_cancel);

@@ -17,6 +17,7 @@
 #include "offload-crunch-column-item.h"
 #include "offload-crunch-lane-row.h"
 #include "offload-crunch-page.h"
+#include "offload-file-chooser.h"
 #include "offload-histogram-view.h"
 #include "offload-sample-data.h"
 #include "offload-tooltip.h"
@@ -535,7 +536,6 @@ all_filter_new (void)
   return filter;
 }
 
-#if GTK_CHECK_VERSION (4, 10, 0)
 static void
 open_chosen_cb (GObject      *object,
                 GAsyncResult *result,
@@ -545,33 +545,14 @@ open_chosen_cb (GObject      *object,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
 
-  file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (object), result, &error);
+  file = offload_file_chooser_finish (result, &error);
   if (self->settings == NULL)
     return;
   if (file != NULL)
     open_file (self, file);
-  else if (!g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED))
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_message (self, error->message);
 }
-#else
-static void
-open_response_cb (GtkNativeDialog   *dialog,
-                  int                response,
-                  OffloadCrunchPage *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT && self->settings != NULL)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (file != NULL)
-        open_file (self, file);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-#endif
 
 static void
 open_action (GtkWidget  *widget,
@@ -579,40 +560,21 @@ open_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   OffloadCrunchPage *self = OFFLOAD_CRUNCH_PAGE (widget);
-  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (widget));
-  g_autoptr(GtkFileFilter) csv = csv_filter_new ();
-  g_autoptr(GtkFileFilter) all = all_filter_new ();
+  g_autoptr(GListStore) filters = NULL;
+  g_autoptr(GtkFileFilter) csv = NULL;
+  g_autoptr(GtkFileFilter) all = NULL;
 
   if (!gtk_widget_get_mapped (widget))
     return;
 
-  /* Through the file chooser portal inside the sandbox. */
-#if GTK_CHECK_VERSION (4, 10, 0)
-  {
-    g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
-    g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
-
-    g_list_store_append (filters, csv);
-    g_list_store_append (filters, all);
-    gtk_file_dialog_set_title (dialog, _("Choose a CSV File"));
-    gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
-    gtk_file_dialog_set_default_filter (dialog, csv);
-    gtk_file_dialog_open (dialog, window, NULL, open_chosen_cb, g_object_ref (self));
-  }
-#else
-  {
-    GtkFileChooserNative *native;
-
-    native = gtk_file_chooser_native_new (_("Choose a CSV File"), window,
-                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), NULL);
-    gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), csv);
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
-    gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (native), csv);
-    g_signal_connect (native, "response", G_CALLBACK (open_response_cb), g_object_ref (self));
-    gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
-  }
-#endif
+  filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  csv = csv_filter_new ();
+  all = all_filter_new ();
+  g_list_store_append (filters, csv);
+  g_list_store_append (filters, all);
+  offload_file_chooser_open_async (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   _("Choose a CSV File"), _("_Open"), G_LIST_MODEL (filters),
+                                   open_chosen_cb, g_object_ref (self));
 }
 
 /* ---- The sample dataset ---------------------------------------------- */
@@ -1549,7 +1511,6 @@ export_suggested_name (OffloadCrunchPage *self)
   return g_strdup_printf (_("%s-statistics.csv"), basename);
 }
 
-#if GTK_CHECK_VERSION (4, 10, 0)
 static void
 export_chosen_cb (GObject      *object,
                   GAsyncResult *result,
@@ -1559,33 +1520,14 @@ export_chosen_cb (GObject      *object,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
 
-  file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (object), result, &error);
+  file = offload_file_chooser_finish (result, &error);
   if (self->settings == NULL)
     return;
   if (file != NULL)
     offload_crunch_page_export (self, file);
-  else if (!g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED))
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_message (self, error->message);
 }
-#else
-static void
-export_response_cb (GtkNativeDialog   *dialog,
-                    int                response,
-                    OffloadCrunchPage *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT && self->settings != NULL)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (file != NULL)
-        offload_crunch_page_export (self, file);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-#endif
 
 static void
 export_action (GtkWidget  *widget,
@@ -1593,7 +1535,7 @@ export_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   OffloadCrunchPage *self = OFFLOAD_CRUNCH_PAGE (widget);
-  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (widget));
+  g_autoptr(GListStore) filters = NULL;
   g_autoptr(GtkFileFilter) csv = NULL;
   g_autoptr(GtkFileFilter) json = NULL;
   g_autofree char *name = NULL;
@@ -1601,36 +1543,15 @@ export_action (GtkWidget  *widget,
   if (self->result == NULL || !gtk_widget_get_mapped (widget))
     return;
 
+  filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
   csv = csv_filter_new ();
   json = json_filter_new ();
+  g_list_store_append (filters, csv);
+  g_list_store_append (filters, json);
   name = export_suggested_name (self);
-
-#if GTK_CHECK_VERSION (4, 10, 0)
-  {
-    g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
-    g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
-
-    g_list_store_append (filters, csv);
-    g_list_store_append (filters, json);
-    gtk_file_dialog_set_title (dialog, _("Export Statistics"));
-    gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
-    gtk_file_dialog_set_initial_name (dialog, name);
-    gtk_file_dialog_save (dialog, window, NULL, export_chosen_cb, g_object_ref (self));
-  }
-#else
-  {
-    GtkFileChooserNative *native;
-
-    native = gtk_file_chooser_native_new (_("Export Statistics"), window,
-                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), NULL);
-    gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), csv);
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), json);
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
-    g_signal_connect (native, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
-    gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
-  }
-#endif
+  offload_file_chooser_save_async (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   _("Export Statistics"), _("_Save"), G_LIST_MODEL (filters),
+                                   name, export_chosen_cb, g_object_ref (self));
 }
 
 /* ---- Running --------------------------------------------------------- */

@@ -16,6 +16,7 @@
 #include "offload-demo-server.h"
 #include "offload-fetch-page.h"
 #include "offload-fetch-row.h"
+#include "offload-file-chooser.h"
 #include "offload-tooltip.h"
 
 /* The page edits the URL list (kept in GSettings), runs it through an
@@ -405,7 +406,6 @@ import_file (OffloadFetchPage *self,
                                       g_object_ref (self));
 }
 
-#if GTK_CHECK_VERSION (4, 10, 0)
 static void
 import_chosen_cb (GObject      *object,
                   GAsyncResult *result,
@@ -415,31 +415,12 @@ import_chosen_cb (GObject      *object,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
 
-  file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (object), result, &error);
+  file = offload_file_chooser_finish (result, &error);
   if (file != NULL)
     import_file (self, file);
-  else if (!g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED))
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_message (self, error->message);
 }
-#else
-static void
-import_response_cb (GtkNativeDialog  *dialog,
-                    int               response,
-                    OffloadFetchPage *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (file != NULL)
-        import_file (self, file);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-#endif
 
 static void
 import_action (GtkWidget  *widget,
@@ -447,34 +428,16 @@ import_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
-  GtkWindow *window = GTK_WINDOW (gtk_widget_get_root (widget));
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   gtk_file_filter_set_name (filter, _("Text files"));
   gtk_file_filter_add_mime_type (filter, "text/plain");
+  g_list_store_append (filters, filter);
 
-  /* Through the file chooser portal inside the sandbox. */
-#if GTK_CHECK_VERSION (4, 10, 0)
-  {
-    g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
-    g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
-
-    g_list_store_append (filters, filter);
-    gtk_file_dialog_set_title (dialog, _("Import URLs"));
-    gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
-    gtk_file_dialog_open (dialog, window, NULL, import_chosen_cb, g_object_ref (self));
-  }
-#else
-  {
-    GtkFileChooserNative *dialog;
-
-    dialog = gtk_file_chooser_native_new (_("Import URLs"), window, GTK_FILE_CHOOSER_ACTION_OPEN,
-                                          _("_Import"), _("_Cancel"));
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-    g_signal_connect (dialog, "response", G_CALLBACK (import_response_cb), g_object_ref (self));
-    gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-  }
-#endif
+  offload_file_chooser_open_async (GTK_WINDOW (gtk_widget_get_root (widget)), _("Import URLs"),
+                                   _("_Import"), G_LIST_MODEL (filters), import_chosen_cb,
+                                   g_object_ref (self));
 }
 
 static void
