@@ -364,8 +364,8 @@ assert_same_window (OffloadRefineRangeCounts *a,
   g_assert_cmpuint (a->below, ==, b->below);
   g_assert_cmpint (a->overflow, ==, b->overflow);
   g_assert_cmpuint (a->values->len, ==, b->values->len);
-  offload_sort_keys ((guint64 *) a->values->data, a->values->len);
-  offload_sort_keys ((guint64 *) b->values->data, b->values->len);
+  offload_sort_keys ((guint64 *) (void *) a->values->data, a->values->len);
+  offload_sort_keys ((guint64 *) (void *) b->values->data, b->values->len);
   for (guint i = 0; i < a->values->len; i++)
     g_assert_cmpuint (g_array_index (a->values, guint64, i), ==,
                       g_array_index (b->values, guint64, i));
@@ -517,7 +517,7 @@ test_grid_windows (void)
     g_autoptr(OffloadRefineStats) huge = offload_refine_stats_new (plan);
 
     huge->grids[0].counted = G_MAXUINT32 - 5;
-    offload_refine_stats_add_numbers (huge, 0, (const double *) values->data, 100);
+    offload_refine_stats_add_numbers (huge, 0, (const double *) (void *) values->data, 100);
     for (guint k = 0; k < 3; k++)
       g_assert_true (offload_refine_stats_get_window (huge, 0, k)->overflow);
   }

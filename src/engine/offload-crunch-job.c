@@ -1518,8 +1518,6 @@ on_final_info (GObject      *source,
 static void
 end_pass (OffloadCrunchJob *self)
 {
-  g_autoptr(GError) error = NULL;
-
   switch (self->phase)
     {
     case OFFLOAD_CRUNCH_PHASE_SAMPLE:
@@ -1611,7 +1609,7 @@ static void
 schedule (OffloadCrunchJob *self)
 {
   /* Ending the job can drop the caller's last reference to it. */
-  g_autoptr(OffloadCrunchJob) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(OffloadCrunchJob) hold = g_object_ref (self);
 
   if (self->error != NULL || self->task == NULL)
     return;

@@ -184,8 +184,8 @@ offload_crunch_merger_add_scan (OffloadCrunchMerger  *self,
                                 OffloadRefineStats   *planned,
                                 GError              **error)
 {
-  g_autoptr(OffloadChunkStats) owned = stats;
-  g_autoptr(OffloadRefineStats) owned_planned = planned;
+  G_GNUC_UNUSED g_autoptr(OffloadChunkStats) owned = stats;
+  G_GNUC_UNUSED g_autoptr(OffloadRefineStats) owned_planned = planned;
   GArray *moments;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -316,14 +316,14 @@ rank_from_windows (OffloadCrunchMerger *self,
        * workers sent them, in a sorted run each, by binary searches. */
       if (offload_refine_range_counts_in_runs (counts))
         *value = offload_order_key_value (
-          offload_select_key_in_runs ((const guint64 *) counts->values->data,
+          offload_select_key_in_runs ((const guint64 *) (void *) counts->values->data,
                                       counts->values->len,
-                                      (const guint *) counts->run_ends->data,
+                                      (const guint *) (void *) counts->run_ends->data,
                                       counts->run_ends->len, rank - counts->below));
       else
-        *value = offload_order_key_value (offload_select_key ((guint64 *) counts->values->data,
-                                                              counts->values->len,
-                                                              rank - counts->below));
+        *value = offload_order_key_value (
+          offload_select_key ((guint64 *) (void *) counts->values->data, counts->values->len,
+                              rank - counts->below));
       return TRUE;
     }
 
@@ -724,7 +724,7 @@ narrow (Rank                            *rank,
     {
       /* Every number of the bucket: the rank is read off them sorted
        * (their count was checked against the first pass's). */
-      offload_sort_keys ((guint64 *) counts->values->data, counts->values->len);
+      offload_sort_keys ((guint64 *) (void *) counts->values->data, counts->values->len);
       rank->resolved = TRUE;
       rank->value = offload_order_key_value (g_array_index (counts->values, guint64,
                                                             rank->rank_in_bucket));

@@ -471,10 +471,10 @@ offload_csv_count_quotes_and_nul (const char *data,
 
   for (; i + 64 <= length; i += 64)
     {
-      __m128i a = _mm_loadu_si128 ((const __m128i *) (data + i));
-      __m128i b = _mm_loadu_si128 ((const __m128i *) (data + i + 16));
-      __m128i c = _mm_loadu_si128 ((const __m128i *) (data + i + 32));
-      __m128i d = _mm_loadu_si128 ((const __m128i *) (data + i + 48));
+      __m128i a = _mm_loadu_si128 ((const void *) (data + i));
+      __m128i b = _mm_loadu_si128 ((const void *) (data + i + 16));
+      __m128i c = _mm_loadu_si128 ((const void *) (data + i + 32));
+      __m128i d = _mm_loadu_si128 ((const void *) (data + i + 48));
       __m128i any = _mm_or_si128 (_mm_cmpeq_epi8 (a, quote), _mm_cmpeq_epi8 (a, zero));
 
       any = _mm_or_si128 (any, _mm_or_si128 (_mm_cmpeq_epi8 (b, quote), _mm_cmpeq_epi8 (b, zero)));

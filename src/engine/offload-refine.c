@@ -1238,8 +1238,8 @@ offload_refine_stats_add_numbers (OffloadRefineStats *self,
   if (items->grid >= 0)
     count_grid (self, items, values, n);
   if (items->key_ranges->len > 0)
-    count_ranges (self, (const RangeItem *) items->key_ranges->data, items->key_ranges->len,
-                  values, n);
+    count_ranges (self, (const RangeItem *) (void *) items->key_ranges->data,
+                  items->key_ranges->len, values, n);
 
   for (guint t = 0; t < items->targets->len; t++)
     {
@@ -1370,7 +1370,7 @@ encode_keys (GArray *keys)
   g_autoptr(GByteArray) out = g_byte_array_new ();
   guint64 previous = 0;
 
-  offload_sort_keys ((guint64 *) keys->data, keys->len);
+  offload_sort_keys ((guint64 *) (void *) keys->data, keys->len);
   for (guint i = 0; i < keys->len; i++)
     {
       guint64 delta = g_array_index (keys, guint64, i) - previous;

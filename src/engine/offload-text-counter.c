@@ -354,7 +354,7 @@ count_of_rank (const OffloadTextCounter *self,
 static void
 prune (OffloadTextCounter *self)
 {
-  g_autoptr(GPtrArray) old_blocks = self->blocks;
+  G_GNUC_UNUSED g_autoptr(GPtrArray) old_blocks = self->blocks;
   Entry *old = self->slots;
   guint64 median;
 

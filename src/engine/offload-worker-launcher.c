@@ -52,7 +52,7 @@ offload_launcher_find_helper (const char *name,
 
       /* bin/offload -> libexec/NAME, with the configured names. */
       if (g_str_has_prefix (LIBEXECDIR, PREFIX "/"))
-        relocated = g_build_filename (prefix, LIBEXECDIR + strlen (PREFIX) + 1, name, NULL);
+        relocated = g_build_filename (prefix, &LIBEXECDIR[strlen (PREFIX) + 1], name, NULL);
 
       candidates[0] = in_tree;
       candidates[1] = from_helper;
