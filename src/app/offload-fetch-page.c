@@ -1188,6 +1188,10 @@ add_shortcuts (OffloadFetchPage *self)
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape,
                                                                                   0),
                                                           gtk_named_action_new ("fetch.cancel")));
+  gtk_shortcut_controller_add_shortcut (shortcuts,
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_o,
+                                                                                  GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("fetch.import")));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
