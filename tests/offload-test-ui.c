@@ -288,3 +288,34 @@ offload_test_answer_chooser (const char *title,
   g_idle_add_full (G_PRIORITY_DEFAULT, set_flag, &answered, NULL);
   offload_test_wait_for (flag_set, &answered, "the answer to be given");
 }
+
+/**
+ * offload_test_drop:
+ * @widget: a widget with a drop target
+ * @value: what is dropped
+ *
+ * Drops @value on @widget's drop target, as GTK does once the user lets
+ * go of what they drag over it.
+ *
+ * Returns: whether the drop was taken
+ */
+gboolean
+offload_test_drop (GtkWidget    *widget,
+                   const GValue *value)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean taken = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        {
+          g_signal_emit_by_name (controller, "drop", value, 10.0, 10.0, &taken);
+          return taken;
+        }
+    }
+
+  g_assert_not_reached ();
+}

@@ -30,5 +30,7 @@ gboolean       offload_test_shows_label (GtkWidget   *root,
                                          const char  *text);
 void           offload_test_answer_chooser (const char *title,
                                             GFile      *file);
+gboolean       offload_test_drop        (GtkWidget    *widget,
+                                         const GValue *value);
 
 G_END_DECLS

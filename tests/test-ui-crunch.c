@@ -70,6 +70,12 @@ format_count (guint64 count)
 }
 
 static gboolean
+toast_shown (gpointer data)
+{
+  return offload_test_shows_label (GTK_WIDGET (offload_test_ui_window ()), data);
+}
+
+static gboolean
 is_mapped (gpointer data)
 {
   return gtk_widget_get_mapped (data);
@@ -584,9 +590,24 @@ test_cancel (void)
   offload_test_wait_for (lane_running, page, "a worker to read a chunk");
   g_object_set_data (G_OBJECT (page), "test-pids", NULL);
 
+  /* A file dropped meanwhile is refused, in words (the toast is looked
+   * for once the run is over: no event may come before Cancel). */
+  {
+    g_autoptr(GFile) other = g_file_new_for_path ("/tmp/other.csv");
+    g_auto(GValue) value = G_VALUE_INIT;
+
+    g_value_init (&value, G_TYPE_FILE);
+    g_value_set_object (&value, other);
+    g_assert_false (offload_test_drop (GTK_WIDGET (page), &value));
+    g_assert_cmpstr (offload_crunch_page_get_file (page), ==, path);
+  }
+
   gtk_widget_activate_action (GTK_WIDGET (page), "crunch.cancel", NULL);
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelling…"));
   offload_test_wait_for (run_over, page, "the crunch to stop");
+  offload_test_wait_for (toast_shown,
+                         (gpointer) "Another file can be opened once this work is done or cancelled",
+                         "the toast");
 
   /* Stopped, as the page says: every lane is idle, every worker gone. */
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelled after "));
@@ -670,6 +691,26 @@ page_has_file (gpointer data)
   return g_strcmp0 (offload_crunch_page_get_file (get_page ()), data) == 0;
 }
 
+/* A file dropped on the page is the page's, as one chosen is. */
+static void
+test_drop_file (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  g_autofree char *path = g_build_filename (cache_dir, "dropped.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, "a,b\n1,2\n", -1, &error);
+  g_assert_no_error (error);
+  g_value_init (&value, G_TYPE_FILE);
+  g_value_set_object (&value, file);
+
+  g_assert_true (offload_test_drop (GTK_WIDGET (page), &value));
+  g_assert_cmpstr (offload_crunch_page_get_file (page), ==, path);
+  g_unlink (path);
+}
+
 /* Open: the file chosen in the file chooser is the page's; closing the
  * chooser keeps the one before. */
 static void
@@ -717,6 +758,7 @@ main (int   argc,
   g_test_add_func ("/offload/ui/crunch/cancel", test_cancel);
   g_test_add_func ("/offload/ui/crunch/open-file", test_open_file);
   g_test_add_func ("/offload/ui/crunch/choose-file", test_choose_file);
+  g_test_add_func ("/offload/ui/crunch/drop-file", test_drop_file);
 
   ret = offload_test_ui_run ();
 

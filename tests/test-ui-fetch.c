@@ -254,6 +254,55 @@ test_import_urls (void)
   g_settings_reset (settings, "urls");
 }
 
+/* Dropped on the page: a text file's URLs imported, a link added as it
+ * is (a browser drags links as URIs), dropped text added line by line. */
+static void
+test_drop_urls (void)
+{
+  OffloadFetchPage *page = get_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GListModel *urls = offload_fetch_page_get_urls (page);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFile) link = g_file_new_for_uri ("https://c.example/3");
+  g_autoptr(GError) error = NULL;
+  GSList *files = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_auto(GValue) text = G_VALUE_INIT;
+  int fd;
+
+  g_settings_reset (settings, "urls");
+  fd = g_file_open_tmp ("offload-urls-XXXXXX.txt", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, "https://a.example/1\nhttps://b.example/2\n", -1, &error);
+  g_assert_no_error (error);
+  file = g_file_new_for_path (path);
+
+  files = g_slist_append (g_slist_append (NULL, link), file);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+  g_slist_free (files);
+  g_assert_true (offload_test_drop (GTK_WIDGET (page), &value));
+  /* The link at once, the file's URLs once it is read. */
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 16);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (urls), 15), ==,
+                   "https://c.example/3");
+  offload_test_wait_for (has_urls, GUINT_TO_POINTER (18), "the dropped file's URLs");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (urls), 17), ==,
+                   "https://b.example/2");
+
+  g_value_init (&text, G_TYPE_STRING);
+  g_value_set_string (&text, "https://d.example/4\nhttps://e.example/5");
+  g_assert_true (offload_test_drop (GTK_WIDGET (page), &text));
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 20);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (urls), 19), ==,
+                   "https://e.example/5");
+
+  g_unlink (path);
+  g_settings_reset (settings, "urls");
+}
+
 static gboolean
 has_buttons (gpointer data)
 {
@@ -494,6 +543,7 @@ main (int   argc,
 
   g_test_add_func ("/offload/ui/fetch/edit-urls", test_edit_urls);
   g_test_add_func ("/offload/ui/fetch/import-urls", test_import_urls);
+  g_test_add_func ("/offload/ui/fetch/drop-urls", test_drop_urls);
   g_test_add_func ("/offload/ui/fetch/demo-preset", test_demo_preset);
   g_test_add_func ("/offload/ui/fetch/many-rows", test_many_rows);
   g_test_add_func ("/offload/ui/fetch/cancel", test_cancel);

@@ -536,6 +536,33 @@ all_filter_new (void)
   return filter;
 }
 
+/* A file dropped on the page is opened, as Choose a CSV File does. */
+static gboolean
+on_drop (GtkDropTarget     *target,
+         const GValue      *value,
+         double             x,
+         double             y,
+         OffloadCrunchPage *self)
+{
+  if (!G_VALUE_HOLDS (value, G_TYPE_FILE) || g_value_get_object (value) == NULL)
+    return FALSE;
+
+  if (self->running || self->generate_job != NULL)
+    {
+      AdwToast *toast = adw_toast_new (_("Another file can be opened once this work is done "
+                                         "or cancelled"));
+
+      /* The answer to what the user just did: now, not after the toasts
+       * already waiting. */
+      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+      show_toast (self, toast);
+      return FALSE;
+    }
+
+  open_file (self, g_value_get_object (value));
+  return TRUE;
+}
+
 static void
 open_chosen_cb (GObject      *object,
                 GAsyncResult *result,
@@ -2098,6 +2125,12 @@ offload_crunch_page_init (OffloadCrunchPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   add_shortcuts (self);
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+
+    g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
 
   self->lane_rows = g_ptr_array_new ();
   self->settings = g_settings_new (APP_ID);

@@ -303,6 +303,17 @@ add_action (GtkWidget  *widget,
 }
 
 static void
+show_added (OffloadFetchPage *self,
+            guint             added)
+{
+  g_autofree char *message = NULL;
+
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u URL", "Added %u URLs", added),
+                             added);
+  show_message (self, message);
+}
+
+static void
 paste_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
@@ -310,7 +321,6 @@ paste_cb (GObject      *object,
   g_autoptr(OffloadFetchPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  guint added;
   g_autofree char *message = NULL;
 
   text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
@@ -324,10 +334,7 @@ paste_cb (GObject      *object,
       return;
     }
 
-  added = offload_fetch_page_add_urls (self, text);
-  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u URL", "Added %u URLs", added),
-                             added);
-  show_message (self, message);
+  show_added (self, offload_fetch_page_add_urls (self, text));
 }
 
 static void
@@ -404,6 +411,48 @@ import_file (OffloadFetchPage *self,
   /* Read in the background: a file on a slow mount must not freeze us. */
   g_file_load_partial_contents_async (file, NULL, import_read_more, import_loaded_cb,
                                       g_object_ref (self));
+}
+
+/* Dropped on the page: text files are imported as Import does; links
+ * (from a browser, say) and text are added as URLs. */
+static gboolean
+on_drop (GtkDropTarget    *target,
+         const GValue     *value,
+         double            x,
+         double            y,
+         OffloadFetchPage *self)
+{
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      g_autoptr(GString) links = g_string_new (NULL);
+      GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+
+      for (GSList *l = files; l != NULL; l = l->next)
+        {
+          GFile *file = l->data;
+
+          if (g_file_has_uri_scheme (file, "http") || g_file_has_uri_scheme (file, "https"))
+            {
+              g_autofree char *uri = g_file_get_uri (file);
+
+              g_string_append_printf (links, "%s\n", uri);
+            }
+          else
+            import_file (self, file);
+        }
+      g_slist_free (files);
+      if (links->len > 0)
+        show_added (self, offload_fetch_page_add_urls (self, links->str));
+      return TRUE;
+    }
+
+  if (G_VALUE_HOLDS (value, G_TYPE_STRING) && g_value_get_string (value) != NULL)
+    {
+      show_added (self, offload_fetch_page_add_urls (self, g_value_get_string (value)));
+      return TRUE;
+    }
+
+  return FALSE;
 }
 
 static void
@@ -1202,6 +1251,13 @@ offload_fetch_page_init (OffloadFetchPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   add_shortcuts (self);
+  {
+    GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+
+    gtk_drop_target_set_gtypes (drop, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_STRING }, 2);
+    g_signal_connect_object (drop, "drop", G_CALLBACK (on_drop), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  }
 
   self->settings = g_settings_new (APP_ID);
   self->queue = offload_fetch_queue_new ();
