@@ -16,6 +16,7 @@
 #include "offload-refine.h"
 #include "offload-sample-data.h"
 #include "offload-text-counter.h"
+#include "offload-varint.h"
 
 #define BITS 10
 
@@ -432,6 +433,125 @@ windows_of (guint64 low0, guint64 high0,
                           low0, high0, low1, high1, low2, high2);
 }
 
+/* Varints written in place (the keys a worker sends) are the bytes the
+ * appending writer makes, of the size said, and read back the same. */
+static void
+test_varints (void)
+{
+  const guint64 values[] = { 0, 1, 127, 128, 300, 16383, 16384, G_MAXUINT32,
+                             G_GUINT64_CONSTANT (1) << 63, G_MAXUINT64 - 1, G_MAXUINT64 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GByteArray) appended = g_byte_array_new ();
+      guint8 written[10];
+      guint8 *end = offload_varint_write (written, values[i]);
+      const guint8 *p = written;
+      guint64 back;
+
+      offload_varint_put (appended, values[i]);
+      g_assert_cmpuint (end - written, ==, offload_varint_size (values[i]));
+      g_assert_cmpmem (written, end - written, appended->data, appended->len);
+      g_assert_true (offload_varint_get (&p, end, &back));
+      g_assert_true (p == end);
+      g_assert_cmpuint (back, ==, values[i]);
+    }
+  g_assert_cmpuint (offload_varint_size (127), ==, 1);
+  g_assert_cmpuint (offload_varint_size (128), ==, 2);
+  g_assert_cmpuint (offload_varint_size (G_MAXUINT64), ==, 10);
+}
+
+/* What windows keep is bounded twice: by each window's own bound, and by
+ * the plan's on all of them together. A number past a bound is not kept
+ * and its window says it overflowed; those before it are kept, in the
+ * file's order, whether the grid's loop notes them or the windows' own,
+ * in blocks of any size (a block that fits is kept in one go). */
+static void
+test_window_bounds (void)
+{
+  /* [-7.5, -5), [-0, 0.25) and [15, 30): whole cells of the test grid. */
+  const double inside[] = { -6.0, 0.1, 20.0, 99.0 /* in none */ };
+  const guint blocks[] = { 1, 3, 40, 256 };
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < 200; i++)
+    {
+      /* Mostly the first window, so that its bound is met first. */
+      double value = inside[(i * 7) % 11 < 6 ? 0 : (i * 7) % 11 < 8 ? 1 : (i * 7) % 11 < 10 ? 2 : 3];
+
+      value += (i % 13) / 64.0;
+      g_array_append_val (values, value);
+    }
+
+  for (guint on_grid = 0; on_grid < 2; on_grid++)
+    for (guint bound = 0; bound < 3; bound++)
+      for (guint b = 0; b < G_N_ELEMENTS (blocks); b++)
+        {
+          /* No bound; each window at most 25; all at most 60. */
+          guint window_max = bound == 1 ? 25 : 1000000, all_max = bound == 2 ? 60 : 0;
+          g_autofree char *text = NULL;
+          g_autoptr(JsonNode) node = NULL;
+          g_autoptr(OffloadRefinePlan) plan = NULL;
+          g_autoptr(OffloadRefineStats) stats = NULL;
+          g_autoptr(GError) error = NULL;
+          guint kept[3] = { 0, 0, 0 }, all = 0;
+          gboolean overflow[3] = { FALSE, FALSE, FALSE };
+
+          text = g_strdup_printf ("{\"targets\": [], \"bins\": [], \"text\": [], "
+                                  "\"text_max_exact\": 2, \"range_values\": %u, \"ranges\": "
+                                  "[[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", %u], "
+                                  "[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", %u], "
+                                  "[0, %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT ", %u]], "
+                                  "\"grids\": [%s]}", all_max,
+                                  cell_key (10), cell_key (20) - 1, window_max,
+                                  cell_key (40), cell_key (41) - 1, window_max,
+                                  cell_key (100), cell_key (160) - 1, window_max,
+                                  on_grid ? GRID_TUPLE : "");
+          node = json_from_string (text, &error);
+          g_assert_no_error (error);
+          plan = offload_refine_plan_from_json (node, &error);
+          g_assert_no_error (error);
+          stats = offload_refine_stats_new (plan);
+
+          for (guint i = 0; i < values->len; i += blocks[b])
+            offload_refine_stats_add_numbers (stats, 0, &g_array_index (values, double, i),
+                                              MIN (blocks[b], values->len - i));
+
+          /* The same, one number at a time, by hand. */
+          for (guint i = 0; i < values->len; i++)
+            {
+              guint64 key = offload_order_key (g_array_index (values, double, i));
+
+              for (guint w = 0; w < 3; w++)
+                {
+                  const OffloadRefineRange *r = &g_array_index (plan->ranges,
+                                                                OffloadRefineRange, w);
+
+                  if (key < r->low || key > r->high)
+                    continue;
+                  if (kept[w] < window_max && (all_max == 0 || all < all_max))
+                    kept[w]++, all++;
+                  else
+                    overflow[w] = TRUE;
+                }
+            }
+
+          g_assert_cmpuint (kept[0], >, 0);
+          g_assert_cmpuint (kept[2], >, 0);
+          if (bound != 0)
+            g_assert_true (overflow[0]);
+          for (guint w = 0; w < 3; w++)
+            {
+              OffloadRefineRangeCounts *counts = offload_refine_stats_get_window (stats, 0, w);
+
+              g_assert_nonnull (counts);
+              g_assert_cmpuint (counts->values->len, ==, kept[w]);
+              g_assert_cmpint (counts->overflow, ==, overflow[w]);
+            }
+          g_assert_cmpuint (stats->range_values, ==, all);
+        }
+}
+
 /* Windows of whole cells of a grid are counted in the grid's loop, by
  * cell (the workers' fast way); others by key. Both count the same,
  * whatever the numbers (cell edges and the numbers next to them, -0 and
@@ -791,6 +911,8 @@ main (int   argc,
   g_test_add_func ("/offload/chunk-stats/json-exponents", test_json_exponents);
   g_test_add_func ("/offload/chunk-stats/plan-windows", test_plan_windows);
   g_test_add_func ("/offload/chunk-stats/grid-windows", test_grid_windows);
+  g_test_add_func ("/offload/chunk-stats/varints", test_varints);
+  g_test_add_func ("/offload/chunk-stats/window-bounds", test_window_bounds);
   g_test_add_func ("/offload/chunk-stats/text-counter", test_text_counter);
   g_test_add_func ("/offload/chunk-stats/text-counter-bytes", test_text_counter_bytes);
   g_test_add_func ("/offload/chunk-stats/text-counter-pruned", test_text_counter_pruned);

@@ -1031,6 +1031,48 @@ keep_in_range (OffloadRefineStats *self,
     range->counts->overflow = TRUE;
 }
 
+/* The keys a loop noted in its block of numbers, each in the window
+ * @which[k] of @ranges (three at most), kept as keep_in_range() would keep
+ * them one by one: in one go when they all fit, a call to
+ * g_array_set_size() a window instead of one to g_array_append_val() a
+ * key (hundreds of thousands a chunk). */
+static void
+keep_noted (OffloadRefineStats *self,
+            const RangeItem    *ranges,
+            const guint64      *keys,
+            const guint8       *which,
+            gsize               n)
+{
+  gsize count[3] = { 0, 0, 0 };
+  guint64 *out[3] = { NULL, NULL, NULL };
+  gboolean fits;
+
+  for (gsize k = 0; k < n; k++)
+    count[which[k]]++;
+  fits = self->plan->range_values == 0 || self->range_values + n <= self->plan->range_values;
+  for (guint r = 0; r < 3; r++)
+    fits &= count[r] == 0 || ranges[r].counts->values->len + count[r] <= ranges[r].max_values;
+  if (!fits)
+    {
+      for (gsize k = 0; k < n; k++)
+        keep_in_range (self, &ranges[which[k]], keys[k]);
+      return;
+    }
+
+  for (guint r = 0; r < 3; r++)
+    if (count[r] > 0)
+      {
+        GArray *values = ranges[r].counts->values;
+        guint length = values->len;
+
+        g_array_set_size (values, length + (guint) count[r]);
+        out[r] = (guint64 *) (void *) values->data + length;
+      }
+  for (gsize k = 0; k < n; k++)
+    *out[which[k]]++ = keys[k];
+  self->range_values += n;
+}
+
 /* A column's finite numbers by cell of a grid. Its own loop, apart from
  * the windows' by key: no faster measured (the cells' increments in memory
  * cost the most either way), but each loop keeps only its own values live.
@@ -1100,8 +1142,17 @@ count_grid_with (OffloadRefineStats *self,
         counts->overflow = TRUE;
     }
 
-  for (gsize k = 0; k < n_noted; k++)
-    keep_in_range (self, &items->grid_ranges[noted_window[k] - 1], offload_order_key (noted[k]));
+  if (n_noted > 0)
+    {
+      guint64 keys[NOTED_MAX];
+
+      for (gsize k = 0; k < n_noted; k++)
+        {
+          keys[k] = offload_order_key (noted[k]);
+          noted_window[k]--;
+        }
+      keep_noted (self, items->grid_ranges, keys, noted_window, n_noted);
+    }
 
   counts->counted += counted;
   counts->min = min;
@@ -1194,8 +1245,14 @@ count_ranges (OffloadRefineStats *self,
           noted[n_noted] = key;
           n_noted += inside;
         }
-      for (gsize k = 0; k < n_noted; k++)
-        keep_in_range (self, &ranges[(noted[k] > highs[0]) + (noted[k] > highs[1])], noted[k]);
+      if (n_noted > 0)
+        {
+          guint8 which[NOTED_MAX];
+
+          for (gsize k = 0; k < n_noted; k++)
+            which[k] = (guint8) ((noted[k] > highs[0]) + (noted[k] > highs[1]));
+          keep_noted (self, ranges, noted, which, n_noted);
+        }
     }
   for (guint r = 0; r < n_ranges; r++)
     ranges[r].counts->below += below[r];
@@ -1367,19 +1424,29 @@ key_in_histogram (const OffloadKeyHistogram *histogram,
 static char *
 encode_keys (GArray *keys)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
+  const guint64 *sorted = (const guint64 *) (void *) keys->data;
+  g_autofree guint8 *out = NULL;
   guint64 previous = 0;
+  gsize size = 0;
+  guint8 *p;
 
+  /* Measured first, then written in place: no call a key. */
   offload_sort_keys ((guint64 *) (void *) keys->data, keys->len);
   for (guint i = 0; i < keys->len; i++)
     {
-      guint64 delta = g_array_index (keys, guint64, i) - previous;
-
-      previous = g_array_index (keys, guint64, i);
-      offload_varint_put (out, delta);
+      size += offload_varint_size (sorted[i] - previous);
+      previous = sorted[i];
     }
+  p = out = g_malloc (MAX (size, 1));
+  previous = 0;
+  for (guint i = 0; i < keys->len; i++)
+    {
+      p = offload_varint_write (p, sorted[i] - previous);
+      previous = sorted[i];
+    }
+  g_assert ((gsize) (p - out) == size);
 
-  return g_base64_encode (out->data, out->len);
+  return g_base64_encode (out, size);
 }
 
 /* Keys as encode_keys() made them, each in [low, high], at most max. */

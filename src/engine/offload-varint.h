@@ -35,6 +35,29 @@ offload_varint_put (GByteArray *out,
   g_byte_array_append (out, bytes, n);
 }
 
+/* How many bytes offload_varint_write() takes for @value. */
+static inline guint
+offload_varint_size (guint64 value)
+{
+  guint bits = value != 0 ? 64 - (guint) __builtin_clzll (value) : 1;
+
+  return (bits + 6) / 7;
+}
+
+/* @value at @p, which has room for it: returns past it. */
+static inline guint8 *
+offload_varint_write (guint8  *p,
+                      guint64  value)
+{
+  while (value >= 0x80)
+    {
+      *p++ = (guint8) (value | 0x80);
+      value >>= 7;
+    }
+  *p++ = (guint8) value;
+  return p;
+}
+
 /* FALSE at the end of the data or on a varint of more than 64 bits. */
 static inline gboolean
 offload_varint_get (const guint8 **p,
