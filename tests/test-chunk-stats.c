@@ -258,6 +258,14 @@ test_json_exponents (void)
                    "{\"a\":\"1e+20.0 \\\"2e+5.0\",\"b\":1e+20,\"c\":[2e-05,true,1.5e+300,3.0,"
                    "-4e+22]}");
 
+  /* Strings after a mended number move up whole, escapes and all. */
+  {
+    char later[] = "{\"b\":1e+20.0,\"s\":\"x\\\"y\\\\\",\"t\":\"7e+5.0\",\"u\":5e+5.0}";
+
+    offload_json_fix_numbers (later);
+    g_assert_cmpstr (later, ==, "{\"b\":1e+20,\"s\":\"x\\\"y\\\\\",\"t\":\"7e+5.0\",\"u\":5e+5}");
+  }
+
   offload_chunk_stats_add_cell (stats, 0, "1e20", 4);
   offload_chunk_stats_add_cell (stats, 0, "-1e300", 6);
   offload_chunk_stats_flush (stats);

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "offload-json.h"
 
 /* json-glib 1.6 writes a double with g_ascii_dtostr() and appends ".0"
@@ -35,6 +37,17 @@ offload_json_fix_numbers (char *text)
 
       if (in_string)
         {
+          /* To the string's next quote or backslash in one go: a worker's
+           * result holds megabytes of base64 in strings. */
+          gsize n = strcspn (r, "\"\\");
+
+          if (w != r)
+            memmove (w, r, n);
+          w += n;
+          r += n;
+          c = *r;
+          if (c == '\0')
+            break;
           *w++ = *r++;
           if (c == '\\' && *r != '\0')
             *w++ = *r++;
