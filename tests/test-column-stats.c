@@ -341,14 +341,15 @@ compare_u32 (gconstpointer a,
 }
 
 /* The radix sort and quickselect against qsort: random keys, keys that
- * share their top bytes (a window's), many equal ones. */
+ * share their top bytes (a window's), many equal ones, keys in order (a
+ * sorted column's), in order but for the last one. */
 static void
 test_sort_and_select (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (1203);
   const gsize sizes[] = { 1, 2, 3, 63, 64, 65, 1000, 100000 };
 
-  for (guint kind = 0; kind < 3; kind++)
+  for (guint kind = 0; kind < 5; kind++)
     for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
       {
         gsize n = sizes[s];
@@ -362,8 +363,11 @@ test_sort_and_select (void)
 
             keys[i] = kind == 0 ? r
                       : kind == 1 ? G_GUINT64_CONSTANT (0xbff0123400000000) | (r & 0xffffff)
-                      : r % 5;
+                      : kind == 2 ? r % 5
+                      : G_GUINT64_CONSTANT (0x4130000000000000) + ((guint64) i << 32);
           }
+        if (kind == 4 && n > 1)
+          keys[n - 1] = keys[0] - 1;
         sorted = g_memdup2 (keys, n * sizeof (guint64));
         qsort (sorted, n, sizeof (guint64), compare_u64);
 
