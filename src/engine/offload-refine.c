@@ -1464,10 +1464,13 @@ decode_keys_within (const char *text,
   guint start = keys->len;
 
   data = g_base64_decode (text, &length);
-  /* A key takes a byte at least: room for them all at once, rather than
-   * a call to g_array_append_val() each (a chunk's result holds hundreds
-   * of thousands, which the app's merge thread reads). */
-  room = MIN (length, (gsize) (max - MIN (max, start)));
+  /* Room for them all at once, rather than a call to g_array_append_val()
+   * each (a chunk's result holds hundreds of thousands, which the app's
+   * merge thread reads): as many as the bytes that end a varint. */
+  room = 0;
+  for (gsize i = 0; i < length; i++)
+    room += data[i] < 0x80;
+  room = MIN (room, (gsize) (max - MIN (max, start)));
   g_array_set_size (keys, start + (guint) room);
   out = (guint64 *) (void *) keys->data + start;
   p = data;
