@@ -162,7 +162,8 @@ test_success (void)
 }
 
 /* Without previews (the command line), bodies are read and counted, and
- * none is kept; a failure still says why. */
+ * none is kept, nor the headers (the content type still is); a failure
+ * still says why. */
 static void
 test_no_previews (void)
 {
@@ -181,6 +182,9 @@ test_no_previews (void)
                    OFFLOAD_FETCH_STATE_DONE);
   g_assert_cmpuint (offload_fetch_request_get_bytes_received (nth (requests, 0)), >, 0);
   g_assert_null (offload_fetch_request_get_preview (nth (requests, 0)));
+  g_assert_null (offload_fetch_request_get_headers (nth (requests, 0)));
+  g_assert_cmpstr (offload_fetch_request_get_content_type (nth (requests, 0)), ==,
+                   "application/json");
   g_assert_cmpuint (offload_fetch_request_get_bytes_received (nth (requests, 1)), ==, 100000);
   g_assert_null (offload_fetch_request_get_preview (nth (requests, 1)));
   assert_failed_with (nth (requests, 2), OFFLOAD_FETCH_ERROR_HTTP_STATUS);

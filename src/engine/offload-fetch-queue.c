@@ -728,12 +728,15 @@ fetch_one (Job  *job,
   result->status = soup_message_get_status (msg);
   result->reason = g_strdup (soup_message_get_reason_phrase (msg));
   result->content_type = content_type_of (msg);
-  {
-    GString *headers = g_string_new (NULL);
+  /* For the details view, as the preview is. */
+  if (!job->no_preview)
+    {
+      GString *headers = g_string_new (NULL);
 
-    soup_message_headers_foreach (soup_message_get_response_headers (msg), append_header, headers);
-    result->headers = g_string_free (headers, FALSE);
-  }
+      soup_message_headers_foreach (soup_message_get_response_headers (msg), append_header,
+                                    headers);
+      result->headers = g_string_free (headers, FALSE);
+    }
   /* Content-Length counts the bytes on the wire; we count decoded bytes
    * (libsoup's content decoder unzips), so the two compare only without a
    * content coding. Nor does a 204 or 304 have the body it announces. */
@@ -1611,11 +1614,13 @@ offload_fetch_queue_set_proxy_resolver (OffloadFetchQueue *self,
 /**
  * offload_fetch_queue_set_previews:
  * @self: a queue
- * @previews: whether the requests' bodies are kept for a preview
+ * @previews: whether the requests' bodies and headers are kept for the
+ *   details view
  *
- * With %FALSE, bodies are read and counted but none is kept or formatted
- * (offload_fetch_request_get_preview() then says %NULL): for the command
- * line, which prints no body. Takes effect from the next run.
+ * With %FALSE, bodies are read and counted but none is kept or formatted,
+ * nor are the response headers copied (offload_fetch_request_get_preview()
+ * and offload_fetch_request_get_headers() then say %NULL): for the command
+ * line, which prints neither. Takes effect from the next run.
  */
 void
 offload_fetch_queue_set_previews (OffloadFetchQueue *self,
