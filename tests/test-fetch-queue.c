@@ -612,6 +612,63 @@ test_tls_untrusted (void)
                             "certificate"));
 }
 
+/* A server's error page sent as CSV, its reason phrase and a header in
+ * bytes that are not UTF-8. */
+static void
+raw_error_handler (SoupServer        *soup_server,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  static const char body[] = "error,code\nno such table,404\n";
+
+  soup_server_message_set_status (msg, 500, "Fehler \xff\xfe");
+  soup_message_headers_append (soup_server_message_get_response_headers (msg), "X-Raw",
+                               "caf\xe9");
+  soup_server_message_set_response (msg, "text/csv", SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
+/* What a server says reaches the window and the JSON lines as valid UTF-8,
+ * and its error page is not offered to Crunch as data. */
+static void
+test_server_bytes (void)
+{
+  g_autoptr(SoupServer) raw_server = soup_server_new (NULL, NULL);
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autofree char *dir = g_dir_make_tmp ("offload-keep-XXXXXX", NULL);
+  g_autoptr(GListStore) requests = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+  g_autofree char *url = NULL;
+  OffloadFetchRequest *request;
+  const char *message, *headers;
+
+  soup_server_add_handler (raw_server, NULL, raw_error_handler, NULL, NULL);
+  soup_server_listen_local (raw_server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (raw_server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/table.csv", g_uri_get_port (uris->data));
+
+  offload_fetch_queue_set_keep_csv_dir (queue, dir);
+  requests = make_requests (url, NULL);
+  run_all (queue, requests);
+
+  request = nth (requests, 0);
+  assert_failed_with (request, OFFLOAD_FETCH_ERROR_HTTP_STATUS);
+  message = offload_fetch_request_get_error_message (request);
+  g_assert_true (g_utf8_validate (message, -1, NULL));
+  g_assert_true (g_str_has_prefix (message, "The server answered 500 Fehler "));
+  g_assert_true (g_utf8_validate (offload_fetch_request_get_reason (request), -1, NULL));
+  headers = offload_fetch_request_get_headers (request);
+  g_assert_true (g_utf8_validate (headers, -1, NULL));
+  g_assert_nonnull (strstr (headers, "X-Raw: caf"));
+  /* The body is still there to read, in the details. */
+  g_assert_nonnull (strstr (offload_fetch_request_get_preview (request), "no such table"));
+  g_assert_null (offload_fetch_request_get_kept_path (request));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 /* A gzip body: Content-Length counts compressed bytes, we count decoded
  * ones; that is no truncation. */
 static void
@@ -835,6 +892,49 @@ test_preview (void)
     g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
     g_assert_cmpuint (strlen (shown), ==, depth);
   }
+
+  /* json-glib takes comments and single quotes, which must not hide the
+   * nesting from the count: "/" "* \" *" "/" then 100,000 levels parsed as
+   * a string's would overflow the fetch thread's stack. */
+  {
+    gsize depth = 100000;
+    g_autoptr(GString) hidden = g_string_new ("/* \" */ ");
+    g_autofree char *shown = NULL;
+    g_autofree char *quoted = NULL;
+
+    for (gsize i = 0; i < depth; i++)
+      g_string_append_c (hidden, '[');
+    for (gsize i = 0; i < depth; i++)
+      g_string_append_c (hidden, ']');
+    g_string_append (hidden, " /* \" */");
+    shown = offload_body_preview ((const guint8 *) hidden->str, hidden->len, TRUE,
+                                  "application/json", &kind);
+    g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
+    g_assert_cmpstr (shown, ==, hidden->str);
+
+    quoted = offload_body_preview ((const guint8 *) "{'a': 1}", 8, TRUE, "application/json",
+                                   &kind);
+    g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
+  }
+
+  /* 100,000 numbers 60 deep: each on a line indented 120 spaces would be
+   * 12 MB from 200 KB, so it is shown as it came, never formatted. */
+  {
+    g_autoptr(GString) wide = g_string_new (NULL);
+    g_autofree char *shown = NULL;
+
+    for (guint i = 0; i < 60; i++)
+      g_string_append_c (wide, '[');
+    for (guint i = 0; i < 100000; i++)
+      g_string_append (wide, "0,");
+    g_string_append_c (wide, '0');
+    for (guint i = 0; i < 60; i++)
+      g_string_append_c (wide, ']');
+    shown = offload_body_preview ((const guint8 *) wide->str, wide->len, TRUE,
+                                  "application/json", &kind);
+    g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
+    g_assert_cmpuint (strlen (shown), ==, wide->len);
+  }
 }
 
 int
@@ -853,6 +953,7 @@ main (int   argc,
   g_test_add_func ("/offload/fetch/preview", test_preview);
   g_test_add_func ("/offload/fetch/success", test_success);
   g_test_add_func ("/offload/fetch/keep-csv", test_keep_csv);
+  g_test_add_func ("/offload/fetch/server-bytes", test_server_bytes);
   g_test_add_func ("/offload/fetch/no-previews", test_no_previews);
   g_test_add_func ("/offload/fetch/proxy", test_proxy);
   g_test_add_func ("/offload/fetch/proxy-refused", test_proxy_refused);
