@@ -288,6 +288,43 @@ test_fetch_json (void)
   g_assert_cmpint (json_object_get_int_member (object, "failed"), ==, 2);
 }
 
+/* A URL that is no valid text, as an argument or on standard input, is a
+ * failed request with its own JSON line, not a usage error. */
+static void
+test_fetch_not_utf8 (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  int fd;
+
+  g_assert_cmpint (run_offload (&out, &err, "fetch", "--json", "http://x\xff/", NULL), ==, 1);
+  g_assert_true (g_utf8_validate (out, -1, NULL));
+  g_assert_nonnull (strstr (out, "Not a valid URL"));
+  g_assert_nonnull (strstr (out, "\"summary\":true"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  fd = g_file_open_tmp ("offload-urls-XXXXXX", &list, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (list, "http://\xff\xfe/\nftp://x/y\n", -1, &error);
+  g_assert_no_error (error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_stdin_file_path (launcher, list);
+  g_assert_cmpint (run_offload_with (launcher, &out, &err, "fetch", "--json", "--input", "-",
+                                     NULL), ==, 1);
+  lines = g_strsplit (g_strchomp (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_nonnull (strstr (lines[0], "Not a valid URL"));
+  g_assert_nonnull (strstr (lines[1], "http and https"));
+  g_unlink (list);
+}
+
 static void
 test_fetch_table (void)
 {
@@ -411,6 +448,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-proxy-environment", test_fetch_proxy_environment);
   g_test_add_func ("/offload/cli/fetch-table", test_fetch_table);
+  g_test_add_func ("/offload/cli/fetch-not-utf8", test_fetch_not_utf8);
   g_test_add_func ("/offload/cli/fetch-input-file", test_fetch_input_file);
   g_test_add_func ("/offload/cli/fetch-max-body", test_fetch_max_body);
   g_test_add_func ("/offload/cli/usage-errors", test_usage_errors);

@@ -49,6 +49,10 @@ read_url_file (const char  *path,
     {
       g_autoptr(GIOChannel) channel = g_io_channel_unix_new (STDIN_FILENO);
 
+      /* Bytes as they are, as a file's are: a line that is not UTF-8 is
+       * one failed request, not a failed run. */
+      if (g_io_channel_set_encoding (channel, NULL, error) != G_IO_STATUS_NORMAL)
+        return FALSE;
       if (g_io_channel_read_to_end (channel, &contents, NULL, error) != G_IO_STATUS_NORMAL)
         return FALSE;
     }
@@ -306,7 +310,9 @@ offload_cli_fetch (int    argc,
       N_("Read URLs from FILE, one a line (- for standard input)"), N_("FILE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json,
       N_("Print one JSON object per request and a summary (JSON Lines)"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &positional, NULL, N_("URL…") },
+    /* As bytes, not converted from the locale: a URL that is no valid text
+     * is a failed request, not a usage error. */
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &positional, NULL, N_("URL…") },
     { NULL }
   };
 

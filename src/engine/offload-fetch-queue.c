@@ -518,6 +518,21 @@ describe_error (const GError *error,
                       _("The request failed. (%s)"), error->message);
 }
 
+/* What the server sent (a reason phrase, header values) and URLs read
+ * from a file may be any bytes; the window and JSON want UTF-8.
+ * Takes @text, returns it or a valid copy. */
+static char *
+valid_utf8 (char *text)
+{
+  char *valid;
+
+  if (text == NULL || g_utf8_validate (text, -1, NULL))
+    return text;
+  valid = g_utf8_make_valid (text, -1);
+  g_free (text);
+  return valid;
+}
+
 static void
 append_header (const char *name,
                const char *value,
@@ -726,7 +741,7 @@ fetch_one (Job  *job,
 
   result->first_byte = g_get_monotonic_time ();
   result->status = soup_message_get_status (msg);
-  result->reason = g_strdup (soup_message_get_reason_phrase (msg));
+  result->reason = valid_utf8 (g_strdup (soup_message_get_reason_phrase (msg)));
   result->content_type = content_type_of (msg);
   /* For the details view, as the preview is. */
   if (!job->no_preview)
@@ -735,7 +750,7 @@ fetch_one (Job  *job,
 
       soup_message_headers_foreach (soup_message_get_response_headers (msg), append_header,
                                     headers);
-      result->headers = g_string_free (headers, FALSE);
+      result->headers = valid_utf8 (g_string_free (headers, FALSE));
     }
   /* Content-Length counts the bytes on the wire; we count decoded bytes
    * (libsoup's content decoder unzips), so the two compare only without a
@@ -809,7 +824,8 @@ fetch_one (Job  *job,
    * downloading in the background. */
   g_input_stream_close (stream, NULL, NULL);
 
-  if (keep != NULL && error == NULL && eof)
+  /* An error page is no data to crunch, whatever its content type. */
+  if (keep != NULL && error == NULL && eof && result->status < 400)
     result->kept_path = keep_commit (g_steal_pointer (&keep), &result->keep_error);
   g_clear_pointer (&keep, keep_discard);
 
@@ -843,13 +859,19 @@ out:
                                                "responding"));
       else
         {
-          g_autofree char *proxy = proxy_of (job->session, uri);
+          /* Which proxy, for the message: not asked of a cancelled request,
+           * which is to stop at once (a PAC file may take its time). */
+          g_autofree char *proxy = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                   ? NULL : proxy_of (job->session, uri);
 
           result->error = describe_error (error, uri, proxy, fired, job->timeout);
         }
     }
   else
     result->error = g_steal_pointer (&error);
+  /* The URL it quotes may come from a file of any bytes. */
+  if (result->error != NULL)
+    result->error->message = valid_utf8 (result->error->message);
 
   if (deadline != NULL)
     deadline_unref (deadline);
