@@ -65,6 +65,79 @@ offload_test_ui_run (void)
   return ret;
 }
 
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/**
+ * offload_test_ui_close_window:
+ * @watched: (transfer none): an object of the window, a page say
+ *
+ * Closes the window as its close button does, waits until @watched is
+ * finalized (whatever work held it has ended), then opens a new window for
+ * the tests after, as activating the application again does.
+ */
+void
+offload_test_ui_close_window (GObject *watched)
+{
+  gpointer alive = watched;
+
+  g_object_add_weak_pointer (watched, &alive);
+  gtk_window_close (GTK_WINDOW (offload_test_ui_window ()));
+  offload_test_wait_for (is_null, &alive, "the closed window's page to be let go");
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  g_application_activate (G_APPLICATION (app));
+}
+
+static gboolean
+is_icon_only (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    return gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) == NULL
+           && gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)) != NULL;
+  if (GTK_IS_BUTTON (widget) && !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
+    return gtk_button_get_label (GTK_BUTTON (widget)) == NULL
+           && gtk_button_get_icon_name (GTK_BUTTON (widget)) != NULL;
+  return FALSE;
+}
+
+/**
+ * offload_test_assert_icon_buttons_labelled:
+ * @root: where to look
+ *
+ * A button that shows only an icon says what it does to a screen reader
+ * too: a tooltip alone does not, on GTK 4.8. GTK's and libadwaita's own
+ * buttons (window controls, spin buttons, a toast's close button) are
+ * theirs to label.
+ */
+void
+offload_test_assert_icon_buttons_labelled (GtkWidget *root)
+{
+  const char *type_name = G_OBJECT_TYPE_NAME (root);
+
+  if (!g_str_has_prefix (type_name, "Offload") && !g_str_has_prefix (type_name, "Gtk")
+      && !g_str_has_prefix (type_name, "Adw"))
+    return;
+  if (GTK_IS_WINDOW_CONTROLS (root) || GTK_IS_SPIN_BUTTON (root)
+      || g_str_equal (type_name, "AdwToastWidget"))
+    return;
+
+  if (is_icon_only (root) && !gtk_test_accessible_has_property (GTK_ACCESSIBLE (root),
+                                                                GTK_ACCESSIBLE_PROPERTY_LABEL))
+    g_error ("the icon-only %s “%s” (%s) has no accessible label", type_name,
+             gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)),
+             GTK_IS_BUTTON (root) ? gtk_button_get_icon_name (GTK_BUTTON (root))
+                                  : gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (root)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    offload_test_assert_icon_buttons_labelled (child);
+}
+
 OffloadWindow *
 offload_test_ui_window (void)
 {

@@ -32,5 +32,7 @@ void           offload_test_answer_chooser (const char *title,
                                             GFile      *file);
 gboolean       offload_test_drop        (GtkWidget    *widget,
                                          const GValue *value);
+void           offload_test_ui_close_window (GObject  *watched);
+void           offload_test_assert_icon_buttons_labelled (GtkWidget *root);
 
 G_END_DECLS

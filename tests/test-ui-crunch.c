@@ -405,6 +405,15 @@ all_columns_listed (gpointer data)
 /* A file of many columns: the table lists them all, a few rows a frame,
  * and the first numeric one's histogram is drawn though the first rows
  * listed hold text. */
+/* Every icon-only button, the results' copy and export included (a run
+ * came before), says what it does to a screen reader. */
+static void
+test_accessible_labels (void)
+{
+  show_page ();
+  offload_test_assert_icon_buttons_labelled (GTK_WIDGET (offload_test_ui_window ()));
+}
+
 static void
 test_many_columns (void)
 {
@@ -583,7 +592,10 @@ test_cancel (void)
 
   /* Small is enough: a lane seen running is still running when Cancel
    * comes, as both happen on this thread with no event between them. */
-  path = generate (page, SMALL_ROWS);
+  if (small_path == NULL)
+    small_path = generate (page, SMALL_ROWS);
+  path = g_strdup (small_path);
+  offload_crunch_page_set_file (page, path);
 
   g_object_set_data (G_OBJECT (page), "test-pids", pids);
   gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
@@ -601,6 +613,11 @@ test_cancel (void)
     g_assert_false (offload_test_drop (GTK_WIDGET (page), &value));
     g_assert_cmpstr (offload_crunch_page_get_file (page), ==, path);
   }
+  /* So is a fetched body offered to Crunch (the run goes on). */
+  g_action_group_activate_action (G_ACTION_GROUP (offload_test_ui_window ()), "crunch-file",
+                                  g_variant_new_string ("/tmp/other.csv"));
+  g_assert_cmpstr (offload_crunch_page_get_file (page), ==, path);
+  g_assert_true (offload_crunch_page_get_running (page));
 
   gtk_widget_activate_action (GTK_WIDGET (page), "crunch.cancel", NULL);
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelling…"));
@@ -640,8 +657,50 @@ test_cancel (void)
       g_assert_cmpint (kill (GPOINTER_TO_INT (pids->pdata[i]), 0), ==, -1);
       g_assert_cmpint (errno, ==, ESRCH);
     }
+}
 
-  g_remove (path);
+/* Closing the window mid-run stops the workers then: the job is
+ * cancelled, not left to run to its end unseen while a callback holds
+ * the page. A lane seen running is still running when the window closes,
+ * as both happen on this thread with no event between them. */
+static void
+test_close_window (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GPtrArray) pids = g_ptr_array_new ();
+  g_autoptr(OffloadCrunchJob) job = NULL;
+
+  if (small_path == NULL)
+    small_path = generate (page, SMALL_ROWS);
+  offload_crunch_page_set_file (page, small_path);
+  g_settings_set_uint (settings, "crunch-workers", 2);
+  g_settings_set_boolean (settings, "crunch-blocking", FALSE);
+
+  g_object_set_data (G_OBJECT (page), "test-pids", pids);
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
+  offload_test_wait_for (lane_running, page, "a worker to read a chunk");
+  g_object_set_data (G_OBJECT (page), "test-pids", NULL);
+  job = g_object_ref (offload_crunch_page_get_job (page));
+
+  offload_test_ui_close_window (G_OBJECT (page));
+
+  /* Cancelled, not failed, and every worker reaped. */
+  g_assert_null (offload_crunch_job_get_error_details (job));
+  g_assert_cmpint (offload_crunch_job_get_stop_duration (job), >, 0);
+  for (guint i = 0; i < offload_crunch_job_get_n_lanes (job); i++)
+    {
+      OffloadCrunchLane lane = { 0 };
+
+      offload_crunch_job_get_lane (job, i, &lane);
+      g_assert_cmpint (lane.pid, ==, 0);
+    }
+  g_assert_cmpuint (pids->len, >, 0);
+  for (guint i = 0; i < pids->len; i++)
+    {
+      g_assert_cmpint (kill (GPOINTER_TO_INT (pids->pdata[i]), 0), ==, -1);
+      g_assert_cmpint (errno, ==, ESRCH);
+    }
 }
 
 static void
@@ -683,6 +742,19 @@ test_open_file (void)
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "crunch");
   g_assert_cmpstr (offload_crunch_page_get_file (page), ==, path);
   g_unlink (path);
+
+  /* A file that is not on this computer: kept out, in words. */
+  {
+    g_autoptr(GFile) remote = g_file_new_for_uri ("https://example.org/data.csv");
+
+    adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "fetch");
+    g_application_open (app, &remote, 1, "");
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==,
+                     "crunch");
+    g_assert_cmpstr (offload_crunch_page_get_file (page), ==, path);
+    offload_test_wait_for (toast_shown, (gpointer) "Only files on this computer can be crunched",
+                           "the toast");
+  }
 }
 
 static gboolean
@@ -751,6 +823,7 @@ main (int   argc,
 
   g_test_add_func ("/offload/ui/crunch/empty", test_empty);
   g_test_add_func ("/offload/ui/crunch/generate-and-crunch", test_generate_and_crunch);
+  g_test_add_func ("/offload/ui/crunch/accessible-labels", test_accessible_labels);
   g_test_add_func ("/offload/ui/crunch/blocking", test_blocking);
   g_test_add_func ("/offload/ui/crunch/many-columns", test_many_columns);
   g_test_add_func ("/offload/ui/crunch/retry", test_retry);
@@ -759,6 +832,7 @@ main (int   argc,
   g_test_add_func ("/offload/ui/crunch/open-file", test_open_file);
   g_test_add_func ("/offload/ui/crunch/choose-file", test_choose_file);
   g_test_add_func ("/offload/ui/crunch/drop-file", test_drop_file);
+  g_test_add_func ("/offload/ui/crunch/close-window", test_close_window);
 
   ret = offload_test_ui_run ();
 

@@ -209,6 +209,52 @@ test_cancel (void)
             "the demo server to see every connection closed");
 }
 
+/* Closing the window mid-run stops the requests then: they are
+ * cancelled, not left to run unseen (here until the 60 s time limit)
+ * while the run's callback holds the page. */
+static void
+test_close_window (void)
+{
+  OffloadFetchPage *page = get_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const char *slow[] = {
+    "demo:/bytes/100000000?duration_ms=30000",
+    "demo:/stall",
+    NULL
+  };
+  g_autoptr(GListModel) requests = NULL;
+
+  g_settings_set_strv (settings, "urls", slow);
+  g_settings_set_uint (settings, "timeout", 60);
+  g_settings_set_uint (settings, "concurrency", 2);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  offload_test_wait_for (something_receiving, page, "a body to start arriving");
+  requests = g_object_ref (offload_fetch_page_get_requests (page));
+
+  offload_test_ui_close_window (G_OBJECT (page));
+
+  for (guint i = 0; i < g_list_model_get_n_items (requests); i++)
+    {
+      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (requests, i);
+
+      g_assert_cmpint (offload_fetch_request_get_state (request), ==,
+                       OFFLOAD_FETCH_STATE_CANCELLED);
+    }
+  g_settings_reset (settings, "urls");
+  g_settings_reset (settings, "timeout");
+  g_settings_reset (settings, "concurrency");
+}
+
+/* Every icon-only button of the window, the URL rows' and the result
+ * rows' included (a run came before), says what it does to a screen
+ * reader. */
+static void
+test_accessible_labels (void)
+{
+  offload_test_assert_icon_buttons_labelled (GTK_WIDGET (offload_test_ui_window ()));
+}
+
 static gboolean
 has_urls (gpointer data)
 {
@@ -546,10 +592,12 @@ main (int   argc,
   g_test_add_func ("/offload/ui/fetch/drop-urls", test_drop_urls);
   g_test_add_func ("/offload/ui/fetch/demo-preset", test_demo_preset);
   g_test_add_func ("/offload/ui/fetch/many-rows", test_many_rows);
+  g_test_add_func ("/offload/ui/fetch/accessible-labels", test_accessible_labels);
   g_test_add_func ("/offload/ui/fetch/cancel", test_cancel);
   g_test_add_func ("/offload/ui/fetch/cancel-selected", test_cancel_selected);
   g_test_add_func ("/offload/ui/fetch/blocking", test_blocking);
   g_test_add_func ("/offload/ui/fetch/crunch-body", test_crunch_body);
+  g_test_add_func ("/offload/ui/fetch/close-window", test_close_window);
 
   return offload_test_ui_run ();
 }

@@ -64,16 +64,21 @@ offload_application_handle_local_options (GApplication *app,
   return G_APPLICATION_CLASS (offload_application_parent_class)->handle_local_options (app, options);
 }
 
+/* The main window: the preferences or the shortcuts may be the active one. */
+static OffloadWindow *
+main_window (OffloadApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (OFFLOAD_IS_WINDOW (l->data))
+      return l->data;
+
+  return offload_window_new (self);
+}
+
 static void
 offload_application_activate (GApplication *app)
 {
-  GtkWindow *window;
-
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window == NULL)
-    window = GTK_WINDOW (offload_window_new (OFFLOAD_APPLICATION (app)));
-
-  gtk_window_present (window);
+  gtk_window_present (GTK_WINDOW (main_window (OFFLOAD_APPLICATION (app))));
 }
 
 /* A CSV file given on the command line, or opened with Offload from the
@@ -84,28 +89,12 @@ offload_application_open (GApplication  *app,
                           int            n_files,
                           const char    *hint)
 {
-  GtkWindow *window;
-  g_autofree char *path = NULL;
+  OffloadWindow *window = main_window (OFFLOAD_APPLICATION (app));
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window == NULL)
-    window = GTK_WINDOW (offload_window_new (OFFLOAD_APPLICATION (app)));
-  gtk_window_present (window);
-
-  if (n_files < 1)
-    return;
-  /* The workers read local files: a remote one has no path (the portal
-   * gives one for the files it shares). */
-  path = g_file_get_path (files[0]);
-  if (path != NULL)
-    g_action_group_activate_action (G_ACTION_GROUP (window), "crunch-file",
-                                    g_variant_new_string (path));
-  else
-    {
-      g_autofree char *uri = g_file_get_uri (files[0]);
-
-      g_warning ("Not a local file, so not opened: %s", uri);
-    }
+  gtk_window_present (GTK_WINDOW (window));
+  /* The window says why, when it cannot take the file. */
+  if (n_files >= 1)
+    offload_window_open_csv (window, files[0]);
 }
 
 static void

@@ -248,7 +248,8 @@ show_toast (OffloadCrunchPage *self,
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
   else
-    g_object_unref (g_object_ref_sink (toast));
+    /* Not a floating object: ours to drop. */
+    g_object_unref (toast);
 }
 
 static void
@@ -486,19 +487,58 @@ offload_crunch_page_get_file (OffloadCrunchPage *self)
   return self->file;
 }
 
-static void
-open_file (OffloadCrunchPage *self,
-           GFile             *file)
+/* While a crunch or a sample dataset is under way, another file would end
+ * that work unseen: refused, in words, at once (not after the toasts
+ * already waiting), as the user just asked. */
+static gboolean
+refuse_while_busy (OffloadCrunchPage *self)
 {
-  g_autofree char *path = g_file_get_path (file);
+  AdwToast *toast;
 
+  if (!self->running && self->generate_job == NULL)
+    return FALSE;
+
+  toast = adw_toast_new (_("Another file can be opened once this work is done or cancelled"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  show_toast (self, toast);
+  return TRUE;
+}
+
+/**
+ * offload_crunch_page_open:
+ * @self: the page
+ * @file: a CSV file chosen by the user: dropped, from the command line or
+ *   the file manager, a fetched body
+ *
+ * Chooses @file, as offload_crunch_page_set_file() does, unless a crunch
+ * or a sample dataset is under way or @file is not on this computer: the
+ * page then says why in a toast.
+ *
+ * Returns: whether @file is now the page's
+ */
+gboolean
+offload_crunch_page_open (OffloadCrunchPage *self,
+                          GFile             *file)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (OFFLOAD_IS_CRUNCH_PAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (self->settings == NULL || refuse_while_busy (self))
+    return FALSE;
+
+  /* The workers read local files: a remote one has no path (the portal
+   * gives one for the files it shares). */
+  path = g_file_get_path (file);
   if (path == NULL)
     {
       show_message (self, _("Only files on this computer can be crunched"));
-      return;
+      return FALSE;
     }
 
   offload_crunch_page_set_file (self, path);
+  return TRUE;
 }
 
 static GtkFileFilter *
@@ -547,20 +587,7 @@ on_drop (GtkDropTarget     *target,
   if (!G_VALUE_HOLDS (value, G_TYPE_FILE) || g_value_get_object (value) == NULL)
     return FALSE;
 
-  if (self->running || self->generate_job != NULL)
-    {
-      AdwToast *toast = adw_toast_new (_("Another file can be opened once this work is done "
-                                         "or cancelled"));
-
-      /* The answer to what the user just did: now, not after the toasts
-       * already waiting. */
-      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-      show_toast (self, toast);
-      return FALSE;
-    }
-
-  open_file (self, g_value_get_object (value));
-  return TRUE;
+  return offload_crunch_page_open (self, g_value_get_object (value));
 }
 
 static void
@@ -576,7 +603,7 @@ open_chosen_cb (GObject      *object,
   if (self->settings == NULL)
     return;
   if (file != NULL)
-    open_file (self, file);
+    offload_crunch_page_open (self, file);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_message (self, error->message);
 }
@@ -1904,20 +1931,36 @@ rows_set_mapping (const GValue       *value,
 
 /* ---- Life cycle ------------------------------------------------------ */
 
+/* Closing the window stops the workers: nothing runs on unseen. The
+ * page leaves its window then, but is not disposed while a run's
+ * callback still holds it, so this cannot wait for dispose. */
+static void
+stop_all_work (OffloadCrunchPage *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->generate_cancellable != NULL)
+    g_cancellable_cancel (self->generate_cancellable);
+  if (self->info_cancellable != NULL)
+    g_cancellable_cancel (self->info_cancellable);
+}
+
+static void
+offload_crunch_page_unroot (GtkWidget *widget)
+{
+  stop_all_work (OFFLOAD_CRUNCH_PAGE (widget));
+
+  GTK_WIDGET_CLASS (offload_crunch_page_parent_class)->unroot (widget);
+}
+
 static void
 offload_crunch_page_dispose (GObject *object)
 {
   OffloadCrunchPage *self = (OffloadCrunchPage *)object;
 
-  /* Closing the window stops the workers: nothing runs on unseen. */
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  stop_all_work (self);
   g_clear_object (&self->cancellable);
-  if (self->generate_cancellable != NULL)
-    g_cancellable_cancel (self->generate_cancellable);
   g_clear_object (&self->generate_cancellable);
-  if (self->info_cancellable != NULL)
-    g_cancellable_cancel (self->info_cancellable);
   g_clear_object (&self->info_cancellable);
 
   stop_ticking (self);
@@ -2010,6 +2053,8 @@ offload_crunch_page_class_init (OffloadCrunchPageClass *klass)
   object_class->finalize = offload_crunch_page_finalize;
   object_class->get_property = offload_crunch_page_get_property;
   object_class->set_property = offload_crunch_page_set_property;
+
+  widget_class->unroot = offload_crunch_page_unroot;
 
   /**
    * OffloadCrunchPage:file:

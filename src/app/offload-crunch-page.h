@@ -22,6 +22,8 @@ GtkWidget           *offload_crunch_page_new             (void);
 const char          *offload_crunch_page_get_file        (OffloadCrunchPage *self);
 void                 offload_crunch_page_set_file        (OffloadCrunchPage *self,
                                                           const char        *path);
+gboolean             offload_crunch_page_open            (OffloadCrunchPage *self,
+                                                          GFile             *file);
 void                 offload_crunch_page_generate_sample (OffloadCrunchPage *self,
                                                           guint64            rows);
 gboolean             offload_crunch_page_get_running     (OffloadCrunchPage *self);

@@ -102,7 +102,8 @@ show_toast (OffloadFetchPage *self,
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
   else
-    g_object_unref (g_object_ref_sink (toast));
+    /* Not a floating object: ours to drop. */
+    g_object_unref (toast);
 }
 
 static void
@@ -1132,12 +1133,25 @@ cancel_action (GtkWidget  *widget,
 
 /* ---- Life cycle ------------------------------------------------------ */
 
+/* Closing the window stops the requests: nothing runs on unseen. The
+ * page leaves its window then, but is not disposed while the run's
+ * callback still holds it, so this cannot wait for dispose. */
+static void
+offload_fetch_page_unroot (GtkWidget *widget)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+
+  GTK_WIDGET_CLASS (offload_fetch_page_parent_class)->unroot (widget);
+}
+
 static void
 offload_fetch_page_dispose (GObject *object)
 {
   OffloadFetchPage *self = (OffloadFetchPage *)object;
 
-  /* Closing the window stops the requests: nothing runs on unseen. */
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -1172,6 +1186,8 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = offload_fetch_page_dispose;
+
+  widget_class->unroot = offload_fetch_page_unroot;
 
   g_type_ensure (OFFLOAD_TYPE_FETCH_ROW);
 

@@ -161,6 +161,27 @@ reset_hud_action (GSimpleAction *action,
   offload_latency_probe_reset (self->probe);
 }
 
+/**
+ * offload_window_open_csv:
+ * @self: a window
+ * @file: a CSV file from elsewhere: a fetched body, the command line, the
+ *   file manager
+ *
+ * Shows the Crunch page with @file chosen, or, when the page cannot take
+ * it now (a run is under way) or at all (not a local file), with a toast
+ * that says why.
+ */
+void
+offload_window_open_csv (OffloadWindow *self,
+                         GFile         *file)
+{
+  g_return_if_fail (OFFLOAD_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  adw_view_stack_set_visible_child_name (self->stack, "crunch");
+  offload_crunch_page_open (self->crunch_page, file);
+}
+
 /* A file for the Crunch page, from elsewhere (a fetched CSV body). */
 static void
 crunch_file_action (GSimpleAction *action,
@@ -168,9 +189,9 @@ crunch_file_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   OffloadWindow *self = OFFLOAD_WINDOW (user_data);
+  g_autoptr(GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
 
-  offload_crunch_page_set_file (self->crunch_page, g_variant_get_string (parameter, NULL));
-  adw_view_stack_set_visible_child_name (self->stack, "crunch");
+  offload_window_open_csv (self, file);
 }
 
 static const GActionEntry win_actions[] = {

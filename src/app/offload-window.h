@@ -22,5 +22,7 @@ OffloadWindow       *offload_window_new       (OffloadApplication *application);
 OffloadLatencyProbe *offload_window_get_probe (OffloadWindow      *self);
 void                 offload_window_freeze    (OffloadWindow      *self,
                                                guint               milliseconds);
+void                 offload_window_open_csv  (OffloadWindow      *self,
+                                               GFile              *file);
 
 G_END_DECLS
