@@ -51,6 +51,7 @@
 
 #define KILL_GRACE_MS      2000
 #define HANG_CHECK_MS      250
+#define LATE_CHECK_US      (4 * HANG_CHECK_MS * 1000)
 #define MIN_CHUNK_SIZE     (64 * 1024)
 #define STDERR_TAIL_BYTES  2048
 #define READ_SIZE          65536
@@ -80,6 +81,7 @@ typedef struct
   int        held_pid;
   GError    *held_error;
   char      *held_details;
+  char      *held_stderr;   /* the worker's last error output, for a result not valid */
 } Chunk;
 
 typedef struct _Lane Lane;
@@ -129,6 +131,7 @@ struct _OffloadCrunchJob
   GCancellable        *cancellable;
   gulong               cancelled_id;
   guint                hang_source;
+  gint64               hang_checked;       /* when check_hangs() last ran */
   guint64              size;
   guint64              mtime;
   Lane                *lanes;
@@ -185,6 +188,7 @@ chunk_clear (gpointer data)
   g_free (chunk->held);
   g_clear_error (&chunk->held_error);
   g_free (chunk->held_details);
+  g_free (chunk->held_stderr);
 }
 
 static void
@@ -553,10 +557,13 @@ chunk_details (OffloadCrunchJob *self,
                           index + 1, self->pass, start, end, pid, what);
   if (stderr_tail != NULL && *stderr_tail != '\0')
     {
+      /* Any bytes, cut anywhere: the window and the JSON want text. */
+      g_autofree char *text = g_utf8_make_valid (stderr_tail, -1);
+
       g_string_append_c (details, '\n');
       g_string_append (details, _("Its last error output:"));
       g_string_append_c (details, '\n');
-      g_string_append (details, stderr_tail);
+      g_string_append (details, text);
     }
 
   return g_string_free (details, FALSE);
@@ -653,6 +660,7 @@ typedef struct
   guint               index;
   int                 pid;
   char               *line;
+  char               *stderr_tail;  /* the worker's, for the details of a result not valid */
   guint64             records;
   gboolean            finishing;  /* not a chunk: the end of the pass's merging */
   char               *plan;       /* then: the next pass's plan, as JSON, or NULL */
@@ -666,6 +674,7 @@ merge_free (Merge *merge)
 {
   g_clear_object (&merge->self);
   g_free (merge->line);
+  g_free (merge->stderr_tail);
   g_free (merge->plan);
   g_clear_error (&merge->error);
   g_free (merge);
@@ -862,7 +871,8 @@ merged_cb (gpointer data)
     {
       g_autofree char *what = g_strdup_printf (_("the worker’s result was not valid (%s)"),
                                                merge->error->message);
-      g_autofree char *details = chunk_details (self, (int) merge->index, merge->pid, "", what);
+      g_autofree char *details = chunk_details (self, (int) merge->index, merge->pid,
+                                                merge->stderr_tail, what);
 
       chunk_failed (self, merge->index, what, details);
     }
@@ -877,7 +887,8 @@ static void
 push_merge (OffloadCrunchJob *self,
             guint             index,
             int               pid,
-            char             *line)
+            char             *line,
+            char             *stderr_tail)
 {
   Merge *merge = g_new0 (Merge, 1);
 
@@ -886,6 +897,7 @@ push_merge (OffloadCrunchJob *self,
   merge->index = index;
   merge->pid = pid;
   merge->line = line;
+  merge->stderr_tail = stderr_tail;
   g_array_index (self->chunks, Chunk, index).state = CHUNK_MERGING;
   self->merging++;
   g_atomic_int_set (&merge->handed, 1);
@@ -934,7 +946,8 @@ release_held (OffloadCrunchJob *self)
               self->rereads++;
             }
           else if (chunk->held != NULL)
-            push_merge (self, i, chunk->held_pid, g_steal_pointer (&chunk->held));
+            push_merge (self, i, chunk->held_pid, g_steal_pointer (&chunk->held),
+                        g_steal_pointer (&chunk->held_stderr));
           else
             {
               /* Its error about the file stands, unless a stray quote
@@ -1029,6 +1042,8 @@ lane_done (Lane *lane)
           chunk->in_quotes = lane->in_quotes == 1;
           chunk->held = g_steal_pointer (&lane->result);
           chunk->held_pid = lane->pid;
+          g_free (chunk->held_stderr);
+          chunk->held_stderr = g_strdup (lane->stderr_tail->str);
           chunk->state = CHUNK_HELD;
           lane->chunks_done++;
           lane_reset (lane);
@@ -1043,10 +1058,11 @@ lane_done (Lane *lane)
           {
             int pid = lane->pid;
             char *line = g_steal_pointer (&lane->result);
+            char *stderr_tail = g_strdup (lane->stderr_tail->str);
 
             lane->chunks_done++;
             lane_reset (lane);
-            push_merge (self, (guint) index, pid, line);
+            push_merge (self, (guint) index, pid, line, stderr_tail);
             schedule (self);
             return;
           }
@@ -1137,6 +1153,7 @@ take_counts (Lane       *lane,
 {
   JsonNode *quotes = json_object_get_member (object, "quotes");
   JsonNode *nul = json_object_get_member (object, "nul");
+  JsonNode *in_quotes = json_object_get_member (object, "in_quotes");
 
   if (quotes != NULL && json_node_get_value_type (quotes) == G_TYPE_INT64
       && json_node_get_int (quotes) >= 0)
@@ -1144,8 +1161,10 @@ take_counts (Lane       *lane,
   if (nul != NULL && json_node_get_value_type (nul) == G_TYPE_INT64
       && json_node_get_int (nul) >= 0)
     lane->first_nul = json_node_get_int (nul);
-  if (json_object_has_member (object, "in_quotes"))
-    lane->in_quotes = json_object_get_boolean_member_with_default (object, "in_quotes", FALSE);
+  /* Of the right type, or not taken at all: json-glib's getters are
+   * critical about others, and a worker may print anything. */
+  if (in_quotes != NULL && json_node_get_value_type (in_quotes) == G_TYPE_BOOLEAN)
+    lane->in_quotes = json_node_get_boolean (in_quotes);
 }
 
 static void
@@ -1466,7 +1485,7 @@ make_chunks (OffloadCrunchJob *self)
     {
       /* The first chunk, and a file read in one piece, start outside quotes. */
       Chunk chunk = { start, MIN (start + chunk_size, self->size), FALSE, start == 0, -1, 0,
-                      CHUNK_PENDING, NULL, NULL, 0, NULL, NULL };
+                      CHUNK_PENDING, NULL, NULL, 0, NULL, NULL, NULL };
 
       g_array_append_val (self->chunks, chunk);
     }
@@ -1666,6 +1685,19 @@ check_hangs (gpointer data)
 {
   OffloadCrunchJob *self = data;
   gint64 now = g_get_monotonic_time ();
+  gboolean late = now - self->hang_checked > LATE_CHECK_US;
+
+  self->hang_checked = now;
+  /* A check long overdue means this main loop stood still (a blocking
+   * demo, a debugger, Ctrl+Z): the workers' lines wait unread, and the
+   * silence was ours. Each worker gets the whole timeout again; killing
+   * them now took finished workers for hung ones. */
+  if (late)
+    {
+      for (guint i = 0; i < self->n_lanes; i++)
+        self->lanes[i].last_heard = MAX (self->lanes[i].last_heard, now);
+      return G_SOURCE_CONTINUE;
+    }
 
   for (guint i = 0; i < self->n_lanes; i++)
     {
@@ -1727,7 +1759,8 @@ on_file_info (GObject      *source,
 
   /* First the sample, by one worker: one chunk that stands for it. */
   {
-    Chunk chunk = { 0, self->size, FALSE, TRUE, -1, 0, CHUNK_PENDING, NULL, NULL, 0, NULL, NULL };
+    Chunk chunk = { 0, self->size, FALSE, TRUE, -1, 0, CHUNK_PENDING, NULL, NULL, 0, NULL, NULL,
+                    NULL };
     guint64 block_size;
     guint n_blocks;
 
@@ -1737,6 +1770,7 @@ on_file_info (GObject      *source,
     g_array_append_val (self->chunks, chunk);
   }
   self->phase = OFFLOAD_CRUNCH_PHASE_SAMPLE;
+  self->hang_checked = g_get_monotonic_time ();
   self->hang_source = g_timeout_add (HANG_CHECK_MS, check_hangs, self);
   start_pass (self);
 }
@@ -2093,13 +2127,13 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
                                      &local_error);
   if (stats == NULL)
     goto failed;
-  if (!offload_chunk_reader_get_quotes (reader, &quotes, &first_nul, &local_error))
-    goto failed;
-  if (first_nul != G_MAXUINT64)
+  if (!offload_chunk_reader_get_quotes (reader, &quotes, &first_nul, &local_error)
+      || first_nul != G_MAXUINT64)
     {
       offload_chunk_stats_free (stats);
       offload_refine_stats_free (planned);
-      set_binary_error (&local_error, first_nul);
+      if (local_error == NULL)
+        set_binary_error (&local_error, first_nul);
       goto failed;
     }
   if (!offload_crunch_merger_add_scan (merger, 0, stats, planned, &local_error)

@@ -478,6 +478,13 @@ main (int   argc,
    * to it: the interface keeps a core. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   setpriority (PRIO_PROCESS, 0, 10);
+  /* A process group of its own (in the app's session, where the lower
+   * priority yields to the app): Ctrl+C in a terminal signals the
+   * foreground group, and the app's answer is to cancel and stop its
+   * workers itself. A worker killed by that SIGINT first was taken for a
+   * crash and its chunk run again, or the job failed instead of being
+   * cancelled. */
+  setpgid (0, 0);
   /* Standard output is the protocol's: GLib's debug messages, which it
    * would print there, go to standard error. */
   g_log_writer_default_set_use_stderr (TRUE);
