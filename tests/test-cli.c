@@ -100,6 +100,41 @@ test_json_with_debug_messages (void)
   g_unlink (path);
 }
 
+/* Numbers near the largest double: the histogram's last edge lies past
+ * it, and is written as JSON can hold it, a string, as infinite
+ * statistics are. */
+static void
+test_json_infinite_edge (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *column;
+  JsonArray *edges;
+  int fd;
+
+  fd = g_file_open_tmp ("offload-cli-XXXXXX.csv", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, "a\n1e308\n1.7976931348623157e308\n", -1, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_offload (&out, NULL, "crunch", path, "--json", NULL), ==, 0);
+  g_assert_null (strstr (out, "inf.0"));
+  node = json_from_string (out, &error);
+  g_assert_no_error (error);
+  column = json_array_get_object_element (json_object_get_array_member (
+                                            json_node_get_object (node), "columns"), 0);
+  g_assert_cmpstr (json_object_get_string_member (column, "std"), ==, "inf");
+  edges = json_object_get_array_member (json_object_get_object_member (column, "histogram"),
+                                        "edges");
+  g_assert_cmpfloat (json_array_get_double_element (edges, 0), <=, 1e308);
+  g_assert_cmpstr (json_array_get_string_element (edges, json_array_get_length (edges) - 1),
+                   ==, "inf");
+  g_unlink (path);
+}
+
 /* Without --json, a table of the columns and a summary line in words,
  * each count in its own number: "1 worker", not "1 workers". */
 static void
@@ -445,6 +480,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/headless-without-gtk", test_headless_without_gtk);
   g_test_add_func ("/offload/cli/json-with-debug-messages", test_json_with_debug_messages);
   g_test_add_func ("/offload/cli/crunch-table", test_crunch_table);
+  g_test_add_func ("/offload/cli/json-infinite-edge", test_json_infinite_edge);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-proxy-environment", test_fetch_proxy_environment);
   g_test_add_func ("/offload/cli/fetch-table", test_fetch_table);

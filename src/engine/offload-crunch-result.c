@@ -80,17 +80,24 @@ offload_crunch_column_type_to_string (OffloadCrunchColumnType type)
 /* NaN (pandas' "no value") as null; infinities as strings, which JSON
  * has no number for. */
 static void
-add_number (JsonBuilder *builder,
-            const char  *name,
-            double       value)
+add_number_value (JsonBuilder *builder,
+                  double       value)
 {
-  json_builder_set_member_name (builder, name);
   if (isnan (value))
     json_builder_add_null_value (builder);
   else if (isinf (value))
     json_builder_add_string_value (builder, value > 0 ? "inf" : "-inf");
   else
     json_builder_add_double_value (builder, value);
+}
+
+static void
+add_number (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  add_number_value (builder, value);
 }
 
 static void
@@ -155,7 +162,8 @@ offload_crunch_result_to_json (const OffloadCrunchResult *self)
           json_builder_set_member_name (builder, "edges");
           json_builder_begin_array (builder);
           for (guint b = 0; c->n_bins > 0 && b <= c->n_bins; b++)
-            json_builder_add_double_value (builder, c->edges[b]);
+            /* The bins of numbers near the largest double may end past it. */
+            add_number_value (builder, c->edges[b]);
           json_builder_end_array (builder);
           json_builder_set_member_name (builder, "counts");
           json_builder_begin_array (builder);
