@@ -172,6 +172,26 @@ test_special_values_survive (void)
 
   column = offload_chunk_stats_get_column (back, 2);
   g_assert_cmpstr (column->first_text, ==, "caf\xC3\xA9");
+
+  /* A mean that one double does not hold, both its parts. */
+  {
+    g_autoptr(OffloadChunkStats) far = offload_chunk_stats_new (BITS);
+    g_autoptr(OffloadChunkStats) far_back = NULL;
+    const OffloadColumnPartial *before, *after;
+
+    offload_chunk_stats_add_cell (far, 0, "1700000000000", 13);
+    offload_chunk_stats_add_cell (far, 0, "1700000000001", 13);
+    offload_chunk_stats_add_cell (far, 0, "1700000000001", 13);
+    offload_chunk_stats_flush (far);
+    before = offload_chunk_stats_get_column (far, 0);
+    g_assert_cmpfloat (before->moments.mean_low, !=, 0);
+
+    far_back = round_trip (far);
+    after = offload_chunk_stats_get_column (far_back, 0);
+    g_assert_cmpfloat (after->moments.mean, ==, before->moments.mean);
+    g_assert_cmpfloat (after->moments.mean_low, ==, before->moments.mean_low);
+    g_assert_cmpfloat (after->moments.m2, ==, before->moments.m2);
+  }
 }
 
 /* A worker that prints garbage gives an error, never a crash. */

@@ -490,6 +490,9 @@ offload_chunk_stats_to_json (const OffloadChunkStats *self)
       add_count (builder, "pinf", m->positive_infinite);
       add_count (builder, "ninf", m->negative_infinite);
       add_double (builder, "mean", m->mean);
+      /* Most means are exact in one double: then no second part. */
+      if (m->mean_low != 0)
+        add_double (builder, "mean_low", m->mean_low);
       add_double (builder, "m2", m->m2);
       add_double (builder, "min", m->min);
       add_double (builder, "max", m->max);
@@ -630,6 +633,14 @@ read_column (OffloadChunkStats  *self,
       || !get_double (object, "min", &m->min, error)
       || !get_double (object, "max", &m->max, error))
     return FALSE;
+  m->mean_low = 0;
+  if (json_object_has_member (object, "mean_low"))
+    {
+      if (!get_double (object, "mean_low", &m->mean_low, error))
+        return FALSE;
+      if (!isfinite (m->mean_low))
+        return invalid (error, "mean_low");
+    }
 
   {
     guint64 sum;

@@ -28,6 +28,35 @@ offload_moments_init (OffloadMoments *self)
   self->max = -INFINITY;
 }
 
+/* The mean plus @increment, as a double-double again: the sum of the two
+ * parts, and what rounding it to one double left (Knuth's two-sum). */
+static inline void
+add_to_mean (OffloadMoments *self,
+             double          increment)
+{
+  double low = self->mean_low + increment;
+  double sum = self->mean + low;
+  double virtual_low = sum - self->mean;
+
+  self->mean_low = (self->mean - (sum - virtual_low)) + (low - virtual_low);
+  self->mean = sum;
+}
+
+/* @value less the mean, to twice a double's precision before the last
+ * rounding. */
+static inline double
+from_mean (const OffloadMoments *self,
+           double                value)
+{
+  double minus_mean = -self->mean;
+  double difference = value + minus_mean;
+  double virtual_minus_mean = difference - value;
+  double error = (value - (difference - virtual_minus_mean))
+                 + (minus_mean - virtual_minus_mean);
+
+  return difference + (error - self->mean_low);
+}
+
 void
 offload_moments_add (OffloadMoments *self,
                      double          value)
@@ -49,11 +78,11 @@ offload_moments_add (OffloadMoments *self,
 
   /* Welford. */
   {
-    double delta = value - self->mean;
+    double delta = from_mean (self, value);
 
     self->finite++;
-    self->mean += delta / (double) self->finite;
-    self->m2 += delta * (value - self->mean);
+    add_to_mean (self, delta / (double) self->finite);
+    self->m2 += delta * from_mean (self, value);
   }
 }
 
@@ -71,6 +100,7 @@ offload_moments_add (OffloadMoments *self,
 static G_ALWAYS_INLINE inline void
 lane_add (OffloadMoments *block,
           double          value,
+          double          reference,
           double         *sum,
           double         *min,
           double         *max,
@@ -86,17 +116,20 @@ lane_add (OffloadMoments *block,
         block->negative_infinite++;
       return;
     }
-  *sum += value;
+  *sum += value - reference;
   (*finite)++;
 }
 
 static G_ALWAYS_INLINE inline void
 lane_deviation (double  value,
-                double  mean,
+                double  reference,
+                double  offset,
                 double *m2)
 {
+  double deviation = (value - reference) - offset;
+
   if (G_LIKELY (!isinf (value)))
-    *m2 += (value - mean) * (value - mean);
+    *m2 += deviation * deviation;
 }
 
 void
@@ -105,12 +138,15 @@ offload_moments_add_values (OffloadMoments *self,
                             gsize           n)
 {
   /* Four sums, minima and maxima, the numbers taken in turn: one chain of
-   * additions would wait on itself, four cycles a number. */
+   * additions would wait on itself, four cycles a number. The sums are of
+   * the numbers less a reference near them (the mean so far, or the
+   * block's first number), so that they stay small and the block's mean
+   * comes out as reference + offset, to twice a double's precision. */
   OffloadMoments block;
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   double lo0 = INFINITY, lo1 = INFINITY, lo2 = INFINITY, lo3 = INFINITY;
   double hi0 = -INFINITY, hi1 = -INFINITY, hi2 = -INFINITY, hi3 = -INFINITY;
-  double mean;
+  double reference = 0, offset;
   gsize finite = 0, i;
 
   g_return_if_fail (self != NULL);
@@ -118,16 +154,26 @@ offload_moments_add_values (OffloadMoments *self,
   if (n == 0)
     return;
 
+  if (self->finite > 0)
+    reference = self->mean;
+  else
+    for (i = 0; i < n; i++)
+      if (isfinite (values[i]))
+        {
+          reference = values[i];
+          break;
+        }
+
   offload_moments_init (&block);
   for (i = 0; i + 4 <= n; i += 4)
     {
-      lane_add (&block, values[i], &s0, &lo0, &hi0, &finite);
-      lane_add (&block, values[i + 1], &s1, &lo1, &hi1, &finite);
-      lane_add (&block, values[i + 2], &s2, &lo2, &hi2, &finite);
-      lane_add (&block, values[i + 3], &s3, &lo3, &hi3, &finite);
+      lane_add (&block, values[i], reference, &s0, &lo0, &hi0, &finite);
+      lane_add (&block, values[i + 1], reference, &s1, &lo1, &hi1, &finite);
+      lane_add (&block, values[i + 2], reference, &s2, &lo2, &hi2, &finite);
+      lane_add (&block, values[i + 3], reference, &s3, &lo3, &hi3, &finite);
     }
   for (; i < n; i++)
-    lane_add (&block, values[i], &s0, &lo0, &hi0, &finite);
+    lane_add (&block, values[i], reference, &s0, &lo0, &hi0, &finite);
   block.min = MIN (MIN (lo0, lo1), MIN (lo2, lo3));
   block.max = MAX (MAX (hi0, hi1), MAX (hi2, hi3));
 
@@ -135,27 +181,30 @@ offload_moments_add_values (OffloadMoments *self,
     {
       double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
 
-      mean = ((s0 + s1) + (s2 + s3)) / (double) finite;
+      offset = ((s0 + s1) + (s2 + s3)) / (double) finite;
       for (i = 0; i + 4 <= n; i += 4)
         {
-          lane_deviation (values[i], mean, &d0);
-          lane_deviation (values[i + 1], mean, &d1);
-          lane_deviation (values[i + 2], mean, &d2);
-          lane_deviation (values[i + 3], mean, &d3);
+          lane_deviation (values[i], reference, offset, &d0);
+          lane_deviation (values[i + 1], reference, offset, &d1);
+          lane_deviation (values[i + 2], reference, offset, &d2);
+          lane_deviation (values[i + 3], reference, offset, &d3);
         }
       for (; i < n; i++)
-        lane_deviation (values[i], mean, &d0);
+        lane_deviation (values[i], reference, offset, &d0);
 
-      /* A sum can overflow where the mean would not: then one by one.
-       * Squared deviations past the largest double are infinite, as
-       * the variance then is. */
-      if (!isfinite (mean))
+      /* A sum can overflow where the mean would not (numbers of both
+       * signs near the largest double): then one by one. Squared
+       * deviations past the largest double are infinite, as the variance
+       * then is. */
+      if (!isfinite (offset) || !isfinite (reference + offset))
         {
           for (i = 0; i < n; i++)
             offload_moments_add (self, values[i]);
           return;
         }
-      block.mean = mean;
+      block.mean = reference;
+      block.mean_low = 0;
+      add_to_mean (&block, offset);
       block.m2 = (d0 + d1) + (d2 + d3);
     }
   block.finite = finite;
@@ -185,13 +234,17 @@ offload_moments_merge (OffloadMoments       *self,
     {
       self->finite = other->finite;
       self->mean = other->mean;
+      self->mean_low = other->mean_low;
       self->m2 = other->m2;
       return;
     }
 
   n = self->finite + other->finite;
-  delta = other->mean - self->mean;
-  self->mean += delta * ((double) other->finite / (double) n);
+  /* Two means of numbers far from zero differ in their last digits: the
+   * difference of the double-doubles, from the exact difference of their
+   * high parts. */
+  delta = from_mean (self, other->mean) + other->mean_low;
+  add_to_mean (self, delta * ((double) other->finite / (double) n));
   self->m2 += other->m2
               + delta * delta * ((double) self->finite * (double) other->finite / (double) n);
   self->finite = n;
@@ -218,7 +271,7 @@ offload_moments_get_mean (const OffloadMoments *self)
   if (self->negative_infinite > 0)
     return -INFINITY;
 
-  return self->mean;
+  return self->mean + self->mean_low;
 }
 
 /**
