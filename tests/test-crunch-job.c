@@ -1855,6 +1855,20 @@ test_edge_cases (void)
     g_assert_cmpfloat (column->mean, ==, 3);
   }
 
+  /* Names as pandas gives them, each a key of its own: an empty one is
+   * "Unnamed: N", repeated ones take the first suffix no column has. */
+  {
+    g_autoptr(OffloadCrunchResult) result = crunch_fixture_ok ("duplicate-names.csv");
+    const char *names[] = { "a", "a.2", "Unnamed: 2", "a.1", "a.3" };
+
+    g_assert_cmpuint (result->columns->len, ==, G_N_ELEMENTS (names));
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        column = column_at (result, i, names[i], OFFLOAD_CRUNCH_COLUMN_NUMERIC);
+        g_assert_cmpfloat (column->min, ==, i + 1);
+      }
+  }
+
   assert_fixture_fails ("header-only.csv", OFFLOAD_CRUNCH_ERROR_EMPTY, "no data rows");
   assert_fixture_fails ("empty.csv", OFFLOAD_CRUNCH_ERROR_EMPTY, "empty");
   assert_fixture_fails ("binary.csv", OFFLOAD_CRUNCH_ERROR_NOT_CSV, "binary");

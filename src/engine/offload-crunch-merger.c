@@ -398,6 +398,68 @@ take_text (OffloadCrunchColumn *out,
   out->top = g_strdup (top);
 }
 
+static guint
+count_of (GHashTable *table,
+          const char *name)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (table, name));
+}
+
+static void
+set_count (GHashTable *table,
+           const char *name,
+           guint       count)
+{
+  g_hash_table_replace (table, g_strdup (name), GUINT_TO_POINTER (count));
+}
+
+/* The columns' names as pandas gives them, so that each is a key of its
+ * own and the same key as in a DataFrame: an empty one is "Unnamed: N"
+ * (N counted from 0), a repeated one takes ".1", ".2" and so on, skipping
+ * a suffixed name another column already has ("a,a,a.1" is "a", "a.2",
+ * "a.1"). A file written by pandas with its index has an empty first
+ * name. */
+static char **
+pandas_names (const char * const *header)
+{
+  guint n = g_strv_length ((char **) header);
+  char **names = g_new0 (char *, n + 1);
+  g_autoptr(GHashTable) present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      names[i] = *header[i] != '\0' ? g_strdup (header[i]) : g_strdup_printf ("Unnamed: %u", i);
+      set_count (present, names[i], count_of (present, names[i]) + 1);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint seen = count_of (counts, names[i]);
+
+      if (seen > 0)
+        {
+          char *base = names[i];
+          char *name = NULL;
+
+          while (seen > 0)
+            {
+              set_count (counts, base, seen + 1);
+              g_free (name);
+              name = g_strdup_printf ("%s.%u", base, seen);
+              seen = count_of (present, name) > 0 ? seen + 1 : count_of (counts, name);
+            }
+          set_count (present, base, count_of (present, base) - 1);
+          set_count (present, name, count_of (present, name) + 1);
+          names[i] = name;
+          g_free (base);
+        }
+      set_count (counts, names[i], seen + 1);
+    }
+
+  return names;
+}
+
 /**
  * offload_crunch_merger_finish_scan:
  * @self: a merger with every chunk in
@@ -410,6 +472,7 @@ offload_crunch_merger_finish_scan (OffloadCrunchMerger  *self,
                                    GError              **error)
 {
   OffloadChunkStats *merged;
+  g_auto(GStrv) names = NULL;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (self->chunks_in == self->n_chunks, FALSE);
@@ -431,6 +494,7 @@ offload_crunch_merger_finish_scan (OffloadCrunchMerger  *self,
 
   self->n_columns = g_strv_length (merged->header);
   self->columns = g_new0 (Column, self->n_columns);
+  names = pandas_names ((const char * const *) merged->header);
   self->result->rows = merged->records;
   {
     GHashTableIter iter;
@@ -453,7 +517,7 @@ offload_crunch_merger_finish_scan (OffloadCrunchMerger  *self,
       column->bins = column->text = -1;
       for (guint r = 0; r < N_RANKS; r++)
         column->ranks[r].target = -1;
-      out->name = g_strdup (merged->header[c]);
+      out->name = g_strdup (names[c]);
       out->mean = out->std = out->min = out->max = NAN;
       out->p25 = out->p50 = out->p75 = NAN;
       g_ptr_array_add (self->result->columns, out);
