@@ -117,6 +117,8 @@ test_not_numbers (void)
     "", " ", "+", "-", ".", "e5", "1e", "1e+", "1.2.3", "1,5", "1 000", "0x10", "0x1p3",
     "nan", "NaN", "nan(1)", "12a", "a12", "--1", "+-1", "1e5.5", "in", "infinit", "one",
     "1e400", "-1e400", "1.7976931348623159e308",
+    /* pandas takes the words for infinity only as the whole cell. */
+    " inf", "inf ", "\tInfinity", "- inf",
   };
   double value;
 
@@ -137,9 +139,12 @@ test_special (void)
   g_assert_true (offload_number_parse ("+INF", 4, &value));
   g_assert_true (isinf (value) && value > 0);
 
-  /* Blanks around a number are allowed, as pandas allows them. */
+  /* Blanks around a number are allowed, as pandas allows them: C's
+   * isspace(), line ends too (in a quoted cell). */
   g_assert_true (offload_number_parse ("  12.5\t", 7, &value));
   g_assert_cmpfloat (value, ==, 12.5);
+  g_assert_true (offload_number_parse ("\r\n1e3\v\f", 7, &value));
+  g_assert_cmpfloat (value, ==, 1000);
 
   /* Not NUL-terminated: only the given length counts. */
   g_assert_true (offload_number_parse ("1234", 2, &value));
@@ -178,6 +183,9 @@ test_classify (void)
   g_assert_cmpint (offload_cell_classify ("-3.5e2", 6, &value), ==, OFFLOAD_CELL_NUMBER);
   g_assert_cmpfloat (value, ==, -350.0);
   g_assert_cmpint (offload_cell_classify ("inf", 3, &value), ==, OFFLOAD_CELL_NUMBER);
+  g_assert_cmpint (offload_cell_classify (" inf", 4, &value), ==, OFFLOAD_CELL_TEXT);
+  g_assert_cmpint (offload_cell_classify ("\n7", 2, &value), ==, OFFLOAD_CELL_NUMBER);
+  g_assert_cmpfloat (value, ==, 7);
 }
 
 int

@@ -47,7 +47,9 @@ static const struct
 static inline gboolean
 is_blank (char c)
 {
-  return c == ' ' || c == '\t';
+  /* What pandas' number reader skips around a number: C's isspace(). A
+   * line end is one only in a quoted cell. */
+  return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 static gboolean
@@ -129,9 +131,13 @@ offload_number_parse (const char *text,
   if (*p == '+' || *p == '-')
     negative = *p++ == '-';
 
+  /* The words for infinity, as pandas takes them: the whole cell, with no
+   * blank around it (" inf" is text to pandas, " 1" a number). */
   if (p < end && (*p == 'i' || *p == 'I'))
     {
-      if (equal_ascii_nocase (p, end - p, "inf") || equal_ascii_nocase (p, end - p, "infinity"))
+      if (number_start == text && end == text + length
+          && (equal_ascii_nocase (p, end - p, "inf")
+              || equal_ascii_nocase (p, end - p, "infinity")))
         {
           *value = negative ? -INFINITY : INFINITY;
           return TRUE;
@@ -287,8 +293,7 @@ offload_cell_classify (const char *text,
    * a number starts with a digit, a sign, a point, a blank or the i of
    * inf. */
   if (length > 0 && !g_ascii_isdigit (text[0]) && text[0] != '-' && text[0] != '+'
-      && text[0] != '.' && text[0] != ' ' && text[0] != '\t' && text[0] != 'i'
-      && text[0] != 'I')
+      && text[0] != '.' && !is_blank (text[0]) && text[0] != 'i' && text[0] != 'I')
     return offload_cell_is_na (text, length) ? OFFLOAD_CELL_MISSING : OFFLOAD_CELL_TEXT;
 
   /* Numbers first, as most cells are: none of the missing words parses
