@@ -223,6 +223,20 @@ describe_failure (Run *run)
   return g_string_free (message, FALSE);
 }
 
+static void return_result (GTask *task);
+
+static void
+partial_deleted_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  /* Gone already is as good. */
+  g_file_delete_finish (G_FILE (source), result, NULL);
+  return_result (task);
+}
+
 static void
 finish (GTask *task)
 {
@@ -235,13 +249,24 @@ finish (GTask *task)
     self->task = NULL;
 
   /* A worker that died where it could not clean up (SIGKILL, a crash)
-   * leaves its temporary file: it goes now, without blocking. */
+   * leaves its temporary file: it goes now, without blocking, and the job
+   * ends once it has gone (the command line exits then). */
   if (run->partial != NULL && !(run->got_result && g_subprocess_get_successful (run->process)))
     {
       g_autoptr(GFile) partial = g_file_new_for_path (run->partial);
 
-      g_file_delete_async (partial, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      g_file_delete_async (partial, G_PRIORITY_DEFAULT, NULL, partial_deleted_cb,
+                           g_object_ref (task));
+      return;
     }
+
+  return_result (task);
+}
+
+static void
+return_result (GTask *task)
+{
+  Run *run = g_task_get_task_data (task);
 
   if (run->cancelled || g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
