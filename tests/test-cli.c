@@ -427,6 +427,83 @@ test_usage_errors (void)
   g_assert_cmpint (run_offload (NULL, &e5, "fetch", "--no-such-option", ok, NULL), ==, 2);
 }
 
+/* offload crunch's own: each a usage error, in words. */
+static void
+test_crunch_usage_errors (void)
+{
+  g_autofree char *path = small_csv ();
+  const char *bad[][3] = {
+    { "--workers", "0", "between 1 and 64" },
+    { "--workers", "65", "between 1 and 64" },
+    { "--bins", "0", "between 1 and 10000" },
+    { "--chunk-size", "abc", "number of bytes" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (run_offload (NULL, &err, "crunch", path, bad[i][0], bad[i][1], NULL), ==, 2);
+      g_assert_nonnull (strstr (err, bad[i][2]));
+    }
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_offload (NULL, &err, "crunch", NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "give one CSV file"));
+  }
+  g_unlink (path);
+}
+
+/* Output that cannot be written (a full disk) fails the command. */
+static void
+test_output_not_written (void)
+{
+  g_autofree char *path = small_csv ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *err = NULL;
+
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full here");
+      return;
+    }
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_stdout_file_path (launcher, "/dev/full");
+  g_assert_cmpint (run_offload_with (launcher, NULL, &err, "crunch", path, "--json", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "could not write the output"));
+  g_unlink (path);
+}
+
+/* A file name that is no valid text: the JSON stays JSON, found or not. */
+static void
+test_crunch_name_not_utf8 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("offload-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "caf\xe9.csv", NULL);
+  g_autofree char *missing = g_build_filename (dir, "gone\xff.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, "n\n1\n2\n", -1, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *out = NULL;
+      g_autoptr(JsonNode) node = NULL;
+
+      g_assert_cmpint (run_offload (&out, NULL, "crunch", i == 0 ? path : missing, "--json", NULL),
+                       ==, i == 0 ? 0 : 1);
+      node = json_from_string (out, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_str_has_suffix (json_object_get_string_member (json_node_get_object (node),
+                                                                      "file"),
+                                       i == 0 ? "caf\xef\xbf\xbd.csv" : "gone\xef\xbf\xbd.csv"));
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 start_demo_server (void)
 {
@@ -488,6 +565,9 @@ main (int   argc,
   g_test_add_func ("/offload/cli/fetch-input-file", test_fetch_input_file);
   g_test_add_func ("/offload/cli/fetch-max-body", test_fetch_max_body);
   g_test_add_func ("/offload/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/offload/cli/crunch-usage-errors", test_crunch_usage_errors);
+  g_test_add_func ("/offload/cli/output-not-written", test_output_not_written);
+  g_test_add_func ("/offload/cli/crunch-name-not-utf8", test_crunch_name_not_utf8);
 
   ret = g_test_run ();
 

@@ -1335,6 +1335,33 @@ test_stray_quote (void)
  * start with the wrong parity, and one of them reads on to the end of the
  * file inside "quotes". That error must send the file to be read again
  * in one piece, not fail the job. */
+/* A chunk size of one byte asked of a file of thousands: no more chunks
+ * (and worker processes) than the bound, and the same figures. */
+static void
+test_chunks_bounded (void)
+{
+  g_autoptr(Dataset) data = dataset_new (120, REFERENCE_SEED + 3, G_MAXUINT64);
+  g_autofree char *path = tmp_path ("bounded.csv");
+  g_autoptr(GError) error = NULL;
+  NumericReference numeric[N_NUMERIC];
+  TextReference text[N_TEXT];
+  Run run;
+
+  g_file_set_contents (path, data->csv->str, (gssize) data->csv->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (data->csv->len, >, 4 * 1024);
+  compute_reference (data, numeric, text);
+
+  crunch (&run, path, 2, 1);
+  g_assert_no_error (run.error);
+  g_test_message ("%zu bytes in %u chunks", data->csv->len, run.result->chunks);
+  g_assert_cmpuint (run.result->chunks, <=, 1024);
+  g_assert_cmpuint (run.result->chunks, >, 1024 / 2);
+  assert_reference (run.result, data, numeric, text);
+  run_clear (&run);
+  assert_no_children ();
+}
+
 static void
 test_stray_quote_then_parse_error (void)
 {
@@ -2336,6 +2363,7 @@ main (int   argc,
   g_test_add_func ("/offload/crunch-job/windows-in-runs", test_windows_in_runs);
   g_test_add_func ("/offload/crunch-job/later-pass-chunks", test_later_pass_chunks);
   g_test_add_func ("/offload/crunch-job/far-off-grid", test_far_off_grid);
+  g_test_add_func ("/offload/crunch-job/chunks-bounded", test_chunks_bounded);
   g_test_add_func ("/offload/crunch-job/stray-quote-then-parse-error",
                    test_stray_quote_then_parse_error);
   g_test_add_func ("/offload/crunch-job/merger-inconsistent", test_merger_inconsistent);

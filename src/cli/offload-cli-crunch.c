@@ -187,7 +187,7 @@ offload_cli_crunch (int    argc,
   g_auto(GStrv) positional = NULL;
   g_autofree char *chunk_text = NULL;
   guint64 chunk_size = 0;
-  int workers = 0, bins = OFFLOAD_CRUNCH_DEFAULT_BINS;
+  int workers = -1, bins = OFFLOAD_CRUNCH_DEFAULT_BINS;
   gboolean json = FALSE;
   guint progress_id = 0, sigint_id, sigterm_id;
   Crunch crunch = { 0 };
@@ -197,7 +197,7 @@ offload_cli_crunch (int    argc,
       N_("Worker processes, 1 to 64 (default: the number of cores)"), N_("W") },
     { "chunk-size", 0, 0, G_OPTION_ARG_STRING, &chunk_text,
       N_("Bytes of the file each worker reads at a time (default: 32 to 128 MiB, as the file "
-         "allows)"), N_("BYTES") },
+         "allows; at least a 1024th of the file)"), N_("BYTES") },
     { "bins", 'b', 0, G_OPTION_ARG_INT, &bins,
       N_("Bins of each numeric column’s histogram, 1 to 10000 (default 50)"), N_("B") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as one JSON object"), NULL },
@@ -225,7 +225,10 @@ offload_cli_crunch (int    argc,
       g_printerr (_("offload crunch: give one CSV file\n"));
       return OFFLOAD_EXIT_USAGE;
     }
-  if (workers < 0 || workers > 64)
+  /* Not given: as many as the cores. */
+  if (workers == -1)
+    workers = 0;
+  else if (workers < 1 || workers > 64)
     {
       g_printerr (_("offload crunch: --workers must be between 1 and 64\n"));
       return OFFLOAD_EXIT_USAGE;
@@ -290,10 +293,11 @@ offload_cli_crunch (int    argc,
           g_autoptr(JsonBuilder) builder = json_builder_new ();
           g_autoptr(JsonNode) node = NULL;
           g_autofree char *text = NULL;
+          g_autofree char *name = g_filename_display_name (positional[0]);
 
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "file");
-          json_builder_add_string_value (builder, positional[0]);
+          json_builder_add_string_value (builder, name);
           json_builder_set_member_name (builder, "errors");
           json_builder_begin_array (builder);
           json_builder_add_string_value (builder, crunch.error->message);

@@ -7,7 +7,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <stdio.h>
 #include <locale.h>
 #include <signal.h>
 
@@ -80,6 +82,7 @@ offload_cli_run (int    argc,
                  char **argv)
 {
   const OffloadCliCommand *command;
+  int ret;
 
   g_return_val_if_fail (argc > 0, OFFLOAD_EXIT_USAGE);
 
@@ -95,7 +98,20 @@ offload_cli_run (int    argc,
       return OFFLOAD_EXIT_USAGE;
     }
 
-  return command->run (argc, argv);
+  ret = command->run (argc, argv);
+
+  /* What was printed reached its file: a full disk, or a closed pipe
+   * other than by SIGPIPE, is a failure a script must see, not exit 0. */
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      int saved = errno;
+
+      g_printerr (_("offload %s: could not write the output: %s\n"), argv[0],
+                  g_strerror (saved));
+      return ret == OFFLOAD_EXIT_OK ? OFFLOAD_EXIT_FAILED : ret;
+    }
+
+  return ret;
 }
 
 /**

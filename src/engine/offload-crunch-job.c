@@ -53,6 +53,7 @@
 #define HANG_CHECK_MS      250
 #define LATE_CHECK_US      (4 * HANG_CHECK_MS * 1000)
 #define MIN_CHUNK_SIZE     (64 * 1024)
+#define MAX_CHUNKS         1024
 #define STDERR_TAIL_BYTES  2048
 #define READ_SIZE          65536
 
@@ -120,6 +121,7 @@ struct _OffloadCrunchJob
   GObject              parent_instance;
 
   char                *path;
+  char                *display_name;  /* of the path, as text: for messages */
   guint                workers;
   guint64              chunk_size;     /* 0: as the sample allows */
   guint64              pass_chunk_size; /* the chunks' of this pass */
@@ -269,6 +271,7 @@ offload_crunch_job_finalize (GObject *object)
   g_free (self->error_details);
   g_free (self->plan_json);
   g_free (self->path);
+  g_free (self->display_name);
 
   G_OBJECT_CLASS (offload_crunch_job_parent_class)->finalize (object);
 }
@@ -321,6 +324,7 @@ offload_crunch_job_new (const char *path)
 
   self = g_object_new (OFFLOAD_TYPE_CRUNCH_JOB, NULL);
   self->path = g_strdup (path);
+  self->display_name = g_filename_display_name (path);
   return self;
 }
 
@@ -1474,6 +1478,10 @@ make_chunks (OffloadCrunchJob *self)
   n_chunks = MAX (1, (self->size + wanted - 1) / wanted);
   n_chunks = (n_chunks + self->workers - 1) / self->workers * self->workers;
   chunk_size = MAX (MIN (wanted, MIN_CHUNK_SIZE), (self->size + n_chunks - 1) / n_chunks);
+  /* A worker process a chunk, and a record of each: so no more than
+   * MAX_CHUNKS, whatever size was asked (one byte asked of a 53 MB file
+   * took 1.5 GB, and a process for every byte). */
+  chunk_size = MAX (chunk_size, (self->size + MAX_CHUNKS - 1) / MAX_CHUNKS);
   if (self->single_piece)
     chunk_size = MAX (self->size, 1);
   self->pass_chunk_size = chunk_size;
@@ -1735,7 +1743,7 @@ on_file_info (GObject      *source,
         fail (self, g_steal_pointer (&error), NULL);
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         fail (self, g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
-                                 _("“%s” does not exist"), self->path), NULL);
+                                 _("“%s” does not exist"), self->display_name), NULL);
       else
         fail (self, g_error_new_literal (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
                                          error->message), NULL);
@@ -1744,7 +1752,7 @@ on_file_info (GObject      *source,
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
     {
       fail (self, g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
-                               _("“%s” is not a regular file"), self->path), NULL);
+                               _("“%s” is not a regular file"), self->display_name), NULL);
       return;
     }
 
@@ -2081,10 +2089,10 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
       self->phase = OFFLOAD_CRUNCH_PHASE_DONE;
       if (saved == ENOENT)
         g_set_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
-                     _("“%s” does not exist"), self->path);
+                     _("“%s” does not exist"), self->display_name);
       else
         g_set_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
-                     _("Could not open “%s”: %s"), self->path, g_strerror (saved));
+                     _("Could not open “%s”: %s"), self->display_name, g_strerror (saved));
       return NULL;
     }
   if (!S_ISREG (buf.st_mode))
@@ -2092,7 +2100,7 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
       close (fd);
       self->phase = OFFLOAD_CRUNCH_PHASE_DONE;
       g_set_error (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_FILE,
-                   _("“%s” is not a regular file"), self->path);
+                   _("“%s” is not a regular file"), self->display_name);
       return NULL;
     }
   self->size = (guint64) buf.st_size;

@@ -124,7 +124,12 @@ offload_crunch_result_to_json (const OffloadCrunchResult *self)
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "file");
-  json_builder_add_string_value (builder, self->path);
+  /* A file name is bytes; JSON is text. */
+  {
+    g_autofree char *name = self->path != NULL ? g_filename_display_name (self->path) : NULL;
+
+    json_builder_add_string_value (builder, name);
+  }
   add_int (builder, "rows", self->rows);
   add_int (builder, "ragged_rows", self->ragged_rows);
   add_int (builder, "bytes", self->bytes);
