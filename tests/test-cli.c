@@ -59,9 +59,9 @@ url (const char *path)
   return g_strconcat (base_url, path, NULL);
 }
 
-/* A CSV file of three rows, a numeric and a text column; its path. */
+/* A CSV file of @contents; its path. */
 static char *
-small_csv (void)
+tmp_csv (const char *contents)
 {
   g_autoptr(GError) error = NULL;
   char *path = NULL;
@@ -70,9 +70,16 @@ small_csv (void)
   fd = g_file_open_tmp ("offload-cli-XXXXXX.csv", &path, &error);
   g_assert_no_error (error);
   close (fd);
-  g_file_set_contents (path, "n,t\n1,a\n2,b\n3,a\n", -1, &error);
+  g_file_set_contents (path, contents, -1, &error);
   g_assert_no_error (error);
   return path;
+}
+
+/* Three rows, a numeric and a text column. */
+static char *
+small_csv (void)
+{
+  return tmp_csv ("n,t\n1,a\n2,b\n3,a\n");
 }
 
 /* With GLib's debug messages on, what --json prints is still JSON only:
@@ -107,18 +114,11 @@ static void
 test_json_infinite_edge (void)
 {
   g_autofree char *out = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = tmp_csv ("a\n1e308\n1.7976931348623157e308\n");
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *column;
   JsonArray *edges;
-  int fd;
-
-  fd = g_file_open_tmp ("offload-cli-XXXXXX.csv", &path, &error);
-  g_assert_no_error (error);
-  close (fd);
-  g_file_set_contents (path, "a\n1e308\n1.7976931348623157e308\n", -1, &error);
-  g_assert_no_error (error);
 
   g_assert_cmpint (run_offload (&out, NULL, "crunch", path, "--json", NULL), ==, 0);
   g_assert_null (strstr (out, "inf.0"));
