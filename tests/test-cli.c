@@ -154,6 +154,20 @@ test_crunch_table (void)
   g_assert_null (strstr (out, " 1 passes"));
   g_assert_true (g_str_has_suffix (out, " pass\n") || g_str_has_suffix (out, " passes\n"));
   g_unlink (path);
+
+  /* Times in milliseconds: told apart, not all 1.7e+12; the deviation in
+   * six digits. */
+  {
+    g_autofree char *times = tmp_csv ("t\n1700000000000\n1700000000001\n1700000002000\n");
+    g_autofree char *times_out = NULL;
+
+    g_assert_cmpint (run_offload (&times_out, NULL, "crunch", times, NULL), ==, 0);
+    g_assert_null (strstr (times_out, "e+12"));
+    g_assert_nonnull (strstr (times_out, " 1700000000000 "));
+    g_assert_nonnull (strstr (times_out, " 1700000002000\n"));
+    g_assert_nonnull (strstr (times_out, " 1154.41 "));
+    g_unlink (times);
+  }
 }
 
 /* A headless command does without GTK, whose libraries took half the time

@@ -182,13 +182,14 @@ format_count (guint64 count)
 }
 
 static char *
-format_stat (double value)
+format_stat (double value,
+             int    digits)
 {
   /* As pandas prints what it cannot compute. */
   if (isnan (value))
     return g_strdup ("NaN");
 
-  return g_strdup_printf ("%.6g", value);
+  return g_strdup_printf ("%.*g", digits, value);
 }
 
 static char *
@@ -1072,7 +1073,11 @@ cell_text (const OffloadCrunchColumn *column,
     case FIELD_P50:
     case FIELD_P75:
     case FIELD_MAX:
-      return text ? g_strdup ("") : format_stat (column_stat (column, field));
+      /* The deviation is a scale: six digits; the others places, told
+       * apart however far from zero they lie. */
+      return text ? g_strdup ("")
+                  : format_stat (column_stat (column, field),
+                                 field == FIELD_STD ? 6 : offload_crunch_column_digits (column));
     case FIELD_DISTINCT:
       {
         g_autofree char *count = NULL;

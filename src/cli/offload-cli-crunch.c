@@ -107,12 +107,13 @@ on_interrupt (gpointer data)
 
 static void
 print_number (GString *out,
-              double   value)
+              double   value,
+              int      digits)
 {
   if (isnan (value))
     g_string_append_printf (out, " %12s", "NaN");
   else
-    g_string_append_printf (out, " %12.6g", value);
+    g_string_append_printf (out, " %12.*g", digits, value);
 }
 
 static void
@@ -133,13 +134,16 @@ print_table (const OffloadCrunchResult *result)
                               c->count, c->missing);
       if (c->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC)
         {
-          print_number (out, c->mean);
-          print_number (out, c->std);
-          print_number (out, c->min);
-          print_number (out, c->p25);
-          print_number (out, c->p50);
-          print_number (out, c->p75);
-          print_number (out, c->max);
+          int digits = offload_crunch_column_digits (c);
+
+          /* The deviation is a scale: six digits; the others places. */
+          print_number (out, c->mean, digits);
+          print_number (out, c->std, 6);
+          print_number (out, c->min, digits);
+          print_number (out, c->p25, digits);
+          print_number (out, c->p50, digits);
+          print_number (out, c->p75, digits);
+          print_number (out, c->max, digits);
         }
       else if (c->type == OFFLOAD_CRUNCH_COLUMN_TEXT)
         g_string_append_printf (out, "  %s%" G_GUINT64_FORMAT " distinct, top “%s” ×%"

@@ -77,6 +77,37 @@ offload_crunch_column_type_to_string (OffloadCrunchColumnType type)
     }
 }
 
+/**
+ * offload_crunch_column_digits:
+ * @column: a numeric column
+ *
+ * For showing the column's figures of place (mean, minimum, quartiles,
+ * maximum) in words: six significant digits, as printf's %g has, and as
+ * many more as numbers far from zero against their range need to be told
+ * apart. Times in milliseconds since 1970 (1.7e12, a range of 2000) all
+ * read 1.7e+12 with six; fifteen show them to a tenth.
+ *
+ * Returns: the significant digits, 6 to 17
+ */
+int
+offload_crunch_column_digits (const OffloadCrunchColumn *column)
+{
+  double magnitude, range;
+
+  g_return_val_if_fail (column != NULL, 6);
+
+  magnitude = MAX (fabs (column->min), fabs (column->max));
+  range = column->max - column->min;
+  if (!isfinite (magnitude) || magnitude == 0 || !isfinite (range))
+    return 6;
+  /* One number, perhaps repeated: all of it, to the last place that the
+   * file's digits are likely to have. */
+  if (range <= 0)
+    return 15;
+
+  return (int) CLAMP (6 + ceil (log10 (magnitude / range)), 6, 17);
+}
+
 /* NaN (pandas' "no value") as null; infinities as strings, which JSON
  * has no number for. */
 static void

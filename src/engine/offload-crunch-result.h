@@ -91,6 +91,7 @@ JsonNode            *offload_crunch_result_to_json  (const OffloadCrunchResult *
 char                *offload_crunch_result_to_csv   (const OffloadCrunchResult *self);
 
 const char          *offload_crunch_column_type_to_string (OffloadCrunchColumnType type);
+int                  offload_crunch_column_digits   (const OffloadCrunchColumn *column);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadCrunchResult, offload_crunch_result_unref)
 
