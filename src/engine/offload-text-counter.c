@@ -386,21 +386,34 @@ prune (OffloadTextCounter *self)
     }
 }
 
-/* The first bytes, cut at a character's start, not inside it. Bytes that
- * are no UTF-8 become U+FFFD, three bytes each: the valid text is cut
- * again, so that a sample is never longer than its limit (which the
- * values' decoder holds them to). */
+#define ELLIPSIS "\xE2\x80\xA6"   /* U+2026, three bytes */
+
+/* Where the character at or before @n begins. */
+static gsize
+character_start (const char *text,
+                 gsize       n)
+{
+  while (n > 0 && ((guchar) text[n] & 0xC0) == 0x80)
+    n--;
+  return n;
+}
+
+/* The value as shown: whole when it fits the limit; else its first bytes,
+ * cut at a character's start, and an ellipsis within the limit, so that a
+ * long top value does not pass for the whole of it. Bytes that are no
+ * UTF-8 become U+FFFD, three bytes each: the valid text is measured again,
+ * so that a sample is never longer than its limit (which the values'
+ * decoder holds them to). */
 static char *
 make_sample (OffloadTextCounter *self,
              const char         *text,
              gsize               length)
 {
-  gsize n = MIN (length, OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES);
+  const gsize cut_to = OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES - strlen (ELLIPSIS);
+  gboolean cut = length > OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES;
+  gsize n = cut ? character_start (text, cut_to) : length;
   g_autofree char *valid = NULL;
   char *sample;
-
-  while (n > 0 && n < length && ((guchar) text[n] & 0xC0) == 0x80)
-    n--;
 
   /* A NUL byte is not valid either. */
   if (!g_utf8_validate_len (text, n, NULL))
@@ -409,15 +422,18 @@ make_sample (OffloadTextCounter *self,
       text = valid;
       n = strlen (valid);
       if (n > OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES)
-        {
-          n = OFFLOAD_TEXT_COUNTER_SAMPLE_BYTES;
-          while (n > 0 && ((guchar) valid[n] & 0xC0) == 0x80)
-            n--;
-        }
+        cut = TRUE;
+      if (cut && n > cut_to)
+        n = character_start (valid, cut_to);
     }
 
-  sample = sample_alloc (self, n + 1);
+  sample = sample_alloc (self, n + (cut ? strlen (ELLIPSIS) : 0) + 1);
   memcpy (sample, text, n);
+  if (cut)
+    {
+      memcpy (sample + n, ELLIPSIS, strlen (ELLIPSIS));
+      n += strlen (ELLIPSIS);
+    }
   sample[n] = '\0';
   return sample;
 }
