@@ -133,6 +133,26 @@ test_json_infinite_edge (void)
   g_assert_cmpstr (json_array_get_string_element (edges, json_array_get_length (edges) - 1),
                    ==, "inf");
   g_unlink (path);
+
+  /* Both signs there: their differences overflow, the mean does not, and
+   * the job still ends, with and without chunks. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *both = tmp_csv ("a\n1e308\n-1e308\n");
+      g_autofree char *both_out = NULL;
+      g_autoptr(JsonNode) both_node = NULL;
+      JsonObject *a;
+
+      g_assert_cmpint (run_offload (&both_out, NULL, "crunch", both, "--json",
+                                    "--chunk-size", i == 0 ? "1000" : "7", NULL), ==, 0);
+      both_node = json_from_string (both_out, &error);
+      g_assert_no_error (error);
+      a = json_array_get_object_element (json_object_get_array_member (
+                                           json_node_get_object (both_node), "columns"), 0);
+      g_assert_cmpfloat (json_object_get_double_member (a, "mean"), ==, 0);
+      g_assert_cmpstr (json_object_get_string_member (a, "std"), ==, "inf");
+      g_unlink (both);
+    }
 }
 
 /* Without --json, a table of the columns and a summary line in words,

@@ -192,6 +192,87 @@ test_moments_far_from_zero (void)
       }
 }
 
+/* Numbers of both signs near the largest double: differences from the
+ * mean overflow, the mean itself does not; however the numbers are cut
+ * into blocks and chunks, the same mean, an infinite deviation, no NaN. */
+static void
+test_moments_overflow (void)
+{
+  const double values[] = { 1e308, -1e308, 5, DBL_MAX, -DBL_MAX, -5 };
+  const gsize n = G_N_ELEMENTS (values);
+
+  for (gsize chunk = 1; chunk <= n; chunk++)
+    for (guint way = 0; way < 2; way++)
+      {
+        OffloadMoments total;
+
+        offload_moments_init (&total);
+        for (gsize start = 0; start < n; start += chunk)
+          {
+            OffloadMoments part;
+            gsize end = MIN (start + chunk, n);
+
+            offload_moments_init (&part);
+            if (way == 0)
+              offload_moments_add_values (&part, values + start, end - start);
+            else
+              for (gsize i = start; i < end; i++)
+                offload_moments_add (&part, values[i]);
+            offload_moments_merge (&total, &part);
+          }
+        g_assert_cmpuint (total.finite, ==, n);
+        /* 0, to the rounding of numbers of this size. */
+        g_assert_true (isfinite (offload_moments_get_mean (&total)));
+        g_assert_cmpfloat (fabs (offload_moments_get_mean (&total)), <, 4 * DBL_EPSILON * DBL_MAX);
+        g_assert_true (isinf (offload_moments_get_std (&total)));
+        g_assert_cmpfloat (total.min, ==, -DBL_MAX);
+        g_assert_cmpfloat (total.max, ==, DBL_MAX);
+      }
+}
+
+/* -0 and +0 are equal, but the smallest of a column holding both is -0
+ * and its largest +0, as the quartiles order them, whatever order they
+ * came in and however they were cut. */
+static void
+test_moments_zero_signs (void)
+{
+  const double values[] = { 0.0, -0.0, 0.0, -0.0, -0.0, 0.0, 0.0 };
+  const gsize n = G_N_ELEMENTS (values);
+
+  for (gsize chunk = 1; chunk <= n; chunk++)
+    for (guint way = 0; way < 2; way++)
+      {
+        OffloadMoments total;
+
+        offload_moments_init (&total);
+        for (gsize start = 0; start < n; start += chunk)
+          {
+            OffloadMoments part;
+            gsize end = MIN (start + chunk, n);
+
+            offload_moments_init (&part);
+            if (way == 0)
+              offload_moments_add_values (&part, values + start, end - start);
+            else
+              for (gsize i = start; i < end; i++)
+                offload_moments_add (&part, values[i]);
+            offload_moments_merge (&total, &part);
+          }
+        g_assert_true (total.min == 0 && signbit (total.min));
+        g_assert_true (total.max == 0 && !signbit (total.max));
+      }
+
+  /* Zeros of one sign stay that sign. */
+  {
+    const double negative[] = { -0.0, -0.0, -0.0 };
+    OffloadMoments m;
+
+    offload_moments_init (&m);
+    offload_moments_add_values (&m, negative, G_N_ELEMENTS (negative));
+    g_assert_true (signbit (m.min) && signbit (m.max));
+  }
+}
+
 static void
 test_moments_special (void)
 {
@@ -514,6 +595,8 @@ main (int   argc,
   g_test_add_func ("/offload/column-stats/moments", test_moments);
   g_test_add_func ("/offload/column-stats/moments-special", test_moments_special);
   g_test_add_func ("/offload/column-stats/moments-far-from-zero", test_moments_far_from_zero);
+  g_test_add_func ("/offload/column-stats/moments-overflow", test_moments_overflow);
+  g_test_add_func ("/offload/column-stats/moments-zero-signs", test_moments_zero_signs);
   g_test_add_func ("/offload/column-stats/order-key", test_order_key);
   g_test_add_func ("/offload/column-stats/grid-cell", test_grid_cell);
   g_test_add_func ("/offload/column-stats/quantile-ranks", test_quantile_ranks);

@@ -491,7 +491,7 @@ offload_chunk_stats_to_json (const OffloadChunkStats *self)
       add_count (builder, "ninf", m->negative_infinite);
       add_double (builder, "mean", m->mean);
       /* Most means are exact in one double: then no second part. */
-      if (m->mean_low != 0)
+      if (m->mean_low != 0 && isfinite (m->mean_low))
         add_double (builder, "mean_low", m->mean_low);
       add_double (builder, "m2", m->m2);
       add_double (builder, "min", m->min);

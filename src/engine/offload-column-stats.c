@@ -38,6 +38,14 @@ add_to_mean (OffloadMoments *self,
   double sum = self->mean + low;
   double virtual_low = sum - self->mean;
 
+  /* Past the largest double there is no low part to keep (and the error
+   * terms of infinities are NaN). */
+  if (G_UNLIKELY (!isfinite (sum)))
+    {
+      self->mean = sum;
+      self->mean_low = 0;
+      return;
+    }
   self->mean_low = (self->mean - (sum - virtual_low)) + (low - virtual_low);
   self->mean = sum;
 }
@@ -51,10 +59,35 @@ from_mean (const OffloadMoments *self,
   double minus_mean = -self->mean;
   double difference = value + minus_mean;
   double virtual_minus_mean = difference - value;
-  double error = (value - (difference - virtual_minus_mean))
-                 + (minus_mean - virtual_minus_mean);
+  double error;
+
+  /* Numbers of both signs near the largest double. */
+  if (G_UNLIKELY (!isfinite (difference)))
+    return difference;
+  error = (value - (difference - virtual_minus_mean)) + (minus_mean - virtual_minus_mean);
 
   return difference + (error - self->mean_low);
+}
+
+/* The smaller and the larger of two numbers, -0 before +0 (as the order
+ * keys and so the quartiles have them): whichever zero came last would
+ * otherwise win, and the answer depend on how the file was cut. */
+static inline double
+min_of (double a,
+        double b)
+{
+  if (G_UNLIKELY (a == b))
+    return signbit (a) ? a : b;
+  return MIN (a, b);
+}
+
+static inline double
+max_of (double a,
+        double b)
+{
+  if (G_UNLIKELY (a == b))
+    return signbit (a) ? b : a;
+  return MAX (a, b);
 }
 
 void
@@ -64,8 +97,8 @@ offload_moments_add (OffloadMoments *self,
   g_return_if_fail (self != NULL);
 
   self->count++;
-  self->min = MIN (self->min, value);
-  self->max = MAX (self->max, value);
+  self->min = min_of (self->min, value);
+  self->max = max_of (self->max, value);
 
   if (isinf (value))
     {
@@ -81,6 +114,18 @@ offload_moments_add (OffloadMoments *self,
     double delta = from_mean (self, value);
 
     self->finite++;
+    if (G_UNLIKELY (!isfinite (delta)))
+      {
+        /* The number and the mean of both signs near the largest double:
+         * the mean moves as a weighted sum, each part within range; the
+         * spread is past it. */
+        double weight = 1.0 / (double) self->finite;
+
+        self->mean = self->mean * (1 - weight) + value * weight;
+        self->mean_low = 0;
+        self->m2 = INFINITY;
+        return;
+      }
     add_to_mean (self, delta / (double) self->finite);
     self->m2 += delta * from_mean (self, value);
   }
@@ -132,56 +177,62 @@ lane_deviation (double  value,
     *m2 += deviation * deviation;
 }
 
-void
-offload_moments_add_values (OffloadMoments *self,
-                            const double   *values,
-                            gsize           n)
+/* The moments of a block, its numbers summed less @reference: FALSE when
+ * a sum overflows where the mean would not. */
+static gboolean
+block_moments (OffloadMoments *block,
+               const double   *values,
+               gsize           n,
+               double          reference)
 {
   /* Four sums, minima and maxima, the numbers taken in turn: one chain of
-   * additions would wait on itself, four cycles a number. The sums are of
-   * the numbers less a reference near them (the mean so far, or the
-   * block's first number), so that they stay small and the block's mean
-   * comes out as reference + offset, to twice a double's precision. */
-  OffloadMoments block;
+   * additions would wait on itself, four cycles a number. */
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   double lo0 = INFINITY, lo1 = INFINITY, lo2 = INFINITY, lo3 = INFINITY;
   double hi0 = -INFINITY, hi1 = -INFINITY, hi2 = -INFINITY, hi3 = -INFINITY;
-  double reference = 0, offset;
+  double offset;
   gsize finite = 0, i;
 
-  g_return_if_fail (self != NULL);
-
-  if (n == 0)
-    return;
-
-  if (self->finite > 0)
-    reference = self->mean;
-  else
-    for (i = 0; i < n; i++)
-      if (isfinite (values[i]))
-        {
-          reference = values[i];
-          break;
-        }
-
-  offload_moments_init (&block);
+  offload_moments_init (block);
   for (i = 0; i + 4 <= n; i += 4)
     {
-      lane_add (&block, values[i], reference, &s0, &lo0, &hi0, &finite);
-      lane_add (&block, values[i + 1], reference, &s1, &lo1, &hi1, &finite);
-      lane_add (&block, values[i + 2], reference, &s2, &lo2, &hi2, &finite);
-      lane_add (&block, values[i + 3], reference, &s3, &lo3, &hi3, &finite);
+      lane_add (block, values[i], reference, &s0, &lo0, &hi0, &finite);
+      lane_add (block, values[i + 1], reference, &s1, &lo1, &hi1, &finite);
+      lane_add (block, values[i + 2], reference, &s2, &lo2, &hi2, &finite);
+      lane_add (block, values[i + 3], reference, &s3, &lo3, &hi3, &finite);
     }
   for (; i < n; i++)
-    lane_add (&block, values[i], reference, &s0, &lo0, &hi0, &finite);
-  block.min = MIN (MIN (lo0, lo1), MIN (lo2, lo3));
-  block.max = MAX (MAX (hi0, hi1), MAX (hi2, hi3));
+    lane_add (block, values[i], reference, &s0, &lo0, &hi0, &finite);
+  block->min = MIN (MIN (lo0, lo1), MIN (lo2, lo3));
+  block->max = MAX (MAX (hi0, hi1), MAX (hi2, hi3));
+  /* The lanes keep whichever zero came last; when a zero is the least or
+   * the greatest, which of them is, from the block again (rare but for
+   * columns of counts, and then a compare a number). */
+  if (G_UNLIKELY (block->min == 0 || block->max == 0))
+    {
+      gboolean negative = FALSE, positive = FALSE;
+
+      for (i = 0; i < n; i++)
+        if (values[i] == 0)
+          {
+            negative |= signbit (values[i]) != 0;
+            positive |= signbit (values[i]) == 0;
+          }
+      if (block->min == 0)
+        block->min = negative ? -0.0 : 0.0;
+      if (block->max == 0)
+        block->max = positive ? 0.0 : -0.0;
+    }
+  block->finite = finite;
+  block->count = n;
 
   if (finite > 0)
     {
       double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
 
       offset = ((s0 + s1) + (s2 + s3)) / (double) finite;
+      if (!isfinite (offset) || !isfinite (reference + offset))
+        return FALSE;
       for (i = 0; i + 4 <= n; i += 4)
         {
           lane_deviation (values[i], reference, offset, &d0);
@@ -192,24 +243,53 @@ offload_moments_add_values (OffloadMoments *self,
       for (; i < n; i++)
         lane_deviation (values[i], reference, offset, &d0);
 
-      /* A sum can overflow where the mean would not (numbers of both
-       * signs near the largest double): then one by one. Squared
-       * deviations past the largest double are infinite, as the variance
-       * then is. */
-      if (!isfinite (offset) || !isfinite (reference + offset))
-        {
-          for (i = 0; i < n; i++)
-            offload_moments_add (self, values[i]);
-          return;
-        }
-      block.mean = reference;
-      block.mean_low = 0;
-      add_to_mean (&block, offset);
-      block.m2 = (d0 + d1) + (d2 + d3);
+      block->mean = reference;
+      block->mean_low = 0;
+      add_to_mean (block, offset);
+      /* Squared deviations past the largest double are infinite, as the
+       * variance then is. */
+      block->m2 = (d0 + d1) + (d2 + d3);
     }
-  block.finite = finite;
-  block.count = n;
-  offload_moments_merge (self, &block);
+
+  return TRUE;
+}
+
+void
+offload_moments_add_values (OffloadMoments *self,
+                            const double   *values,
+                            gsize           n)
+{
+  /* The numbers less a reference near them (the mean so far, or the
+   * block's first finite number), so that the sums stay small and the
+   * block's mean comes out as reference + offset, to twice a double's
+   * precision. */
+  OffloadMoments block;
+  double reference = 0;
+
+  g_return_if_fail (self != NULL);
+
+  if (n == 0)
+    return;
+
+  if (self->finite > 0)
+    reference = self->mean;
+  else
+    for (gsize i = 0; i < n; i++)
+      if (isfinite (values[i]))
+        {
+          reference = values[i];
+          break;
+        }
+
+  /* Numbers of both signs near the largest double overflow a sum against
+   * a reference of one sign: then against zero; numbers of one sign near
+   * it overflow that too: then one by one. */
+  if (block_moments (&block, values, n, reference)
+      || (reference != 0 && block_moments (&block, values, n, 0)))
+    offload_moments_merge (self, &block);
+  else
+    for (gsize i = 0; i < n; i++)
+      offload_moments_add (self, values[i]);
 }
 
 void
@@ -225,8 +305,8 @@ offload_moments_merge (OffloadMoments       *self,
   self->count += other->count;
   self->positive_infinite += other->positive_infinite;
   self->negative_infinite += other->negative_infinite;
-  self->min = MIN (self->min, other->min);
-  self->max = MAX (self->max, other->max);
+  self->min = min_of (self->min, other->min);
+  self->max = max_of (self->max, other->max);
 
   if (other->finite == 0)
     return;
@@ -244,6 +324,17 @@ offload_moments_merge (OffloadMoments       *self,
    * difference of the double-doubles, from the exact difference of their
    * high parts. */
   delta = from_mean (self, other->mean) + other->mean_low;
+  if (G_UNLIKELY (!isfinite (delta)))
+    {
+      /* Means of both signs near the largest double: weighted, each part
+       * within range; the numbers' spread is past it. */
+      self->mean = self->mean * ((double) self->finite / (double) n)
+                   + other->mean * ((double) other->finite / (double) n);
+      self->mean_low = 0;
+      self->m2 = INFINITY;
+      self->finite = n;
+      return;
+    }
   add_to_mean (self, delta * ((double) other->finite / (double) n));
   self->m2 += other->m2
               + delta * delta * ((double) self->finite * (double) other->finite / (double) n);
