@@ -70,6 +70,18 @@ offload_cli_is_command (const char *name)
   return name != NULL && lookup (name) != NULL;
 }
 
+/* Why the first write to standard output failed, or 0. */
+static int print_errno;
+
+/* As g_print() writes, but keeping why a write failed: the next calls
+ * leave errno to whatever they do. */
+static void
+print_to_stdout (const char *text)
+{
+  if ((fputs (text, stdout) == EOF || fflush (stdout) != 0) && print_errno == 0)
+    print_errno = errno != 0 ? errno : EIO;
+}
+
 /**
  * offload_cli_run:
  * @argc: the count of @argv
@@ -98,13 +110,14 @@ offload_cli_run (int    argc,
       return OFFLOAD_EXIT_USAGE;
     }
 
+  g_set_print_handler (print_to_stdout);
   ret = command->run (argc, argv);
 
   /* What was printed reached its file: a full disk, or a closed pipe
    * other than by SIGPIPE, is a failure a script must see, not exit 0. */
-  if (fflush (stdout) != 0 || ferror (stdout))
+  if (fflush (stdout) != 0 || ferror (stdout) || print_errno != 0)
     {
-      int saved = errno;
+      int saved = print_errno != 0 ? print_errno : errno != 0 ? errno : EIO;
 
       g_printerr (_("offload %s: could not write the output: %s\n"), argv[0],
                   g_strerror (saved));
