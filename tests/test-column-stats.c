@@ -126,6 +126,33 @@ test_moments (void)
     }
 }
 
+/* The moments of @values read in chunks of @chunk numbers, each chunk's
+ * own, merged in order as the app merges the workers': in blocks of 256
+ * as the workers read them, or one number at a time. */
+static void
+moments_in_chunks (const double   *values,
+                   gsize           n,
+                   gsize           chunk,
+                   gboolean        one_by_one,
+                   OffloadMoments *total)
+{
+  offload_moments_init (total);
+  for (gsize start = 0; start < n; start += chunk)
+    {
+      OffloadMoments part;
+      gsize end = MIN (start + chunk, n);
+
+      offload_moments_init (&part);
+      if (one_by_one)
+        for (gsize i = start; i < end; i++)
+          offload_moments_add (&part, values[i]);
+      else
+        for (gsize i = start; i < end; i += 256)
+          offload_moments_add_values (&part, values + i, MIN (256, end - i));
+      offload_moments_merge (total, &part);
+    }
+}
+
 /* Numbers far from zero against their spread, as times in milliseconds
  * since 1970 are: the deviation to within 1e-13 (each merge rounds once;
  * 6 units in the last place at most here) of an exact reference (integers,
@@ -169,22 +196,7 @@ test_moments_far_from_zero (void)
       {
         OffloadMoments total;
 
-        offload_moments_init (&total);
-        for (guint start = 0; start < n; start += chunk)
-          {
-            OffloadMoments part;
-            guint end = MIN (start + chunk, n);
-
-            offload_moments_init (&part);
-            if (way == 0)
-              for (guint i = start; i < end; i++)
-                offload_moments_add (&part, values[i]);
-            else
-              for (guint i = start; i < end; i += 256)
-                offload_moments_add_values (&part, values + i, MIN (256, end - i));
-            offload_moments_merge (&total, &part);
-          }
-
+        moments_in_chunks (values, n, chunk, way == 0, &total);
         g_assert_cmpfloat_with_epsilon (offload_moments_get_std (&total), exact_std,
                                         1e-13 * exact_std);
         g_assert_cmpfloat_with_epsilon (offload_moments_get_mean (&total), exact_mean,
@@ -206,20 +218,7 @@ test_moments_overflow (void)
       {
         OffloadMoments total;
 
-        offload_moments_init (&total);
-        for (gsize start = 0; start < n; start += chunk)
-          {
-            OffloadMoments part;
-            gsize end = MIN (start + chunk, n);
-
-            offload_moments_init (&part);
-            if (way == 0)
-              offload_moments_add_values (&part, values + start, end - start);
-            else
-              for (gsize i = start; i < end; i++)
-                offload_moments_add (&part, values[i]);
-            offload_moments_merge (&total, &part);
-          }
+        moments_in_chunks (values, n, chunk, way == 1, &total);
         g_assert_cmpuint (total.finite, ==, n);
         /* 0, to the rounding of numbers of this size. */
         g_assert_true (isfinite (offload_moments_get_mean (&total)));
@@ -244,20 +243,7 @@ test_moments_zero_signs (void)
       {
         OffloadMoments total;
 
-        offload_moments_init (&total);
-        for (gsize start = 0; start < n; start += chunk)
-          {
-            OffloadMoments part;
-            gsize end = MIN (start + chunk, n);
-
-            offload_moments_init (&part);
-            if (way == 0)
-              offload_moments_add_values (&part, values + start, end - start);
-            else
-              for (gsize i = start; i < end; i++)
-                offload_moments_add (&part, values[i]);
-            offload_moments_merge (&total, &part);
-          }
+        moments_in_chunks (values, n, chunk, way == 1, &total);
         g_assert_true (total.min == 0 && signbit (total.min));
         g_assert_true (total.max == 0 && !signbit (total.max));
       }
