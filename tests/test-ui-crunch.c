@@ -577,6 +577,30 @@ lane_running (gpointer data)
   return FALSE;
 }
 
+/* Starts a crunch and returns once a worker reads a chunk, its process
+ * id added to @pids. */
+static void
+start_until_lane_runs (OffloadCrunchPage *page,
+                       GPtrArray         *pids)
+{
+  g_object_set_data (G_OBJECT (page), "test-pids", pids);
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
+  offload_test_wait_for (lane_running, page, "a worker to read a chunk");
+  g_object_set_data (G_OBJECT (page), "test-pids", NULL);
+}
+
+/* Reaped: each process is gone, not a zombie. */
+static void
+assert_reaped (GPtrArray *pids)
+{
+  g_assert_cmpuint (pids->len, >, 0);
+  for (guint i = 0; i < pids->len; i++)
+    {
+      g_assert_cmpint (kill (GPOINTER_TO_INT (pids->pdata[i]), 0), ==, -1);
+      g_assert_cmpint (errno, ==, ESRCH);
+    }
+}
+
 static void
 test_cancel (void)
 {
@@ -597,10 +621,7 @@ test_cancel (void)
   path = g_strdup (small_path);
   offload_crunch_page_set_file (page, path);
 
-  g_object_set_data (G_OBJECT (page), "test-pids", pids);
-  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
-  offload_test_wait_for (lane_running, page, "a worker to read a chunk");
-  g_object_set_data (G_OBJECT (page), "test-pids", NULL);
+  start_until_lane_runs (page, pids);
 
   /* A file dropped meanwhile is refused, in words (the toast is looked
    * for once the run is over: no event may come before Cancel). */
@@ -650,13 +671,7 @@ test_cancel (void)
     g_assert_cmpint (offload_crunch_lane_row_get_state (rows->pdata[i]), ==,
                      OFFLOAD_CRUNCH_LANE_IDLE);
 
-  /* Reaped: the process is gone, not a zombie. */
-  g_assert_cmpuint (pids->len, >, 0);
-  for (guint i = 0; i < pids->len; i++)
-    {
-      g_assert_cmpint (kill (GPOINTER_TO_INT (pids->pdata[i]), 0), ==, -1);
-      g_assert_cmpint (errno, ==, ESRCH);
-    }
+  assert_reaped (pids);
 }
 
 /* Closing the window mid-run stops the workers then: the job is
@@ -677,10 +692,7 @@ test_close_window (void)
   g_settings_set_uint (settings, "crunch-workers", 2);
   g_settings_set_boolean (settings, "crunch-blocking", FALSE);
 
-  g_object_set_data (G_OBJECT (page), "test-pids", pids);
-  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
-  offload_test_wait_for (lane_running, page, "a worker to read a chunk");
-  g_object_set_data (G_OBJECT (page), "test-pids", NULL);
+  start_until_lane_runs (page, pids);
   job = g_object_ref (offload_crunch_page_get_job (page));
 
   offload_test_ui_close_window (G_OBJECT (page));
@@ -695,12 +707,7 @@ test_close_window (void)
       offload_crunch_job_get_lane (job, i, &lane);
       g_assert_cmpint (lane.pid, ==, 0);
     }
-  g_assert_cmpuint (pids->len, >, 0);
-  for (guint i = 0; i < pids->len; i++)
-    {
-      g_assert_cmpint (kill (GPOINTER_TO_INT (pids->pdata[i]), 0), ==, -1);
-      g_assert_cmpint (errno, ==, ESRCH);
-    }
+  assert_reaped (pids);
 }
 
 static void

@@ -170,11 +170,27 @@ demo_server_idle (gpointer data)
   return offload_demo_server_get_in_flight (data) == 0;
 }
 
+/* Runs @urls, @concurrency at a time with a 60 s limit, and returns once
+ * a body starts arriving. */
+static void
+start_until_receiving (OffloadFetchPage   *page,
+                       const char * const *urls,
+                       guint               concurrency)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_settings_set_strv (settings, "urls", urls);
+  g_settings_set_uint (settings, "timeout", 60);
+  g_settings_set_uint (settings, "concurrency", concurrency);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  offload_test_wait_for (something_receiving, page, "a body to start arriving");
+}
+
 static void
 test_cancel (void)
 {
   OffloadFetchPage *page = get_page ();
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   const char *slow[] = {
     "demo:/bytes/100000000?duration_ms=30000",
     "demo:/bytes/100000000?duration_ms=30000",
@@ -184,12 +200,7 @@ test_cancel (void)
   };
   GListModel *requests;
 
-  g_settings_set_strv (settings, "urls", slow);
-  g_settings_set_uint (settings, "timeout", 60);
-  g_settings_set_uint (settings, "concurrency", 3);
-
-  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
-  offload_test_wait_for (something_receiving, page, "a body to start arriving");
+  start_until_receiving (page, slow, 3);
 
   gtk_widget_activate_action (GTK_WIDGET (page), "fetch.cancel", NULL);
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelling…"));
@@ -224,12 +235,7 @@ test_close_window (void)
   };
   g_autoptr(GListModel) requests = NULL;
 
-  g_settings_set_strv (settings, "urls", slow);
-  g_settings_set_uint (settings, "timeout", 60);
-  g_settings_set_uint (settings, "concurrency", 2);
-
-  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
-  offload_test_wait_for (something_receiving, page, "a body to start arriving");
+  start_until_receiving (page, slow, 2);
   requests = g_object_ref (offload_fetch_page_get_requests (page));
 
   offload_test_ui_close_window (G_OBJECT (page));
