@@ -778,7 +778,11 @@ fetch_one (Job  *job,
   preview = g_byte_array_new ();
   for (;;)
     {
-      gssize n = g_input_stream_read (stream, buffer, READ_CHUNK, job->cancellable, &error);
+      /* One byte past the limit at most: enough to know that the body is
+       * over it, and no more read than that. */
+      guint64 left = job->max_body - result->bytes_received;
+      gsize want = left < READ_CHUNK ? (gsize) left + 1 : READ_CHUNK;
+      gssize n = g_input_stream_read (stream, buffer, want, job->cancellable, &error);
 
       if (n < 0)
         break;
