@@ -83,6 +83,7 @@ typedef struct
   GError    *held_error;
   char      *held_details;
   char      *held_stderr;   /* the worker's last error output, for a result not valid */
+  guint64    rows;          /* its worker's last count, until its result is merged */
 } Chunk;
 
 typedef struct _Lane Lane;
@@ -1044,6 +1045,7 @@ lane_done (Lane *lane)
             }
           chunk->quotes = lane->quotes;
           chunk->in_quotes = lane->in_quotes == 1;
+          chunk->rows = lane->rows;
           chunk->held = g_steal_pointer (&lane->result);
           chunk->held_pid = lane->pid;
           g_free (chunk->held_stderr);
@@ -1064,6 +1066,7 @@ lane_done (Lane *lane)
             char *line = g_steal_pointer (&lane->result);
             char *stderr_tail = g_strdup (lane->stderr_tail->str);
 
+            chunk->rows = lane->rows;
             lane->chunks_done++;
             lane_reset (lane);
             push_merge (self, (guint) index, pid, line, stderr_tail);
@@ -1901,6 +1904,18 @@ offload_crunch_job_get_progress (OffloadCrunchJob      *self,
   progress->retries = self->retries;
   progress->cancelling = self->error != NULL && self->phase != OFFLOAD_CRUNCH_PHASE_DONE;
 
+  /* Chunks read whole, their results not merged yet: still read. */
+  for (guint i = 0; self->chunks != NULL && i < self->chunks->len; i++)
+    {
+      const Chunk *chunk = &g_array_index (self->chunks, Chunk, i);
+
+      if (chunk->state == CHUNK_MERGING || (chunk->state == CHUNK_HELD && chunk->held != NULL))
+        {
+          progress->bytes_done += chunk->end - chunk->start;
+          if (self->phase == OFFLOAD_CRUNCH_PHASE_SCAN)
+            progress->rows += chunk->rows;
+        }
+    }
   for (guint i = 0; i < self->n_lanes; i++)
     {
       const Lane *lane = &self->lanes[i];
