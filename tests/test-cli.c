@@ -188,6 +188,23 @@ test_crunch_table (void)
     g_assert_nonnull (strstr (times_out, " 1154.41 "));
     g_unlink (times);
   }
+
+  /* Figures that are short, as the file's numbers mostly are, whole: a
+   * maximum of 2649999 read 2.65e+06, more than it is; a mean of
+   * 1324999.5 read 1.325e+06. */
+  {
+    g_autofree char *ids = tmp_csv ("id,x\n0,2.5\n2649999,-0.000123456789\n");
+    g_autofree char *ids_out = NULL;
+
+    g_assert_cmpint (run_offload (&ids_out, NULL, "crunch", ids, NULL), ==, 0);
+    g_assert_null (strstr (ids_out, "2.65e+06"));
+    g_assert_null (strstr (ids_out, "1.325e+06"));
+    g_assert_nonnull (strstr (ids_out, " 1324999.5 "));
+    g_assert_nonnull (strstr (ids_out, " 2649999\n"));
+    g_assert_nonnull (strstr (ids_out, " -0.000123456789 "));
+    g_assert_nonnull (strstr (ids_out, " 2.5\n"));
+    g_unlink (ids);
+  }
 }
 
 /* A headless command does without GTK, whose libraries took half the time

@@ -2176,6 +2176,28 @@ test_cancel (void)
   run_clear (&run);
 }
 
+/* The exported statistics as pandas' to_csv() writes numbers: as short as
+ * they read back the same, 2.6902 and not 2.6901999999999999. */
+static void
+test_csv_export (void)
+{
+  static const char text[] = "x,s\n2.6902,a\n0.1,b\n0.2,a\n";
+  g_autofree char *path = write_file ("export.csv", text, sizeof text - 1);
+  g_autofree char *csv = NULL;
+  Run run;
+
+  crunch (&run, path, 1, 0);
+  g_assert_no_error (run.error);
+  csv = offload_crunch_result_to_csv (run.result);
+  g_assert_cmpstr (csv, ==,
+                   "column,type,count,missing,mean,std,min,25%,50%,75%,max,distinct,top,freq\r\n"
+                   "x,numeric,3,0,0.9967333333333335,1.4674372263689281,0.1,0.15000000000000002,"
+                   "0.2,1.4451,2.6902,,,\r\n"
+                   "s,text,3,0,,,,,,,,2,a,2\r\n");
+  run_clear (&run);
+  g_unlink (path);
+}
+
 /* What the page shows only goes up within a pass: a chunk whose worker
  * has ended counts as read while its result waits to be merged. */
 typedef struct
@@ -2429,6 +2451,7 @@ main (int   argc,
   g_test_add_func ("/offload/crunch-job/text-only", test_text_only);
   g_test_add_func ("/offload/crunch-job/wide-text", test_wide_text);
   g_test_add_func ("/offload/crunch-job/edge-cases", test_edge_cases);
+  g_test_add_func ("/offload/crunch-job/csv-export", test_csv_export);
   g_test_add_data_func ("/offload/crunch-job/fault/crash-retried", &faults[0],
                         test_fault_retried);
   g_test_add_data_func ("/offload/crunch-job/fault/hang-retried", &faults[1],

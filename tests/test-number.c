@@ -188,6 +188,22 @@ test_classify (void)
   g_assert_cmpfloat (value, ==, 7);
 }
 
+/* Written back as short as it reads back the same. */
+static void
+test_shortest (void)
+{
+  static const struct { double value; int digits; } cases[] = {
+    { 2.6902, 5 }, { 0.1, 1 }, { -0.25, 2 }, { 2649999, 7 }, { 1324999.5, 8 }, { 1e308, 1 },
+    { 5e-324, 1 }, { 1.0 / 3, 16 }, { 0.1 + 0.2, 17 }, { 1700000000000.1, 14 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%.17g", cases[i].value);
+      g_assert_cmpint (offload_number_shortest_digits (cases[i].value), ==, cases[i].digits);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -200,6 +216,7 @@ main (int   argc,
   g_test_add_func ("/offload/number/not-numbers", test_not_numbers);
   g_test_add_func ("/offload/number/special", test_special);
   g_test_add_func ("/offload/number/classify", test_classify);
+  g_test_add_func ("/offload/number/shortest", test_shortest);
 
   return g_test_run ();
 }

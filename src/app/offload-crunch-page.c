@@ -1074,10 +1074,15 @@ cell_text (const OffloadCrunchColumn *column,
     case FIELD_P75:
     case FIELD_MAX:
       /* The deviation is a scale: six digits; the others places, told
-       * apart however far from zero they lie. */
-      return text ? g_strdup ("")
-                  : format_stat (column_stat (column, field),
-                                 field == FIELD_STD ? 6 : offload_crunch_column_digits (column));
+       * apart however far from zero they lie, and whole when short. */
+      if (text)
+        return g_strdup ("");
+      {
+        double value = column_stat (column, field);
+
+        return format_stat (value, field == FIELD_STD ? 6
+                                   : offload_crunch_figure_digits (column, value));
+      }
     case FIELD_DISTINCT:
       {
         g_autofree char *count = NULL;

@@ -134,16 +134,14 @@ print_table (const OffloadCrunchResult *result)
                               c->count, c->missing);
       if (c->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC)
         {
-          int digits = offload_crunch_column_digits (c);
-
           /* The deviation is a scale: six digits; the others places. */
-          print_number (out, c->mean, digits);
+          print_number (out, c->mean, offload_crunch_figure_digits (c, c->mean));
           print_number (out, c->std, 6);
-          print_number (out, c->min, digits);
-          print_number (out, c->p25, digits);
-          print_number (out, c->p50, digits);
-          print_number (out, c->p75, digits);
-          print_number (out, c->max, digits);
+          print_number (out, c->min, offload_crunch_figure_digits (c, c->min));
+          print_number (out, c->p25, offload_crunch_figure_digits (c, c->p25));
+          print_number (out, c->p50, offload_crunch_figure_digits (c, c->p50));
+          print_number (out, c->p75, offload_crunch_figure_digits (c, c->p75));
+          print_number (out, c->max, offload_crunch_figure_digits (c, c->max));
         }
       else if (c->type == OFFLOAD_CRUNCH_COLUMN_TEXT)
         g_string_append_printf (out, "  %s%" G_GUINT64_FORMAT " distinct, top “%s” ×%"

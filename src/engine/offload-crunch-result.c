@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "offload-crunch-result.h"
+#include "offload-number.h"
 
 G_DEFINE_BOXED_TYPE (OffloadCrunchResult, offload_crunch_result,
                      offload_crunch_result_ref, offload_crunch_result_unref)
@@ -106,6 +107,48 @@ offload_crunch_column_digits (const OffloadCrunchColumn *column)
     return 15;
 
   return (int) CLAMP (6 + ceil (log10 (magnitude / range)), 6, 17);
+}
+
+/**
+ * offload_crunch_figure_digits:
+ * @column: a numeric column
+ * @value: one of its figures of place: mean, minimum, a quartile, maximum
+ *
+ * The significant digits to show @value with, as "%.*g" takes them: all
+ * of it when that takes twelve digits or fewer (or the column's own, see
+ * offload_crunch_column_digits(), if more), else the column's own; and
+ * enough to write an integer part of up to fifteen digits out rather than
+ * with an exponent. A file's numbers are mostly short, and its minimum,
+ * maximum and most quartiles are such numbers: with six digits, a maximum
+ * of 2649999 read 2.65e+06, more than it is, and a mean of 499999.5 read
+ * 500000.
+ *
+ * Returns: the significant digits, 1 to 17
+ */
+int
+offload_crunch_figure_digits (const OffloadCrunchColumn *column,
+                              double                     value)
+{
+  int digits, exponent;
+
+  g_return_val_if_fail (column != NULL, 6);
+
+  digits = offload_crunch_column_digits (column);
+  if (!isfinite (value) || value == 0)
+    return digits;
+
+  {
+    int shortest = offload_number_shortest_digits (value);
+
+    if (shortest <= MAX (digits, 12))
+      digits = shortest;
+  }
+  /* Every digit of an integer below 10^15 is exact: 2000000, not 2e+06. */
+  exponent = (int) floor (log10 (fabs (value)));
+  if (exponent >= digits && exponent < 15)
+    digits = exponent + 1;
+
+  return digits;
 }
 
 /* NaN (pandas' "no value") as null; infinities as strings, which JSON
@@ -269,7 +312,13 @@ append_number (GString *out,
   if (isinf (value))
     g_string_append (out, value > 0 ? "inf" : "-inf");
   else
-    g_string_append (out, g_ascii_dtostr (buffer, sizeof buffer, value));
+    {
+      /* The shortest text that reads back the same, as pandas writes. */
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", offload_number_shortest_digits (value));
+      g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, format, value));
+    }
 }
 
 /**

@@ -92,6 +92,8 @@ char                *offload_crunch_result_to_csv   (const OffloadCrunchResult *
 
 const char          *offload_crunch_column_type_to_string (OffloadCrunchColumnType type);
 int                  offload_crunch_column_digits   (const OffloadCrunchColumn *column);
+int                  offload_crunch_figure_digits   (const OffloadCrunchColumn *column,
+                                                     double                     value);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OffloadCrunchResult, offload_crunch_result_unref)
 

@@ -306,3 +306,29 @@ offload_cell_classify (const char *text,
 
   return OFFLOAD_CELL_TEXT;
 }
+
+/**
+ * offload_number_shortest_digits:
+ * @value: a finite number
+ *
+ * Returns: the fewest significant digits, 1 to 17, that print @value so
+ *   that it reads back the same: 2.6902 rather than 2.6901999999999999,
+ *   as Python's repr() and pandas' to_csv() write it
+ */
+int
+offload_number_shortest_digits (double value)
+{
+  g_return_val_if_fail (isfinite (value), 17);
+
+  for (int digits = 1; digits < 17; digits++)
+    {
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      if (g_ascii_strtod (g_ascii_formatd (buffer, sizeof buffer, format, value), NULL) == value)
+        return digits;
+    }
+
+  return 17;
+}

@@ -25,5 +25,6 @@ gboolean        offload_cell_is_na    (const char *text,
 OffloadCellKind offload_cell_classify (const char *text,
                                        gsize       length,
                                        double     *value);
+int             offload_number_shortest_digits (double value);
 
 G_END_DECLS
