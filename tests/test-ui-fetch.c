@@ -363,6 +363,34 @@ has_buttons (gpointer data)
   return buttons->len > 0;
 }
 
+/* The Undo of the toast on show, clicked: its button as the user has it. */
+static gboolean
+undo_button_sensitive (gpointer data)
+{
+  g_autoptr(GPtrArray) buttons = offload_test_find_all (GTK_WIDGET (get_window ()),
+                                                        GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    if (gtk_widget_get_mapped (buttons->pdata[i])
+        && g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "_Undo") == 0
+        && gtk_widget_is_sensitive (buttons->pdata[i]))
+      {
+        *(GtkWidget **) data = buttons->pdata[i];
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static void
+click_undo (void)
+{
+  GtkWidget *button = NULL;
+
+  offload_test_wait_for (undo_button_sensitive, &button, "the toast's Undo button");
+  g_signal_emit_by_name (button, "clicked");
+}
+
 static void
 test_edit_urls (void)
 {
@@ -375,12 +403,22 @@ test_edit_urls (void)
   g_settings_reset (settings, "urls");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (url_stack)), ==, "list");
 
-  /* Remove all: the empty state, and Undo brings them back. */
+  /* Remove all: the empty state, and the toast's Undo brings them back. */
   gtk_widget_activate_action (GTK_WIDGET (page), "fetch.clear", NULL);
   g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (url_stack)), ==, "empty");
-  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.undo-clear", NULL);
+  offload_test_wait_for (toast_shown, (gpointer) "Removed 15 URLs", "the toast");
+  click_undo ();
   g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 15);
+
+  /* Restoring the demo URLs over others can be undone too. */
+  offload_fetch_page_add_urls (page, "https://c.example/3\n");
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.restore-demo", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 15);
+  offload_test_wait_for (toast_shown, (gpointer) "Restored the demo URLs", "the toast");
+  click_undo ();
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 16);
+  g_settings_reset (settings, "urls");
 
   /* Pasting several lines at once adds one URL a line, comments skipped. */
   offload_fetch_page_add_urls (page, "https://a.example/1\n# a comment\n\nhttps://b.example/2\r\n");

@@ -43,6 +43,7 @@ struct _OffloadFetchPage
   GtkStringList       *urls;
   gboolean             saving_urls;
   char               **undo_urls;
+  AdwToast            *undo_toast;   /* weak: the toast that can bring them back */
 
   OffloadFetchQueue   *queue;
   OffloadDemoServer   *demo_server;
@@ -491,27 +492,73 @@ import_action (GtkWidget  *widget,
 }
 
 static void
-restore_demo_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
+on_undo_clicked (OffloadFetchPage *self)
 {
-  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
-
-  g_settings_reset (self->settings, "urls");
-}
-
-static void
-undo_clear_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
-
+  /* Clicked, the toast goes: not to be dismissed again. */
+  g_clear_weak_pointer (&self->undo_toast);
   if (self->undo_urls == NULL)
     return;
 
   g_settings_set_strv (self->settings, "urls", (const char * const *) self->undo_urls);
   g_clear_pointer (&self->undo_urls, g_strfreev);
+}
+
+/* Once dismissed, a toast is not dismissed again: libadwaita 1.2 would
+ * unref it twice. */
+static void
+on_undo_dismissed (OffloadFetchPage *self,
+                   AdwToast         *toast)
+{
+  if (self->undo_toast == toast)
+    g_clear_weak_pointer (&self->undo_toast);
+}
+
+/* The whole list replaced (@urls NULL: by the demo's), and a toast that
+ * brings it back. Its button is handled by the toast's own signal: the
+ * toast overlay is the window's, outside the page, where the page's
+ * actions do not reach. */
+static void
+replace_urls (OffloadFetchPage   *self,
+              const char * const *urls,
+              const char         *title)
+{
+  g_auto(GStrv) before = g_settings_get_strv (self->settings, "urls");
+  g_auto(GStrv) after = NULL;
+  AdwToast *toast;
+
+  if (urls != NULL)
+    g_settings_set_strv (self->settings, "urls", urls);
+  else
+    g_settings_reset (self->settings, "urls");
+  after = g_settings_get_strv (self->settings, "urls");
+  if (g_strv_equal ((const char * const *) before, (const char * const *) after))
+    return;
+
+  /* One undo at a time: an older toast would undo the wrong change. */
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+  g_strfreev (self->undo_urls);
+  self->undo_urls = g_steal_pointer (&before);
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  /* Now, while the user still has the change in mind. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_clicked), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_undo_dismissed), self,
+                           G_CONNECT_SWAPPED);
+  g_set_weak_pointer (&self->undo_toast, toast);
+  show_toast (self, toast);
+}
+
+static void
+restore_demo_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  /* Translators: a toast, with an Undo button */
+  replace_urls (OFFLOAD_FETCH_PAGE (widget), NULL, _("Restored the demo URLs"));
 }
 
 static void
@@ -521,22 +568,15 @@ clear_action (GtkWidget  *widget,
 {
   OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  const char * const none[] = { NULL };
   g_autofree char *title = NULL;
-  AdwToast *toast;
 
   if (n == 0)
     return;
 
-  g_strfreev (self->undo_urls);
-  self->undo_urls = g_settings_get_strv (self->settings, "urls");
-  g_settings_set_strv (self->settings, "urls", NULL);
-
   title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Removed %u URL", "Removed %u URLs", n),
                            n);
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "fetch.undo-clear");
-  show_toast (self, toast);
+  replace_urls (self, none, title);
 }
 
 /* ---- Progress and results -------------------------------------------- */
@@ -872,7 +912,13 @@ announce_end (OffloadFetchPage *self)
                                           "%u requests: %u succeeded, %u failed", n),
                              n, succeeded, failed);
 
-  show_message (self, title);
+  /* The run's end now, not after toasts queued during it. */
+  {
+    AdwToast *toast = adw_toast_new (title);
+
+    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+    show_toast (self, toast);
+  }
 }
 
 static void
@@ -1173,6 +1219,7 @@ offload_fetch_page_dispose (GObject *object)
   g_clear_object (&self->urls);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->undo_urls, g_strfreev);
+  g_clear_weak_pointer (&self->undo_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), OFFLOAD_TYPE_FETCH_PAGE);
 
@@ -1230,7 +1277,6 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
   gtk_widget_class_install_action (widget_class, "fetch.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "fetch.restore-demo", NULL, restore_demo_action);
   gtk_widget_class_install_action (widget_class, "fetch.clear", NULL, clear_action);
-  gtk_widget_class_install_action (widget_class, "fetch.undo-clear", NULL, undo_clear_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
