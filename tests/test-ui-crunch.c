@@ -75,6 +75,18 @@ toast_shown (gpointer data)
   return offload_test_shows_label (GTK_WIDGET (offload_test_ui_window ()), data);
 }
 
+/* A progress bar in activity mode marks its moving block so. */
+static gboolean
+pulsing (GtkWidget *bar)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (bar); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_has_css_class (child, "pulse") || pulsing (child))
+      return TRUE;
+
+  return FALSE;
+}
+
 static gboolean
 is_mapped (gpointer data)
 {
@@ -671,7 +683,12 @@ test_cancel (void)
     g_assert_cmpint (offload_crunch_lane_row_get_state (rows->pdata[i]), ==,
                      OFFLOAD_CRUNCH_LANE_IDLE);
 
+  /* The bar shows how far it got, not a block left over from a pulse. */
+  g_assert_false (pulsing (offload_test_find (GTK_WIDGET (page), "overall_progress",
+                                              GTK_TYPE_PROGRESS_BAR)));
+
   assert_reaped (pids);
+
 }
 
 /* Closing the window mid-run stops the workers then: the job is

@@ -110,6 +110,7 @@ struct _OffloadCrunchPage
   guint                last_pass;   /* shown in the words */
   GPtrArray           *lane_rows;   /* of OffloadCrunchLaneRow, owned by lanes_list */
   AdwToast            *event_toast; /* the job's event shown now, if any */
+  double               fraction;    /* the bar's last, for a run that stops */
 
   /* The sample dataset, while it is written. */
   OffloadGenerateJob  *generate_job;
@@ -867,8 +868,11 @@ update_progress (OffloadCrunchPage *self,
     fraction = CLAMP ((double) progress.bytes_done / (double) progress.bytes_total, 0, 1);
 
   if (fraction >= 0)
-    gtk_progress_bar_set_fraction (self->overall_progress, fraction);
-  else if (with_text && self->running)
+    {
+      gtk_progress_bar_set_fraction (self->overall_progress, fraction);
+      self->fraction = fraction;
+    }
+  else if (with_text && self->running && progress.phase != OFFLOAD_CRUNCH_PHASE_DONE)
     gtk_progress_bar_pulse (self->overall_progress);
 
   /* A new pass is named at once, as its bar starts again from 0. */
@@ -1664,10 +1668,8 @@ show_error (OffloadCrunchPage *self,
   if (g_error_matches (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_TIME_LIMIT))
     {
       title = g_strdup (_("Stopped at the time limit of the blocking mode"));
-      text = g_strdup_printf (_("%s\n\nThe window stays frozen for at most 4.5 s. Turn off “Run "
-                                "on the Main Thread” to crunch in worker processes, or allow "
-                                "longer freezes."),
-                              error->message);
+      text = g_strdup (_("The window stays frozen for at most 4.5 s. Turn off “Run on the Main "
+                         "Thread” to crunch in worker processes, or allow longer freezes."));
     }
   else
     {
@@ -1739,7 +1741,17 @@ finish_run (OffloadCrunchPage   *self,
                                              "stopping",
                                              busy),
                                 seconds, busy);
-      toast = g_strdup (_("Crunch cancelled"));
+      /* No toast: the user has just asked for it, the line above says
+       * it, and a toast would take the first Escape meant to cancel a
+       * run started again at once. */
+    }
+  else if (g_error_matches (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_TIME_LIMIT))
+    {
+      /* Translators: the progress line of a crunch on the main thread
+       * that reached its time limit */
+      text = g_strdup_printf (_("Stopped at the time limit after %.1f s"), seconds);
+      show_error (self, error);
+      toast = g_strdup (_("Stopped at the time limit of the blocking mode"));
     }
   else
     {
@@ -1750,9 +1762,14 @@ finish_run (OffloadCrunchPage   *self,
       toast = g_strdup_printf (_("Could not crunch “%s”"), name);
     }
 
+  /* A run that stopped shows how far it got, not the pulse of its end. */
+  if (result == NULL)
+    gtk_progress_bar_set_fraction (self->overall_progress, self->fraction);
+
   gtk_label_set_label (self->overall_label, text);
   update_actions (self);
-  show_message (self, toast);
+  if (toast != NULL)
+    show_message (self, toast);
 }
 
 static void
@@ -1835,6 +1852,7 @@ start_action (GtkWidget  *widget,
   self->blocking_run = gtk_switch_get_active (self->blocking_switch);
 
   gtk_progress_bar_set_fraction (self->overall_progress, 0);
+  self->fraction = 0;
   update_content (self);
   set_running (self, TRUE);
 
