@@ -747,6 +747,65 @@ test_requests_served_keep_alive (Fixture       *f,
                     soup_message_get_connection_id (second));
 }
 
+/* The sockets this process has open: the server's and the clients'. */
+static guint
+count_sockets (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/fd", name, NULL);
+      g_autofree char *target = g_file_read_link (path, NULL);
+
+      n += target != NULL && g_str_has_prefix (target, "socket:");
+    }
+
+  return n;
+}
+
+/* A client that closes its kept-alive connection gets the server's side
+ * closed too: no socket is left behind in CLOSE-WAIT (libsoup 3.2 left
+ * one a connection, and a long demo ran out of file descriptors). */
+static void
+test_closed_connections_closed (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *url = make_url (f, "/delay/0");
+  guint before = count_sockets ();
+  gint64 deadline;
+
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autoptr(SoupSession) session = new_session ();
+      g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+
+      body = soup_session_send_and_read (session, msg, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+      /* The session goes, and its connection is closed with it. */
+    }
+
+  /* The server closes its side on its own thread, soon. */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (count_sockets () > before && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_cmpuint (count_sockets (), <=, before);
+
+  /* And it still answers. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) body = fetch (f, "/delay/0", NULL, &error);
+
+    g_assert_no_error (error);
+  }
+}
+
 static void
 test_reset (Fixture       *f,
             gconstpointer  data)
@@ -1158,6 +1217,7 @@ main (int   argc,
   ADD_WITH_DATA ("peak-in-flight", GUINT_TO_POINTER (8), test_peak_in_flight);
   ADD_WITH_DATA ("peak-in-flight-many", GUINT_TO_POINTER (48), test_peak_in_flight);
   ADD ("requests-served", test_requests_served_keep_alive);
+  ADD ("closed-connections-closed", test_closed_connections_closed);
   ADD ("reset", test_reset);
   ADD ("stall-cancel", test_stall_cancel);
   ADD ("stall-stop", test_stall_stop);

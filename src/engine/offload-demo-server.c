@@ -234,6 +234,60 @@ request_complete (Request *req)
   g_atomic_int_add (&req->self->in_flight, -1);
 }
 
+#if !SOUP_CHECK_VERSION (3, 3, 0)
+/* libsoup 3.2 does not close a kept-alive connection whose client closes
+ * it while it waits for the next request (fixed in 3.3): the socket stays
+ * open in CLOSE-WAIT, a file descriptor for every connection a client has
+ * ever closed, until the server can accept no more. So a connection left
+ * waiting is watched here, once: a hang-up closes its socket, and
+ * libsoup's own pending read then ends the connection. */
+#define IDLE_WATCH_KEY "offload-demo-server-idle-watch"
+
+static gboolean
+on_idle_readable (GSocket      *socket,
+                  GIOCondition  condition,
+                  gpointer      user_data)
+{
+  char byte;
+  gssize n;
+
+  if (g_socket_is_closed (socket))
+    return G_SOURCE_REMOVE;
+
+  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;   /* libsoup read what came first */
+
+  if (n <= 0)
+    g_socket_close (socket, NULL);
+
+  /* Or the next request: libsoup's to read, and a watch again once it
+   * is answered (watching on while it waits would spin). */
+  g_object_set_data (G_OBJECT (socket), IDLE_WATCH_KEY, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_idle_connection (OffloadDemoServer *self,
+                       SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  GSource *source;
+
+  if (socket == NULL || g_socket_is_closed (socket)
+      || g_object_get_data (G_OBJECT (socket), IDLE_WATCH_KEY) != NULL)
+    return;
+
+  source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_name (source, "[offload] demo server idle connection");
+  g_source_set_callback (source, G_SOURCE_FUNC (on_idle_readable), g_object_ref (socket),
+                         g_object_unref);
+  g_object_set_data (G_OBJECT (socket), IDLE_WATCH_KEY, GINT_TO_POINTER (1));
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+#endif
+
 static void
 on_message_done (SoupServerMessage *msg,
                  Request           *req)
@@ -241,6 +295,11 @@ on_message_done (SoupServerMessage *msg,
   /* "finished" and "disconnected" can both come; the first one counts. */
   if (req->msg == NULL)
     return;
+
+#if !SOUP_CHECK_VERSION (3, 3, 0)
+  if (!req->taken)
+    watch_idle_connection (req->self, msg);
+#endif
 
   g_signal_handlers_disconnect_by_data (req->msg, req);
   clear_source (&req->timer);
