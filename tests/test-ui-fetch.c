@@ -427,6 +427,15 @@ test_edit_urls (void)
   g_assert_cmpuint (g_strv_length (saved), ==, 17);
   g_assert_cmpstr (saved[16], ==, "https://b.example/2");
 
+  /* Blanks split a line only into URLs: a line of words is one, to fail
+   * as one request. */
+  g_assert_cmpuint (offload_fetch_page_add_urls (page, "https://c.example/3 demo:/delay/1\n"),
+                    ==, 2);
+  g_assert_cmpuint (offload_fetch_page_add_urls (page, "http://exa mple.com/a b\n"), ==, 1);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (urls), 19), ==,
+                   "http://exa mple.com/a b");
+  gtk_string_list_splice (GTK_STRING_LIST (urls), 17, 3, NULL);
+
   /* A row's remove button removes its URL, and only it. */
   {
     GtkWidget *list = offload_test_find (GTK_WIDGET (page), "url_list", GTK_TYPE_LIST_VIEW);

@@ -224,8 +224,9 @@ bind_url_row (GtkSignalListItemFactory *factory,
 /**
  * offload_fetch_page_add_urls:
  * @self: the page
- * @text: one URL, or many separated by spaces or lines (a paste, a file);
- *   lines starting with # are comments
+ * @text: one URL, or many separated by lines (a paste, a file), or by
+ *   blanks where every word of a line has a scheme; lines starting with #
+ *   are comments
  *
  * Adds them at the end of the list, up to %MAX_URLS in all, and saves it.
  *
@@ -258,7 +259,18 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
       if (*line == '#')
         continue;
 
+      /* "https://a/ https://b/" is two URLs; "not a url" or a URL with
+       * a blank typed in it is one line, which then fails as one
+       * request, in words. */
       words = g_strsplit_set (line, " \t", -1);
+      for (guint j = 0; words[j] != NULL; j++)
+        if (*words[j] != '\0' && g_uri_peek_scheme (words[j]) == NULL)
+          {
+            g_strfreev (words);
+            words = g_new0 (char *, 2);
+            words[0] = g_strdup (line);
+            break;
+          }
       for (guint j = 0; words[j] != NULL && added < room; j++)
         {
           if (*words[j] == '\0' || !g_utf8_validate (words[j], -1, NULL))
