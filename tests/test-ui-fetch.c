@@ -564,6 +564,14 @@ test_many_rows (void)
                          "the toast");
 }
 
+static gboolean
+timings_say_no_answer (gpointer data)
+{
+  const char *timings = offload_test_label_text (GTK_WIDGET (data), "details_timings");
+
+  return strstr (timings, "no answer") != NULL && strstr (timings, "finished after") != NULL;
+}
+
 /* Cancelling the selected request stops it alone. */
 static void
 test_cancel_selected (void)
@@ -592,6 +600,11 @@ test_cancel_selected (void)
   g_assert_cmpint (offload_fetch_request_get_state (stalled), ==, OFFLOAD_FETCH_STATE_CANCELLED);
   g_assert_cmpint (offload_fetch_request_get_state (quick), ==, OFFLOAD_FETCH_STATE_DONE);
   offload_test_wait_for (toast_shown, (gpointer) "2 requests: 1 succeeded, 0 failed, 1 cancelled", "the toast");
+
+  /* Its timings say what happened, and no first byte it never had. */
+  offload_test_wait_for (timings_say_no_answer, page, "the stalled request's timings");
+  g_assert_null (strstr (offload_test_label_text (GTK_WIDGET (page), "details_timings"),
+                         "first byte"));
 }
 
 /* A fetched CSV body opens on the Crunch page. */

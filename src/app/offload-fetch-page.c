@@ -688,13 +688,27 @@ update_details (OffloadFetchPage *self)
   first_byte = offload_fetch_request_get_first_byte_time (request);
   finished = offload_fetch_request_get_finished_time (request);
   if (started > 0)
-    timings = g_strdup_printf (_("Waited %.0f ms in the queue · first byte after %.0f ms · "
-                                 "finished after %.0f ms · on thread %s"),
-                               (started - queued) / 1000.0,
-                               first_byte > 0 ? (first_byte - started) / 1000.0 : 0.0,
-                               finished > 0 ? (finished - started) / 1000.0 : 0.0,
-                               offload_fetch_request_get_thread_name (request) != NULL
-                               ? offload_fetch_request_get_thread_name (request) : "—");
+    {
+      /* Only what has happened: a running request has not finished, and
+       * one that failed before an answer had no first byte. */
+      g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+      const char *thread = offload_fetch_request_get_thread_name (request);
+
+      g_ptr_array_add (parts, g_strdup_printf (_("Waited %.0f ms in the queue"),
+                                               (started - queued) / 1000.0));
+      if (first_byte > 0)
+        g_ptr_array_add (parts, g_strdup_printf (_("first byte after %.0f ms"),
+                                                 (first_byte - started) / 1000.0));
+      else if (finished > 0)
+        g_ptr_array_add (parts, g_strdup (_("no answer")));
+      if (finished > 0)
+        g_ptr_array_add (parts, g_strdup_printf (_("finished after %.0f ms"),
+                                                 (finished - started) / 1000.0));
+      if (thread != NULL)
+        g_ptr_array_add (parts, g_strdup_printf (_("on thread %s"), thread));
+      g_ptr_array_add (parts, NULL);
+      timings = g_strjoinv (" · ", (char **) parts->pdata);
+    }
   gtk_label_set_label (self->details_timings, timings != NULL ? timings : "");
   gtk_widget_set_visible (GTK_WIDGET (self->details_timings), timings != NULL);
 

@@ -803,11 +803,12 @@ fetch_one (Job  *job,
 
       if (result->bytes_received > job->max_body)
         {
-          g_autofree char *limit = g_format_size (job->max_body);
+          /* In the units the preferences and --max-body's help use. */
+          g_autofree char *limit = g_format_size_full (job->max_body, G_FORMAT_SIZE_IEC_UNITS);
 
           error = g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TOO_LARGE,
                                _("The body is larger than the %s limit, so reading stopped "
-                                 "there. The limit is in the preferences (or --max-body)."),
+                                 "there. Raise the limit to read all of it."),
                                limit);
           break;
         }
