@@ -2100,6 +2100,60 @@ test_fault_wrong_shape (gconstpointer data)
   assert_no_children ();
 }
 
+/* A worker that fails on the sample, read before the passes: its details
+ * name the sample, not a "pass 0" the page never shows. In a child
+ * process, as above. */
+static void
+test_fault_sample_details (void)
+{
+  g_autoptr(OffloadCrunchJob) job = NULL;
+  g_autofree char *script_path = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *csv_path = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *details;
+  Run run;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  script_path = tmp_path ("failing-sample.sh");
+  script = g_strdup_printf ("#!/bin/sh\n"
+                            "if [ \"$1\" = sample ]; then\n"
+                            "  echo 'fake worker: no sample' >&2\n"
+                            "  exit 3\n"
+                            "fi\n"
+                            "exec '%s' \"$@\"\n",
+                            g_getenv ("OFFLOAD_WORKER_BINARY"));
+  g_file_set_contents (script_path, script, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (script_path, 0755), ==, 0);
+  g_setenv ("OFFLOAD_WORKER_BINARY", script_path, TRUE);
+
+  csv_path = tmp_path ("failing-sample.csv");
+  g_file_set_contents (csv_path, "a,b\n1,x\n2,y\n", -1, &error);
+  g_assert_no_error (error);
+
+  job = new_job (csv_path, 1, 0);
+  run_start (&run, job, NULL);
+  run_wait (&run, "a job whose sample fails");
+
+  g_assert_error (run.error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_WORKER);
+  details = offload_crunch_job_get_error_details (job);
+  g_test_message ("details: %s", details);
+  g_assert_true (g_str_has_prefix (details, "The sample of the file, worker "));
+  g_assert_null (strstr (details, "pass 0"));
+  g_assert_nonnull (strstr (details, "fake worker: no sample"));
+
+  run_clear (&run);
+  g_clear_object (&job);
+  assert_no_children ();
+}
+
 /* 4. Cancelling, and 5. a file that changes. */
 
 #define LARGE_FILE_BYTES  (48 * 1024 * 1024)
@@ -2465,6 +2519,7 @@ main (int   argc,
                         test_fault_wrong_shape);
   g_test_add_data_func ("/offload/crunch-job/fault/result-not-valid", "result",
                         test_fault_wrong_shape);
+  g_test_add_func ("/offload/crunch-job/fault-sample-details", test_fault_sample_details);
   g_test_add_func ("/offload/crunch-job/cancel", test_cancel);
   g_test_add_func ("/offload/crunch-job/progress-climbs", test_progress_climbs);
   g_test_add_func ("/offload/crunch-job/parent-stalled", test_parent_stalled);

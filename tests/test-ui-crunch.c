@@ -544,6 +544,14 @@ test_retry (void)
   g_assert_false (gtk_widget_get_visible (find (page, "error_box", GTK_TYPE_BOX)));
 }
 
+static gboolean
+ready_says_size (gpointer data)
+{
+  AdwStatusPage *ready = ADW_STATUS_PAGE (find (get_page (), "ready_page", ADW_TYPE_STATUS_PAGE));
+
+  return g_str_has_prefix (adw_status_page_get_description (ready), data);
+}
+
 /* A file that is not what it should be: the error, in words. */
 static void
 test_error (void)
@@ -565,6 +573,15 @@ test_error (void)
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Failed after "));
   g_assert_cmpstr (visible_child (page, "results_stack"), ==, "none");
   g_assert_false (gtk_widget_get_sensitive (find (page, "copy_button", GTK_TYPE_BUTTON)));
+  g_unlink (path);
+
+  /* An empty file: its size is known, and said (it read "…"). */
+  g_file_set_contents (path, "", -1, &error);
+  g_assert_no_error (error);
+  offload_crunch_page_set_file (page, path);
+  offload_test_wait_for (ready_says_size, (gpointer) "“header-only.csv”, 0 bytes.",
+                         "the empty file's size");
+  g_unlink (path);
 }
 
 static gboolean

@@ -89,7 +89,8 @@ struct _OffloadCrunchPage
 
   GSettings           *settings;
   char                *file;
-  guint64              file_size;   /* 0 until known */
+  guint64              file_size;
+  gboolean             file_size_known;
   GCancellable        *info_cancellable;
 
   /* The crunch: the last job stays, for its lanes and its error. */
@@ -281,7 +282,7 @@ update_ready_page (OffloadCrunchPage *self)
     return;
 
   name = file_display_name (self->file);
-  size = self->file_size > 0 ? g_format_size (self->file_size) : NULL;
+  size = self->file_size_known ? g_format_size (self->file_size) : NULL;
   workers = (guint) gtk_spin_button_get_value_as_int (self->workers_spin);
 
   if (gtk_switch_get_active (self->blocking_switch))
@@ -323,7 +324,7 @@ update_file_row (OffloadCrunchPage *self)
   name = file_display_name (self->file);
   folder = g_path_get_dirname (self->file);
   folder_name = g_filename_display_name (folder);
-  if (self->file_size > 0)
+  if (self->file_size_known)
     {
       g_autofree char *size = g_format_size (self->file_size);
 
@@ -350,15 +351,25 @@ file_info_cb (GObject      *object,
   info = g_file_query_info_finish (G_FILE (object), result, &error);
   if (info == NULL)
     {
-      /* The crunch says what is wrong with the file, in its own words. */
+      /* The crunch says what is wrong with the file, in its own words;
+       * an old size goes. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Could not read the size of a file: %s", error->message);
+        {
+          g_debug ("Could not read the size of a file: %s", error->message);
+          if (self->settings != NULL && self->file_size_known)
+            {
+              self->file_size_known = FALSE;
+              update_file_row (self);
+              update_ready_page (self);
+            }
+        }
       return;
     }
   if (self->settings == NULL)   /* the window closed meanwhile */
     return;
 
   self->file_size = (guint64) g_file_info_get_size (info);
+  self->file_size_known = TRUE;
   update_file_row (self);
   update_ready_page (self);
 }
@@ -422,6 +433,24 @@ cancel_run (OffloadCrunchPage *self)
     }
 }
 
+/* The file's size, for the summary: off the main thread like any I/O. */
+static void
+read_file_size (OffloadCrunchPage *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_cancellable_cancel (self->info_cancellable);
+  g_clear_object (&self->info_cancellable);
+  if (self->file == NULL)
+    return;
+
+  file = g_file_new_for_path (self->file);
+  self->info_cancellable = g_cancellable_new ();
+  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_DEFAULT, self->info_cancellable, file_info_cb,
+                           g_object_ref (self));
+}
+
 /**
  * offload_crunch_page_set_file:
  * @self: the page
@@ -434,8 +463,6 @@ void
 offload_crunch_page_set_file (OffloadCrunchPage *self,
                               const char        *path)
 {
-  g_autoptr(GFile) file = NULL;
-
   g_return_if_fail (OFFLOAD_IS_CRUNCH_PAGE (self));
 
   if (self->settings == NULL)
@@ -448,9 +475,8 @@ offload_crunch_page_set_file (OffloadCrunchPage *self,
   set_running (self, FALSE);
   forget_job (self);
 
-  g_cancellable_cancel (self->info_cancellable);
-  g_clear_object (&self->info_cancellable);
   self->file_size = 0;
+  self->file_size_known = FALSE;
 
   if (g_strcmp0 (self->file, path) != 0)
     {
@@ -459,15 +485,7 @@ offload_crunch_page_set_file (OffloadCrunchPage *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
     }
 
-  if (path != NULL)
-    {
-      /* The size, for the summary: off the main thread like any I/O. */
-      file = g_file_new_for_path (path);
-      self->info_cancellable = g_cancellable_new ();
-      g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
-                               G_PRIORITY_DEFAULT, self->info_cancellable, file_info_cb,
-                               g_object_ref (self));
-    }
+  read_file_size (self);
 
   update_file_row (self);
   update_ready_page (self);
@@ -1768,6 +1786,9 @@ finish_run (OffloadCrunchPage   *self,
 
   gtk_label_set_label (self->overall_label, text);
   update_actions (self);
+  /* The file may have changed meanwhile (the job may say so): its size
+   * as it is now. */
+  read_file_size (self);
   if (toast != NULL)
     show_message (self, toast);
 }

@@ -557,9 +557,13 @@ chunk_details (OffloadCrunchJob *self,
   g_autofree char *end = g_strdup_printf ("%" G_GUINT64_FORMAT, chunk->end);
   GString *details = g_string_new (NULL);
 
-  /* Translators: the numbers of the bytes where a chunk of the file starts and ends */
-  g_string_append_printf (details, _("Chunk %d of pass %u (bytes %s to %s), worker %d: %s"),
-                          index + 1, self->pass, start, end, pid, what);
+  if (self->phase == OFFLOAD_CRUNCH_PHASE_SAMPLE)
+    /* Translators: the sample is read before the passes, which count from 1 */
+    g_string_append_printf (details, _("The sample of the file, worker %d: %s"), pid, what);
+  else
+    /* Translators: the numbers of the bytes where a chunk of the file starts and ends */
+    g_string_append_printf (details, _("Chunk %d of pass %u (bytes %s to %s), worker %d: %s"),
+                            index + 1, self->pass, start, end, pid, what);
   if (stderr_tail != NULL && *stderr_tail != '\0')
     {
       /* Any bytes, cut anywhere: the window and the JSON want text. */
