@@ -2035,6 +2035,23 @@ test_fault_crash_fails (void)
   assert_no_children ();
 }
 
+/* From here on (in a test's child process) the worker is a script: the
+ * shell @cases first, then the real worker for what they leave. */
+static void
+use_fake_worker (const char *name,
+                 const char *cases)
+{
+  g_autofree char *path = tmp_path (name);
+  g_autofree char *script = g_strdup_printf ("#!/bin/sh\n%sexec '%s' \"$@\"\n", cases,
+                                             g_getenv ("OFFLOAD_WORKER_BINARY"));
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, script, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0755), ==, 0);
+  g_setenv ("OFFLOAD_WORKER_BINARY", path, TRUE);
+}
+
 /* A worker whose last words are of the wrong shape: a count of the wrong
  * JSON type, or a result that does not hold together. The job fails in
  * words, the worker's error output in its details, and no critical from
@@ -2044,12 +2061,10 @@ test_fault_crash_fails (void)
 static void
 test_fault_wrong_shape (gconstpointer data)
 {
+  static const char text[] = "a,b\n1,x\n2,y\n";
   const char *mode = data;
   g_autoptr(OffloadCrunchJob) job = NULL;
-  g_autofree char *script_path = NULL;
-  g_autofree char *script = NULL;
   g_autofree char *csv_path = NULL;
-  g_autoptr(GError) error = NULL;
   const char *details;
   Run run;
 
@@ -2060,29 +2075,19 @@ test_fault_wrong_shape (gconstpointer data)
       return;
     }
 
-  script_path = tmp_path ("fake-worker.sh");
-  script = g_strdup_printf ("#!/bin/sh\n"
-                            "if [ \"$1\" = scan ]; then\n"
-                            "  echo 'fake worker: made up' >&2\n"
-                            "  if [ \"$FAKE_SHAPE\" = types ]; then\n"
-                            "    echo 'progress {\"done\":true,\"quotes\":0,\"in_quotes\":[1]}'\n"
-                            "  else\n"
-                            "    echo 'progress {\"done\":true,\"quotes\":0,\"in_quotes\":false}'\n"
-                            "  fi\n"
-                            "  echo 'result {\"stats\":[]}'\n"
-                            "  exit 0\n"
-                            "fi\n"
-                            "exec '%s' \"$@\"\n",
-                            g_getenv ("OFFLOAD_WORKER_BINARY"));
-  g_file_set_contents (script_path, script, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (script_path, 0755), ==, 0);
-  g_setenv ("OFFLOAD_WORKER_BINARY", script_path, TRUE);
+  use_fake_worker ("fake-worker.sh",
+                   "if [ \"$1\" = scan ]; then\n"
+                   "  echo 'fake worker: made up' >&2\n"
+                   "  if [ \"$FAKE_SHAPE\" = types ]; then\n"
+                   "    echo 'progress {\"done\":true,\"quotes\":0,\"in_quotes\":[1]}'\n"
+                   "  else\n"
+                   "    echo 'progress {\"done\":true,\"quotes\":0,\"in_quotes\":false}'\n"
+                   "  fi\n"
+                   "  echo 'result {\"stats\":[]}'\n"
+                   "  exit 0\n"
+                   "fi\n");
   g_setenv ("FAKE_SHAPE", mode, TRUE);
-
-  csv_path = tmp_path ("fake-worker.csv");
-  g_file_set_contents (csv_path, "a,b\n1,x\n2,y\n", -1, &error);
-  g_assert_no_error (error);
+  csv_path = write_file ("fake-worker.csv", text, sizeof text - 1);
 
   job = new_job (csv_path, 1, 0);
   run_start (&run, job, NULL);
@@ -2106,11 +2111,9 @@ test_fault_wrong_shape (gconstpointer data)
 static void
 test_fault_sample_details (void)
 {
+  static const char text[] = "a,b\n1,x\n2,y\n";
   g_autoptr(OffloadCrunchJob) job = NULL;
-  g_autofree char *script_path = NULL;
-  g_autofree char *script = NULL;
   g_autofree char *csv_path = NULL;
-  g_autoptr(GError) error = NULL;
   const char *details;
   Run run;
 
@@ -2121,22 +2124,12 @@ test_fault_sample_details (void)
       return;
     }
 
-  script_path = tmp_path ("failing-sample.sh");
-  script = g_strdup_printf ("#!/bin/sh\n"
-                            "if [ \"$1\" = sample ]; then\n"
-                            "  echo 'fake worker: no sample' >&2\n"
-                            "  exit 3\n"
-                            "fi\n"
-                            "exec '%s' \"$@\"\n",
-                            g_getenv ("OFFLOAD_WORKER_BINARY"));
-  g_file_set_contents (script_path, script, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (script_path, 0755), ==, 0);
-  g_setenv ("OFFLOAD_WORKER_BINARY", script_path, TRUE);
-
-  csv_path = tmp_path ("failing-sample.csv");
-  g_file_set_contents (csv_path, "a,b\n1,x\n2,y\n", -1, &error);
-  g_assert_no_error (error);
+  use_fake_worker ("failing-sample.sh",
+                   "if [ \"$1\" = sample ]; then\n"
+                   "  echo 'fake worker: no sample' >&2\n"
+                   "  exit 3\n"
+                   "fi\n");
+  csv_path = write_file ("failing-sample.csv", text, sizeof text - 1);
 
   job = new_job (csv_path, 1, 0);
   run_start (&run, job, NULL);
