@@ -1982,7 +1982,8 @@ test_fault_retried (gconstpointer data)
   message = g_ptr_array_index (run.result->events, 0);
   g_test_message ("event: %s", message);
   g_assert_cmpstr (message, ==, g_ptr_array_index (run.events, 0));
-  g_assert_true (g_str_has_prefix (message, "Chunk "));
+  /* The first worker to start takes the fault: the sample's. */
+  g_assert_true (g_str_has_prefix (message, "The sample failed: "));
   g_assert_nonnull (strstr (message, fault->words));
   g_assert_nonnull (strstr (message, "runs again"));
 
@@ -2026,7 +2027,9 @@ test_fault_crash_fails (void)
   g_assert_nonnull (details);
   g_test_message ("details: %s", details);
   g_assert_nonnull (strstr (details, "SIGSEGV"));
-  g_assert_nonnull (strstr (details, "Chunk "));
+  /* Every worker crashes: the first, which reads the sample, fails the
+   * job, and the details say so. */
+  g_assert_true (g_str_has_prefix (details, "The sample of the file, worker "));
   /* The first failure was told as it happened. */
   g_assert_cmpuint (run.events->len, >=, 1);
 

@@ -828,13 +828,21 @@ chunk_failed (OffloadCrunchJob *self,
     {
       g_autofree char *all = g_strdup_printf ("%s\n\n%s", chunk->first_failure, details);
 
-      fail (self, g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_WORKER,
-                               _("Chunk %u failed twice: %s"), index + 1, what), all);
+      if (self->phase == OFFLOAD_CRUNCH_PHASE_SAMPLE)
+        fail (self, g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_WORKER,
+                                 _("The sample failed twice: %s"), what), all);
+      else
+        fail (self, g_error_new (OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_WORKER,
+                                 _("Chunk %u failed twice: %s"), index + 1, what), all);
       return;
     }
 
-  message = g_strdup_printf (_("Chunk %u failed: %s. It runs again on a fresh worker."),
-                             index + 1, what);
+  if (self->phase == OFFLOAD_CRUNCH_PHASE_SAMPLE)
+    message = g_strdup_printf (_("The sample failed: %s. It runs again on a fresh worker."),
+                               what);
+  else
+    message = g_strdup_printf (_("Chunk %u failed: %s. It runs again on a fresh worker."),
+                               index + 1, what);
   g_ptr_array_add (self->events, g_strdup (message));
   g_free (chunk->first_failure);
   chunk->first_failure = g_strdup (details);
