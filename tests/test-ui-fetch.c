@@ -418,6 +418,16 @@ test_edit_urls (void)
   offload_test_wait_for (toast_shown, (gpointer) "Restored the demo URLs", "the toast");
   click_undo ();
   g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 16);
+
+  /* A second change while the toast is up: the toast takes it, and its
+   * Undo brings back the list as it was just before. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.clear", NULL);
+  offload_test_wait_for (toast_shown, (gpointer) "Removed 16 URLs", "the toast");
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.restore-demo", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 15);
+  offload_test_wait_for (toast_shown, (gpointer) "Restored the demo URLs", "the toast");
+  click_undo ();
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 0);
   g_settings_reset (settings, "urls");
 
   /* Pasting several lines at once adds one URL a line, comments skipped. */

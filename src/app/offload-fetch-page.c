@@ -506,7 +506,7 @@ import_action (GtkWidget  *widget,
 static void
 on_undo_clicked (OffloadFetchPage *self)
 {
-  /* Clicked, the toast goes: not to be dismissed again. */
+  /* Clicked, the toast goes: it takes no further change. */
   g_clear_weak_pointer (&self->undo_toast);
   if (self->undo_urls == NULL)
     return;
@@ -515,8 +515,7 @@ on_undo_clicked (OffloadFetchPage *self)
   g_clear_pointer (&self->undo_urls, g_strfreev);
 }
 
-/* Once dismissed, a toast is not dismissed again: libadwaita 1.2 would
- * unref it twice. */
+/* Gone, the toast takes no further change to undo. */
 static void
 on_undo_dismissed (OffloadFetchPage *self,
                    AdwToast         *toast)
@@ -546,11 +545,17 @@ replace_urls (OffloadFetchPage   *self,
   if (g_strv_equal ((const char * const *) before, (const char * const *) after))
     return;
 
-  /* One undo at a time: an older toast would undo the wrong change. */
-  if (self->undo_toast != NULL)
-    adw_toast_dismiss (self->undo_toast);
   g_strfreev (self->undo_urls);
   self->undo_urls = g_steal_pointer (&before);
+
+  /* One undo at a time: a toast still up takes the new change, rather
+   * than being dismissed from here, which crashed libadwaita 1.2 in its
+   * hide animation (see the Crunch page). */
+  if (self->undo_toast != NULL)
+    {
+      adw_toast_set_title (self->undo_toast, title);
+      return;
+    }
 
   toast = adw_toast_new (title);
   adw_toast_set_button_label (toast, _("_Undo"));
