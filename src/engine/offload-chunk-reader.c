@@ -40,6 +40,7 @@ struct _OffloadChunkReader
   gpointer                  user_data;
   char                     *buffer;
   OffloadCsvRecords        *records;  /* while records are read */
+  guint                     header;   /* 1 while the file's header is among them */
   /* The quotes and the first NUL byte in [start, counted_to). */
   guint64                   quotes;
   guint64                   first_nul;
@@ -162,6 +163,10 @@ advance (OffloadChunkReader  *self,
          GError             **error)
 {
   guint64 rows = self->records != NULL ? offload_csv_records_get_records (self->records) : 0;
+
+  /* Rows of data, as the result counts them: the page's count must not
+   * drop by the header when the result comes in. */
+  rows -= MIN (rows, self->header);
 
   self->done += bytes;
   if (self->progress != NULL && !self->progress (self->done, rows, self->user_data))
@@ -629,15 +634,18 @@ offload_chunk_reader_scan (OffloadChunkReader       *self,
       scanner = offload_chunk_scanner_new (bits, is_header_chunk, plan, first);
       if (!count_to (self, first, error))
         return NULL;
+      self->header = is_header_chunk ? 1 : 0;
       if (!read_records (self, offload_chunk_scanner_get_records (scanner), first,
                          scanner_too_large, scanner, error))
         {
           self->records = NULL;
+          self->header = 0;
           if (offload_chunk_scanner_is_too_large (scanner))
             set_too_wide (error);
           return NULL;
         }
       self->records = NULL;
+      self->header = 0;
       break;
     }
 
