@@ -200,7 +200,13 @@ test_shortest (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_test_message ("%.17g", cases[i].value);
-      g_assert_cmpint (offload_number_shortest_digits (cases[i].value), ==, cases[i].digits);
+      g_assert_cmpint (offload_number_shortest_digits (cases[i].value, 17), ==, cases[i].digits);
+      /* Fewer allowed than needed: none. */
+      g_assert_cmpint (offload_number_shortest_digits (cases[i].value, cases[i].digits), ==,
+                       cases[i].digits);
+      if (cases[i].digits > 1)
+        g_assert_cmpint (offload_number_shortest_digits (cases[i].value, cases[i].digits - 1), ==,
+                         0);
     }
 }
 

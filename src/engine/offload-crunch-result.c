@@ -138,9 +138,9 @@ offload_crunch_figure_digits (const OffloadCrunchColumn *column,
     return digits;
 
   {
-    int shortest = offload_number_shortest_digits (value);
+    int shortest = offload_number_shortest_digits (value, MAX (digits, 12));
 
-    if (shortest <= MAX (digits, 12))
+    if (shortest > 0)
       digits = shortest;
   }
   /* Every digit of an integer below 10^15 is exact: 2000000, not 2e+06. */
@@ -316,7 +316,7 @@ append_number (GString *out,
       /* The shortest text that reads back the same, as pandas writes. */
       char format[8];
 
-      g_snprintf (format, sizeof format, "%%.%dg", offload_number_shortest_digits (value));
+      g_snprintf (format, sizeof format, "%%.%dg", offload_number_shortest_digits (value, 17));
       g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, format, value));
     }
 }

@@ -307,28 +307,42 @@ offload_cell_classify (const char *text,
   return OFFLOAD_CELL_TEXT;
 }
 
+static gboolean
+round_trips (double value,
+             int    digits)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  char format[8];
+
+  g_snprintf (format, sizeof format, "%%.%dg", digits);
+  return g_ascii_strtod (g_ascii_formatd (buffer, sizeof buffer, format, value), NULL) == value;
+}
+
 /**
  * offload_number_shortest_digits:
  * @value: a finite number
+ * @max_digits: the most digits to try, 1 to 17
  *
- * Returns: the fewest significant digits, 1 to 17, that print @value so
- *   that it reads back the same: 2.6902 rather than 2.6901999999999999,
- *   as Python's repr() and pandas' to_csv() write it
+ * Returns: the fewest significant digits, up to @max_digits, that print
+ *   @value so that it reads back the same (2.6902 rather than
+ *   2.6901999999999999, as Python's repr() and pandas' to_csv() write
+ *   it), or 0 when more are needed; with 17, never 0
  */
 int
-offload_number_shortest_digits (double value)
+offload_number_shortest_digits (double value,
+                                int    max_digits)
 {
-  g_return_val_if_fail (isfinite (value), 17);
+  g_return_val_if_fail (isfinite (value), 0);
+  g_return_val_if_fail (max_digits >= 1 && max_digits <= 17, 0);
 
-  for (int digits = 1; digits < 17; digits++)
-    {
-      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-      char format[8];
+  /* Most computed figures (a mean, say) need all seventeen: one try at
+   * the most allowed tells, before the loop. */
+  if (max_digits < 17 && !round_trips (value, max_digits))
+    return 0;
 
-      g_snprintf (format, sizeof format, "%%.%dg", digits);
-      if (g_ascii_strtod (g_ascii_formatd (buffer, sizeof buffer, format, value), NULL) == value)
-        return digits;
-    }
+  for (int digits = 1; digits < max_digits; digits++)
+    if (round_trips (value, digits))
+      return digits;
 
-  return 17;
+  return max_digits;
 }

@@ -25,6 +25,7 @@ gboolean        offload_cell_is_na    (const char *text,
 OffloadCellKind offload_cell_classify (const char *text,
                                        gsize       length,
                                        double     *value);
-int             offload_number_shortest_digits (double value);
+int             offload_number_shortest_digits (double value,
+                                                int    max_digits);
 
 G_END_DECLS
