@@ -472,6 +472,34 @@ test_edit_urls (void)
     g_assert_cmpuint (g_strv_length (saved), ==, 16);
   }
 
+  /* Delete removes the URL whose row has the focus, and only it. */
+  {
+    GtkWidget *list = offload_test_find (GTK_WIDGET (page), "url_list", GTK_TYPE_LIST_VIEW);
+    g_autoptr(GPtrArray) buttons = NULL;
+    g_autofree char *next = g_strdup (gtk_string_list_get_string (GTK_STRING_LIST (urls), 1));
+
+    offload_test_wait_for (has_buttons, list, "the URL rows");
+    buttons = offload_test_find_all (list, GTK_TYPE_BUTTON);
+    for (guint i = 0; i < buttons->len; i++)
+      {
+        GtkListItem *item = g_object_get_data (buttons->pdata[i], "offload-list-item");
+
+        if (gtk_list_item_get_position (item) == 0)
+          {
+            g_assert_true (gtk_widget_grab_focus (buttons->pdata[i]));
+            break;
+          }
+      }
+    gtk_widget_activate_action (GTK_WIDGET (page), "fetch.remove-focused", NULL);
+    g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 15);
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (urls), 0), ==, next);
+
+    /* With the focus elsewhere, nothing goes. */
+    gtk_widget_grab_focus (offload_test_find (GTK_WIDGET (page), "url_entry", GTK_TYPE_WIDGET));
+    gtk_widget_activate_action (GTK_WIDGET (page), "fetch.remove-focused", NULL);
+    g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 15);
+  }
+
   g_settings_reset (settings, "urls");
 }
 

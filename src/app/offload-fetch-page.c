@@ -193,8 +193,9 @@ setup_url_row (GtkSignalListItemFactory *factory,
 
   gtk_widget_add_css_class (remove, "flat");
   offload_tooltip_set_text (remove, _("Remove"));
-  /* Not a reference: the list item owns the button. */
+  /* Not a reference: the list item owns the button and the box. */
   g_object_set_data (G_OBJECT (remove), "offload-list-item", list_item);
+  g_object_set_data (G_OBJECT (box), "offload-list-item", list_item);
   g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_clicked), self, 0);
 
   gtk_box_append (GTK_BOX (box), label);
@@ -202,6 +203,39 @@ setup_url_row (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, box);
   gtk_list_item_set_activatable (list_item, FALSE);
   gtk_list_item_set_selectable (list_item, FALSE);
+}
+
+/* Delete in the URL list removes the URL whose row has the focus: the
+ * row itself, its box or its remove button. */
+static void
+remove_focused_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  for (GtkWidget *w = focus; w != NULL && w != GTK_WIDGET (self->url_list);
+       w = gtk_widget_get_parent (w))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (w);
+      GtkListItem *item = g_object_get_data (G_OBJECT (w), "offload-list-item");
+      guint position;
+
+      if (item == NULL && child != NULL)
+        item = g_object_get_data (G_OBJECT (child), "offload-list-item");
+      if (item == NULL)
+        continue;
+
+      position = gtk_list_item_get_position (item);
+      if (position != GTK_INVALID_LIST_POSITION)
+        {
+          gtk_string_list_remove (self->urls, position);
+          save_urls (self);
+        }
+      return;
+    }
 }
 
 static void
@@ -1308,6 +1342,8 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
   gtk_widget_class_install_action (widget_class, "fetch.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "fetch.restore-demo", NULL, restore_demo_action);
   gtk_widget_class_install_action (widget_class, "fetch.clear", NULL, clear_action);
+  gtk_widget_class_install_action (widget_class, "fetch.remove-focused", NULL,
+                                   remove_focused_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -1335,6 +1371,15 @@ add_shortcuts (OffloadFetchPage *self)
                                                                                   GDK_CONTROL_MASK),
                                                           gtk_named_action_new ("fetch.import")));
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  /* Only where the focus is in the URL list: Delete edits text elsewhere. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
+                                                            "Delete|KP_Delete"),
+                                                          gtk_named_action_new (
+                                                            "fetch.remove-focused")));
+  gtk_widget_add_controller (GTK_WIDGET (self->url_list), controller);
 }
 
 static void
