@@ -608,7 +608,42 @@ test_tls_untrusted (void)
 
   assert_failed_with (nth (requests, 0), OFFLOAD_FETCH_ERROR_TLS);
   g_assert_nonnull (strstr (offload_fetch_request_get_error_message (nth (requests, 0)),
-                            "certificate"));
+                            "certificate of 127.0.0.1"));
+  g_assert_nonnull (strstr (offload_fetch_request_get_error_message (nth (requests, 0)),
+                            "is not trusted"));
+}
+
+/* An https:// address for the demo server's plain HTTP port fails at once
+ * as a TLS error that says so, not after the time limit: the server answers
+ * the handshake with a plain 400, as other HTTP servers do. */
+static void
+test_https_to_http_port (void)
+{
+  g_autoptr(OffloadFetchQueue) queue = offload_fetch_queue_new ();
+  g_autoptr(GListStore) requests = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *plain = demo_url ("/delay/0");
+  const char *message;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking)");
+      return;
+    }
+
+  url = g_strdup_printf ("https://127.0.0.1:%u/delay/0", offload_demo_server_get_port (server));
+  requests = make_requests (url, plain, NULL);
+  offload_fetch_queue_set_timeout (queue, 20);
+  run_all (queue, requests);
+
+  assert_failed_with (nth (requests, 0), OFFLOAD_FETCH_ERROR_TLS);
+  message = offload_fetch_request_get_error_message (nth (requests, 0));
+  g_assert_nonnull (strstr (message, "did not set up TLS"));
+  g_assert_nonnull (strstr (message, "http://"));
+  g_assert_null (strstr (message, "certificate"));
+  /* The same connection pool serves the next request as before. */
+  g_assert_cmpint (offload_fetch_request_get_state (nth (requests, 1)), ==,
+                   OFFLOAD_FETCH_STATE_DONE);
 }
 
 /* A server's error page sent as CSV, its reason phrase and a header in
@@ -961,6 +996,7 @@ main (int   argc,
   g_test_add_func ("/offload/fetch/body-cap", test_body_cap);
   g_test_add_func ("/offload/fetch/timeouts", test_timeouts);
   g_test_add_func ("/offload/fetch/tls-untrusted", test_tls_untrusted);
+  g_test_add_func ("/offload/fetch/https-to-http-port", test_https_to_http_port);
   g_test_add_func ("/offload/fetch/cancel-mid-body", test_cancel_mid_body);
   g_test_add_func ("/offload/fetch/cancel-one", test_cancel_one);
   g_test_add_func ("/offload/fetch/thousand", test_thousand);

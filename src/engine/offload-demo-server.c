@@ -288,6 +288,97 @@ watch_idle_connection (OffloadDemoServer *self,
 }
 #endif
 
+/* An https:// URL to this plain HTTP server's port: the client sends a TLS
+ * handshake record and waits for the server's, while libsoup waits for a
+ * request line that never comes, and both sit there until a timeout (30 s
+ * for `offload fetch`, longer for curl). As other HTTP servers do, this
+ * one answers the handshake with a plain 400 and closes, so the client
+ * fails at once, with its TLS library's "unexpected packet". */
+#define TLS_CHECKED_KEY "offload-demo-server-tls-checked"
+#define TLS_HANDSHAKE_RECORD 0x16
+
+/* TRUE once the connection's first byte has been seen (and a handshake
+ * answered); FALSE while nothing has come yet. */
+static gboolean
+refuse_tls (GSocket *socket)
+{
+  static const char answer[] =
+    "HTTP/1.1 400 Bad Request\r\n"
+    "Connection: close\r\n"
+    "Content-Type: text/plain\r\n"
+    "Content-Length: 50\r\n"
+    "\r\n"
+    "This is an HTTP server: use http://, not https://\n";
+  int fd = g_socket_get_fd (socket);
+  guint8 byte;
+  gssize n;
+
+  G_STATIC_ASSERT (sizeof "This is an HTTP server: use http://, not https://\n" - 1 == 50);
+
+  n = recv (fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return FALSE;
+  if (n != 1 || byte != TLS_HANDSHAKE_RECORD)
+    return TRUE;   /* HTTP (or a hang-up): libsoup's */
+
+  /* The handshake is read first: closing a socket with unread bytes
+   * resets the connection, and the client would lose the answer. */
+  for (;;)
+    {
+      char discard[4096];
+
+      n = recv (fd, discard, sizeof discard, MSG_DONTWAIT);
+      if (n <= 0 && !(n < 0 && errno == EINTR))
+        break;
+    }
+  (void) !send (fd, answer, sizeof answer - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  /* libsoup's own read of the request then ends the connection. */
+  g_socket_close (socket, NULL);
+
+  return TRUE;
+}
+
+static gboolean
+on_first_bytes (GSocket      *socket,
+                GIOCondition  condition,
+                gpointer      user_data)
+{
+  if (g_socket_is_closed (socket))
+    return G_SOURCE_REMOVE;
+
+  return refuse_tls (socket) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  OffloadDemoServer *self = user_data;
+  GSocket *socket = soup_server_message_get_socket (msg);
+  GSource *source;
+
+  /* Once a connection: later requests on it came after an HTTP one. */
+  if (socket == NULL || g_socket_is_closed (socket)
+      || g_object_get_data (G_OBJECT (socket), TLS_CHECKED_KEY) != NULL)
+    return;
+  g_object_set_data (G_OBJECT (socket), TLS_CHECKED_KEY, GINT_TO_POINTER (1));
+
+  if (refuse_tls (socket))
+    return;
+
+  /* Ahead of libsoup's read of the same bytes: ready sources of a higher
+   * priority are dispatched alone. */
+  source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_priority (source, G_PRIORITY_HIGH);
+  g_source_set_name (source, "[offload] demo server first bytes");
+  g_source_set_callback (source, G_SOURCE_FUNC (on_first_bytes), g_object_ref (socket),
+                         g_object_unref);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
 static void
 on_message_done (SoupServerMessage *msg,
                  Request           *req)
@@ -1029,6 +1120,7 @@ server_thread_main (gpointer data)
   self->cancellable = g_cancellable_new ();
   self->server = soup_server_new ("server-header", "offload-demo-server ", NULL);
   soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (on_request_started), self);
 
   socket = listen_on_loopback (self->requested_port, &error);
   if (socket != NULL && soup_server_listen_socket (self->server, socket, 0, &error))

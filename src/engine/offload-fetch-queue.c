@@ -468,11 +468,19 @@ describe_error (const GError *error,
                           "Is the server running? (%s)"),
                         where, error->message);
 
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+    return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TLS,
+                        _("Secure connection failed: the certificate of %s is not trusted. "
+                          "Certificates are always verified. (%s)"),
+                        where, error->message);
+
+  /* Most often an https:// address for a server that speaks plain HTTP
+   * on that port. */
   if (error->domain == G_TLS_ERROR)
     return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TLS,
-                        _("Secure connection failed: the certificate of %s is not trusted "
-                          "or TLS could not be set up. Certificates are always verified. "
-                          "(%s)"),
+                        _("Secure connection failed: %s did not set up TLS. Does it serve "
+                          "HTTPS on this port? A plain HTTP server needs an http:// "
+                          "address. (%s)"),
                         where, error->message);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
