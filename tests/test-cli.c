@@ -431,6 +431,30 @@ test_fetch_table (void)
   g_assert_nonnull (strstr (out, "\n1 request: 1 succeeded, 0 failed, 0 cancelled"));
 }
 
+/* A password in a URL stays off the readable table (it goes to terminals
+ * and logs); the JSON keeps the URL as given, for scripts to match. */
+static void
+test_fetch_hides_password (void)
+{
+  g_autofree char *with_password = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *shown = NULL;
+
+  with_password = g_strdup_printf ("http://user:hunter2@%s/delay/0",
+                                   base_url + strlen ("http://"));
+  shown = g_strdup_printf ("http://user:•••@%s/delay/0", base_url + strlen ("http://"));
+
+  g_assert_cmpint (run_offload (&out, &err, "fetch", with_password, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, shown));
+  g_assert_null (strstr (out, "hunter2"));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_offload (&out, &err, "fetch", "--json", with_password, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, with_password));
+}
+
 static void
 test_fetch_input_file (void)
 {
@@ -612,6 +636,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-proxy-environment", test_fetch_proxy_environment);
   g_test_add_func ("/offload/cli/fetch-table", test_fetch_table);
+  g_test_add_func ("/offload/cli/fetch-hides-password", test_fetch_hides_password);
   g_test_add_func ("/offload/cli/fetch-not-utf8", test_fetch_not_utf8);
   g_test_add_func ("/offload/cli/fetch-input-file", test_fetch_input_file);
   g_test_add_func ("/offload/cli/fetch-max-body", test_fetch_max_body);

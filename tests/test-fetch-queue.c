@@ -613,6 +613,31 @@ test_tls_untrusted (void)
                             "is not trusted"));
 }
 
+/* What the window and the readable table show of a URL: no password. */
+static void
+test_hide_password (void)
+{
+  static const struct { const char *url, *shown; } cases[] = {
+    { "http://user:secret@example.com/a?b#c", "http://user:•••@example.com/a?b#c" },
+    { "https://user:p%40ss@example.com:8443", "https://user:•••@example.com:8443" },
+    { "http://user@example.com/", "http://user@example.com/" },
+    { "http://user:@example.com/", "http://user:@example.com/" },
+    { "http://:secret@example.com/", "http://:•••@example.com/" },
+    { "http://us:er:p@ss@example.com/x@y", "http://us:•••@example.com/x@y" },
+    { "http://example.com/path?mail=a:b@c", "http://example.com/path?mail=a:b@c" },
+    { "http://example.com:8080/", "http://example.com:8080/" },
+    { "not a url: a:b@c", "not a url: a:b@c" },
+    { "", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown = offload_url_hide_password (cases[i].url);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+}
+
 /* An https:// address for the demo server's plain HTTP port fails at once
  * as a TLS error that says so, not after the time limit: the server answers
  * the handshake with a plain 400, as other HTTP servers do. */
@@ -997,6 +1022,7 @@ main (int   argc,
   g_test_add_func ("/offload/fetch/timeouts", test_timeouts);
   g_test_add_func ("/offload/fetch/tls-untrusted", test_tls_untrusted);
   g_test_add_func ("/offload/fetch/https-to-http-port", test_https_to_http_port);
+  g_test_add_func ("/offload/fetch/hide-password", test_hide_password);
   g_test_add_func ("/offload/fetch/cancel-mid-body", test_cancel_mid_body);
   g_test_add_func ("/offload/fetch/cancel-one", test_cancel_one);
   g_test_add_func ("/offload/fetch/thousand", test_thousand);

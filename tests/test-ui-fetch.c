@@ -58,6 +58,20 @@ toast_shown (gpointer data)
   return offload_test_shows_label (GTK_WIDGET (get_window ()), data);
 }
 
+/* Whether a label under @root shows @text anywhere in its own. */
+static gboolean
+shows_text_containing (GtkWidget  *root,
+                       const char *text)
+{
+  g_autoptr(GPtrArray) labels = offload_test_find_all (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (strstr (gtk_label_get_label (labels->pdata[i]), text) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* Every row shows its request's final state: the error of a failed one. */
 static gboolean
 rows_refreshed (gpointer data)
@@ -428,6 +442,13 @@ test_edit_urls (void)
   offload_test_wait_for (toast_shown, (gpointer) "Restored the demo URLs", "the toast");
   click_undo ();
   g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 0);
+
+  /* A password in a URL stays off the screen; the list keeps it. */
+  offload_fetch_page_add_urls (page, "http://user:hunter2@a.example/p");
+  offload_test_wait_for (toast_shown, (gpointer) "http://user:•••@a.example/p", "the URL");
+  g_assert_false (shows_text_containing (GTK_WIDGET (get_window ()), "hunter2"));
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (urls), 0), ==,
+                   "http://user:hunter2@a.example/p");
   g_settings_reset (settings, "urls");
 
   /* Pasting several lines at once adds one URL a line, comments skipped. */

@@ -246,7 +246,8 @@ bind_url_row (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_list_item_get_child (list_item);
   GtkWidget *label = gtk_widget_get_first_child (box);
   GtkWidget *remove = gtk_widget_get_last_child (box);
-  const char *url = gtk_string_object_get_string (gtk_list_item_get_item (list_item));
+  g_autofree char *url =
+    offload_url_hide_password (gtk_string_object_get_string (gtk_list_item_get_item (list_item)));
   g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), url);
 
   gtk_label_set_label (GTK_LABEL (label), url);
@@ -701,7 +702,11 @@ update_details (OffloadFetchPage *self)
   gtk_stack_set_visible_child_name (self->details_stack, "details");
 
   state = offload_fetch_request_get_state (request);
-  gtk_label_set_label (self->details_url, offload_fetch_request_get_url (request));
+  {
+    g_autofree char *url = offload_url_hide_password (offload_fetch_request_get_url (request));
+
+    gtk_label_set_label (self->details_url, url);
+  }
   gtk_widget_set_visible (self->details_cancel,
                           !offload_fetch_request_is_finished (request) && !self->blocking_run);
   gtk_widget_set_visible (self->details_crunch,

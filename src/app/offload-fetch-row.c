@@ -161,7 +161,11 @@ offload_fetch_row_refresh (OffloadFetchRow *self)
         gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "success");
     }
 
-  gtk_label_set_label (self->url_label, offload_fetch_request_get_url (request));
+  {
+    g_autofree char *url = offload_url_hide_password (offload_fetch_request_get_url (request));
+
+    gtk_label_set_label (self->url_label, url);
+  }
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
   fraction = offload_fetch_request_get_fraction (request);

@@ -251,6 +251,7 @@ print_table (Fetch *fetch)
       OffloadFetchState state = offload_fetch_request_get_state (request);
       g_autofree char *bytes = g_format_size (offload_fetch_request_get_bytes_received (request));
       g_autofree char *status = NULL;
+      g_autofree char *url = offload_url_hide_password (offload_fetch_request_get_url (request));
       const char *error = offload_fetch_request_get_error_message (request);
 
       ok += state == OFFLOAD_FETCH_STATE_DONE;
@@ -264,7 +265,7 @@ print_table (Fetch *fetch)
         status = g_strdup (_("ERR"));
 
       g_print ("%-4s %8.3f s %10s  %s\n", status, offload_fetch_request_get_elapsed (request),
-               bytes, offload_fetch_request_get_url (request));
+               bytes, url);
       if (error != NULL)
         g_print ("     %s\n", error);
     }

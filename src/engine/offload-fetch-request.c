@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "offload-fetch-request-private.h"
 
 /* One owner per piece of state: the worker thread that runs the request
@@ -230,6 +232,48 @@ offload_fetch_request_init (OffloadFetchRequest *self)
  *
  * Returns: (transfer full): a queued request
  */
+/**
+ * offload_url_hide_password:
+ * @url: a URL as the user gave it, valid or not
+ *
+ * @url to show on screen or in a readable table: a password in it
+ * ("http://user:secret@host/") replaced by dots, as browsers keep it off
+ * the screen; the user name stays, so the user still knows which
+ * credentials the request sends. Everything else is left as it was.
+ *
+ * Returns: (transfer full): the URL to show
+ */
+char *
+offload_url_hide_password (const char *url)
+{
+  const char *authority, *at, *colon;
+  gsize length;
+  GString *shown;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  authority = strstr (url, "://");
+  if (authority == NULL)
+    return g_strdup (url);
+  authority += 3;
+  length = strcspn (authority, "/?#");
+
+  /* The userinfo ends at the authority's last "@" (an unencoded one in a
+   * password is a mistake browsers forgive the same way). */
+  at = g_strrstr_len (authority, (gssize) length, "@");
+  if (at == NULL)
+    return g_strdup (url);
+  colon = memchr (authority, ':', (gsize) (at - authority));
+  if (colon == NULL || colon + 1 == at)
+    return g_strdup (url);
+
+  shown = g_string_new_len (url, colon + 1 - url);
+  g_string_append (shown, "•••");
+  g_string_append (shown, at);
+
+  return g_string_free (shown, FALSE);
+}
+
 OffloadFetchRequest *
 offload_fetch_request_new (const char *url)
 {

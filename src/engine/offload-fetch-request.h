@@ -54,6 +54,8 @@ GQuark offload_fetch_error_quark (void);
 
 G_DECLARE_FINAL_TYPE (OffloadFetchRequest, offload_fetch_request, OFFLOAD, FETCH_REQUEST, GObject)
 
+char                *offload_url_hide_password                (const char          *url);
+
 OffloadFetchRequest *offload_fetch_request_new                (const char          *url);
 const char          *offload_fetch_request_get_url            (OffloadFetchRequest *self);
 OffloadFetchState    offload_fetch_request_get_state          (OffloadFetchRequest *self);
