@@ -76,9 +76,9 @@ static guint64
 width_count (OffloadChunkStats *stats,
              guint              width)
 {
-  guint64 *count = g_hash_table_lookup (stats->widths, GUINT_TO_POINTER (width));
+  OffloadChunkWidth *entry = g_hash_table_lookup (stats->widths, GUINT_TO_POINTER (width));
 
-  return count != NULL ? *count : 0;
+  return entry != NULL ? entry->records : 0;
 }
 
 static void

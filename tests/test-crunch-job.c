@@ -625,6 +625,7 @@ assert_same_results (const OffloadCrunchResult *got,
 {
   g_assert_cmpuint (got->rows, ==, want->rows);
   g_assert_cmpuint (got->ragged_rows, ==, want->ragged_rows);
+  g_assert_cmpuint (got->first_ragged_row, ==, want->first_ragged_row);
   g_assert_cmpuint (got->bytes, ==, want->bytes);
   g_assert_cmpuint (got->columns->len, ==, want->columns->len);
 
@@ -1435,6 +1436,54 @@ test_merger_inconsistent (void)
 
 /* One quoted field longer than several chunks: some chunks hold no record
  * start at all. */
+/* Where the first ragged row is does not depend on where the chunks
+ * end, nor on how many workers read them: rows counted as a spreadsheet
+ * counts them (the header is row 1, a quoted field's line ends are
+ * inside its row), ragged rows in several chunks. */
+static void
+test_first_ragged_row (void)
+{
+  g_autoptr(GString) csv = g_string_new ("n,text,x\n");
+  g_autoptr(OffloadCrunchJob) job = NULL;
+  g_autoptr(OffloadCrunchResult) blocking = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  static const guint64 chunk_sizes[] = { 1000, 4096, 0 };
+
+  /* Rows 2 to 3001; 1234 and 2500 have a field too few, 2999 one too many. */
+  for (guint row = 2; row <= 3001; row++)
+    {
+      if (row == 1234 || row == 2500)
+        g_string_append_printf (csv, "%u,short\n", row);
+      else if (row == 2999)
+        g_string_append_printf (csv, "%u,long,1,2\n", row);
+      else if (row % 7 == 0)
+        g_string_append_printf (csv, "%u,\"two\nlines, \"\"quoted\"\"\",%u.5\n", row, row);
+      else
+        g_string_append_printf (csv, "%u,plain,%u.5\n", row, row);
+    }
+  path = write_file ("first-ragged.csv", csv->str, csv->len);
+
+  job = offload_crunch_job_new (path);
+  blocking = offload_crunch_job_run_blocking (job, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (blocking->rows, ==, 3000);
+  g_assert_cmpuint (blocking->ragged_rows, ==, 3);
+  g_assert_cmpuint (blocking->first_ragged_row, ==, 1234);
+
+  for (guint workers = 1; workers <= 3; workers++)
+    for (gsize c = 0; c < G_N_ELEMENTS (chunk_sizes); c++)
+      {
+        Run run;
+
+        crunch (&run, path, workers, chunk_sizes[c]);
+        g_assert_no_error (run.error);
+        g_assert_cmpuint (run.result->ragged_rows, ==, 3);
+        g_assert_cmpuint (run.result->first_ragged_row, ==, 1234);
+        run_clear (&run);
+      }
+}
+
 static void
 test_long_field (void)
 {
@@ -1776,6 +1825,8 @@ test_edge_cases (void)
 
     g_assert_cmpuint (result->rows, ==, 4);
     g_assert_cmpuint (result->ragged_rows, ==, 2);
+    /* "4,5": the header is row 1. */
+    g_assert_cmpuint (result->first_ragged_row, ==, 3);
     g_assert_cmpuint (result->columns->len, ==, 3);
     column = column_at (result, 0, "a", OFFLOAD_CRUNCH_COLUMN_NUMERIC);
     g_assert_cmpuint (column->count, ==, 4);
@@ -2497,6 +2548,7 @@ main (int   argc,
                    test_stray_quote_then_parse_error);
   g_test_add_func ("/offload/crunch-job/merger-inconsistent", test_merger_inconsistent);
   g_test_add_func ("/offload/crunch-job/long-field", test_long_field);
+  g_test_add_func ("/offload/crunch-job/first-ragged-row", test_first_ragged_row);
   g_test_add_func ("/offload/crunch-job/long-top", test_long_top);
   g_test_add_func ("/offload/crunch-job/text-only", test_text_only);
   g_test_add_func ("/offload/crunch-job/wide-text", test_wide_text);

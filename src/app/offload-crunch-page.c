@@ -1340,13 +1340,15 @@ format_summary (const OffloadCrunchResult *result)
   if (result->ragged_rows > 0)
     {
       g_autofree char *ragged = format_count (result->ragged_rows);
+      g_autofree char *first = format_count (result->first_ragged_row);
 
-      /* Translators: records with more or fewer fields than the header */
+      /* Translators: records with more or fewer fields than the header;
+       * then where the first of them is, the header being row 1 */
       g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%s ragged row",
-                                                            "%s ragged rows",
+                                                            "%s ragged row (row %s)",
+                                                            "%s ragged rows (the first is row %s)",
                                                             result->ragged_rows),
-                                               ragged));
+                                               ragged, first));
     }
 
   g_ptr_array_add (parts, NULL);

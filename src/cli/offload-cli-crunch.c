@@ -169,12 +169,20 @@ print_table (const OffloadCrunchResult *result)
 
     g_string_append_printf (out, "%s, %s, %s, %s, %s", rows_text, size, seconds, workers, passes);
     if (result->ragged_rows > 0)
-      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
-                                                ", %s row with a different number of fields "
-                                                "than the header",
-                                                ", %s rows with a different number of fields "
-                                                "than the header", result->ragged_rows),
-                              ragged);
+      {
+        g_autofree char *first = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                  result->first_ragged_row);
+
+        /* Translators: then where the first of them is, the header
+         * being row 1 */
+        g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
+                                                  ", %s row with a different number of "
+                                                  "fields than the header (row %s)",
+                                                  ", %s rows with a different number of "
+                                                  "fields than the header (the first is row %s)",
+                                                  result->ragged_rows),
+                                ragged, first);
+      }
   }
   g_string_append_c (out, '\n');
   g_print ("%s", out->str);

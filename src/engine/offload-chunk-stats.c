@@ -256,20 +256,24 @@ offload_chunk_stats_add_numbers (OffloadChunkStats *self,
   return TRUE;
 }
 
-static guint64 *
+/* @count records of @n_fields fields, the first of them at @first. */
+static OffloadChunkWidth *
 add_width (GHashTable *widths,
            guint       n_fields,
-           guint64     count)
+           guint64     count,
+           guint64     first)
 {
-  guint64 *records = g_hash_table_lookup (widths, GUINT_TO_POINTER (n_fields));
+  OffloadChunkWidth *width = g_hash_table_lookup (widths, GUINT_TO_POINTER (n_fields));
 
-  if (records == NULL)
+  if (width == NULL)
     {
-      records = g_new0 (guint64, 1);
-      g_hash_table_insert (widths, GUINT_TO_POINTER (n_fields), records);
+      width = g_new0 (OffloadChunkWidth, 1);
+      width->first = first;
+      g_hash_table_insert (widths, GUINT_TO_POINTER (n_fields), width);
     }
-  *records += count;
-  return records;
+  width->records += count;
+  width->first = MIN (width->first, first);
+  return width;
 }
 
 /**
@@ -302,15 +306,17 @@ offload_chunk_stats_end_records (OffloadChunkStats *self,
 {
   g_return_if_fail (self != NULL);
 
-  self->records += count;
+  if (count == 0)
+    return;
   /* Most records are as wide as the last one. */
   if (self->last_records != NULL && n_fields == self->last_width)
-    (*self->last_records) += count;
+    self->last_records->records += count;
   else
     {
-      self->last_records = add_width (self->widths, n_fields, count);
+      self->last_records = add_width (self->widths, n_fields, count, self->records);
       self->last_width = n_fields;
     }
+  self->records += count;
 }
 
 /**
@@ -364,14 +370,23 @@ offload_chunk_stats_merge (OffloadChunkStats        *self,
   offload_chunk_stats_flush (self);
   /* Moments not flushed in @other are flushed in a copy of them. */
 
+  /* @other's records follow ours (a merge of chunks out of the file's
+   * order keeps the counts right, not where the first of a width is:
+   * the caller keeps that per chunk). */
+  g_hash_table_iter_init (&iter, other->widths);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const OffloadChunkWidth *width = value;
+
+      add_width (self->widths, GPOINTER_TO_UINT (key), width->records,
+                 self->records + width->first);
+    }
+  self->last_records = NULL;
+
   self->records += other->records;
   self->irregular |= other->irregular;
   if (self->header == NULL && other->header != NULL)
     self->header = g_strdupv (other->header);
-
-  g_hash_table_iter_init (&iter, other->widths);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    add_width (self->widths, GPOINTER_TO_UINT (key), *(guint64 *) value);
 
   for (guint i = 0; i < other->columns->len; i++)
     {
@@ -454,9 +469,12 @@ offload_chunk_stats_to_json (const OffloadChunkStats *self)
   g_hash_table_iter_init (&iter, self->widths);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
+      const OffloadChunkWidth *width = value;
+
       json_builder_begin_array (builder);
       json_builder_add_int_value (builder, GPOINTER_TO_UINT (key));
-      json_builder_add_int_value (builder, (gint64) *(guint64 *) value);
+      json_builder_add_int_value (builder, (gint64) width->records);
+      json_builder_add_int_value (builder, (gint64) width->first);
       json_builder_end_array (builder);
     }
   json_builder_end_array (builder);
@@ -576,11 +594,12 @@ get_double (JsonObject  *object,
     }
 }
 
+/* An array of arrays of three counts each. */
 static gboolean
-get_pairs (JsonObject  *object,
-           const char  *name,
-           JsonArray  **array,
-           GError     **error)
+get_triples (JsonObject  *object,
+             const char  *name,
+             JsonArray  **array,
+             GError     **error)
 {
   JsonNode *node = json_object_get_member (object, name);
 
@@ -590,13 +609,13 @@ get_pairs (JsonObject  *object,
   *array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (*array); i++)
     {
-      JsonNode *pair = json_array_get_element (*array, i);
+      JsonNode *triple = json_array_get_element (*array, i);
 
-      if (!JSON_NODE_HOLDS_ARRAY (pair) || json_array_get_length (json_node_get_array (pair)) != 2)
+      if (!JSON_NODE_HOLDS_ARRAY (triple) || json_array_get_length (json_node_get_array (triple)) != 3)
         return invalid (error, name);
-      for (guint j = 0; j < 2; j++)
+      for (guint j = 0; j < 3; j++)
         {
-          JsonNode *n = json_array_get_element (json_node_get_array (pair), j);
+          JsonNode *n = json_array_get_element (json_node_get_array (triple), j);
 
           if (json_node_get_value_type (n) != G_TYPE_INT64 || json_node_get_int (n) < 0)
             return invalid (error, name);
@@ -716,7 +735,7 @@ offload_chunk_stats_from_json (JsonNode  *node,
 
   self = offload_chunk_stats_new ((guint) bits);
   if (!get_count (object, "records", &self->records, error)
-      || !get_pairs (object, "widths", &widths, error))
+      || !get_triples (object, "widths", &widths, error))
     return NULL;
 
   member = json_object_get_member (object, "irregular");
@@ -733,17 +752,21 @@ offload_chunk_stats_from_json (JsonNode  *node,
     /* Every record has a width, between 1 and the most columns. */
     for (guint i = 0; i < json_array_get_length (widths); i++)
       {
-        JsonArray *pair = json_array_get_array_element (widths, i);
-        gint64 width = json_array_get_int_element (pair, 0);
-        gint64 count = json_array_get_int_element (pair, 1);
+        JsonArray *triple = json_array_get_array_element (widths, i);
+        gint64 width = json_array_get_int_element (triple, 0);
+        gint64 count = json_array_get_int_element (triple, 1);
+        gint64 first = json_array_get_int_element (triple, 2);
 
-        if (width < 1 || width > OFFLOAD_CHUNK_STATS_MAX_COLUMNS
+        if (width < 1 || width > OFFLOAD_CHUNK_STATS_MAX_COLUMNS || count < 1
+            || (guint64) first >= self->records
+            || (guint64) count > self->records - (guint64) first
+            || g_hash_table_contains (self->widths, GINT_TO_POINTER ((int) width))
             || !g_uint64_checked_add (&sum, sum, (guint64) count))
           {
             invalid (error, "widths");
             return NULL;
           }
-        add_width (self->widths, (guint) width, (guint64) count);
+        add_width (self->widths, (guint) width, (guint64) count, (guint64) first);
       }
     if (sum != self->records)
       {

@@ -37,6 +37,15 @@ typedef struct
 #define OFFLOAD_CHUNK_STATS_MAX_COLUMNS          100000
 #define OFFLOAD_CHUNK_STATS_MAX_HISTOGRAM_BYTES  (G_GUINT64_CONSTANT (256) * 1024 * 1024)
 
+/* How many records of a chunk had one number of fields, and where the
+ * first of them is: ragged rows are found against the header, which only
+ * one chunk reads. */
+typedef struct
+{
+  guint64 records;
+  guint64 first;                    /* counted from the chunk's first record, 0 */
+} OffloadChunkWidth;
+
 /**
  * OffloadChunkStats:
  *
@@ -47,9 +56,9 @@ typedef struct
 {
   guint               histogram_bits;
   guint64             records;      /* data records; the header is not one */
-  GHashTable         *widths;       /* fields in a record -> records with that many */
-  guint               last_width;   /* of the last record, and its count in widths */
-  guint64            *last_records;
+  GHashTable         *widths;       /* fields in a record -> OffloadChunkWidth */
+  guint               last_width;   /* of the last record, and its entry in widths */
+  OffloadChunkWidth  *last_records;
   gboolean            irregular;    /* a stray quote: chunking cannot be trusted */
   GStrv               header;       /* set by the chunk that read the header */
   GPtrArray          *columns;      /* of OffloadColumnPartial */

@@ -59,6 +59,8 @@ struct _OffloadCrunchMerger
   guint               n_bins;
   OffloadChunkStats  *merged;
   GArray            **moments;      /* per chunk: OffloadMoments per column */
+  GArray            **widths;       /* per chunk: ChunkWidth, to find the first ragged row */
+  guint64            *records;      /* per chunk: its records */
   guint               chunks_in;
   Column             *columns;
   guint               n_columns;
@@ -69,6 +71,13 @@ struct _OffloadCrunchMerger
   guint               passes;
   OffloadCrunchResult *result;
 };
+
+/* Records of a chunk with one number of fields: the first of them. */
+typedef struct
+{
+  guint   fields;
+  guint64 first;
+} ChunkWidth;
 
 /* The values of all chunks' windows that the parent keeps, for all the
  * windows together (128 MiB: a file of a few GB); past that they are
@@ -127,6 +136,8 @@ offload_crunch_merger_new (guint              n_chunks,
   self->n_bins = n_bins;
   self->merged = offload_chunk_stats_new (histogram_bits);
   self->moments = g_new0 (GArray *, n_chunks);
+  self->widths = g_new0 (GArray *, n_chunks);
+  self->records = g_new0 (guint64, n_chunks);
   self->passes = 1;
   self->result = offload_crunch_result_new ();
 
@@ -140,8 +151,13 @@ offload_crunch_merger_free (OffloadCrunchMerger *self)
     return;
 
   for (guint i = 0; i < self->n_chunks; i++)
-    g_clear_pointer (&self->moments[i], g_array_unref);
+    {
+      g_clear_pointer (&self->moments[i], g_array_unref);
+      g_clear_pointer (&self->widths[i], g_array_unref);
+    }
   g_free (self->moments);
+  g_free (self->widths);
+  g_free (self->records);
   g_free (self->columns);
   g_clear_pointer (&self->refined, offload_refine_stats_free);
   g_clear_pointer (&self->plan, offload_refine_plan_free);
@@ -209,6 +225,18 @@ offload_crunch_merger_add_scan (OffloadCrunchMerger  *self,
       return FALSE;
     }
   self->moments[chunk] = moments;
+  self->records[chunk] = stats->records;
+  self->widths[chunk] = g_array_new (FALSE, FALSE, sizeof (ChunkWidth));
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, stats->widths);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      g_array_append_val (self->widths[chunk],
+                          ((ChunkWidth) { GPOINTER_TO_UINT (key),
+                                          ((OffloadChunkWidth *) value)->first }));
+  }
   self->chunks_in++;
 
   if (planned != NULL)
@@ -503,8 +531,31 @@ offload_crunch_merger_finish_scan (OffloadCrunchMerger  *self,
     g_hash_table_iter_init (&iter, merged->widths);
     while (g_hash_table_iter_next (&iter, &key, &value))
       if (GPOINTER_TO_UINT (key) != self->n_columns)
-        self->result->ragged_rows += *(guint64 *) value;
+        self->result->ragged_rows += ((OffloadChunkWidth *) value)->records;
   }
+  /* Where the first ragged row is: the records of the chunks before its
+   * own, then its place in that chunk. */
+  if (self->result->ragged_rows > 0)
+    {
+      guint64 before = 0;
+
+      for (guint c = 0; c < self->n_chunks && self->result->first_ragged_row == 0; c++)
+        {
+          guint64 first = G_MAXUINT64;
+
+          for (guint i = 0; self->widths[c] != NULL && i < self->widths[c]->len; i++)
+            {
+              const ChunkWidth *width = &g_array_index (self->widths[c], ChunkWidth, i);
+
+              if (width->fields != self->n_columns)
+                first = MIN (first, width->first);
+            }
+          if (first != G_MAXUINT64)
+            /* As a spreadsheet numbers it: the header is row 1. */
+            self->result->first_ragged_row = before + first + 2;
+          before += self->records[c];
+        }
+    }
 
   for (guint c = 0; c < self->n_columns; c++)
     {

@@ -206,6 +206,11 @@ offload_crunch_result_to_json (const OffloadCrunchResult *self)
   }
   add_int (builder, "rows", self->rows);
   add_int (builder, "ragged_rows", self->ragged_rows);
+  json_builder_set_member_name (builder, "first_ragged_row");
+  if (self->first_ragged_row > 0)
+    json_builder_add_int_value (builder, (gint64) self->first_ragged_row);
+  else
+    json_builder_add_null_value (builder);
   add_int (builder, "bytes", self->bytes);
   add_number (builder, "seconds", self->seconds);
   add_int (builder, "workers", self->workers);

@@ -71,6 +71,7 @@ typedef struct
   guint64          bytes;
   guint64          rows;            /* data records, the header not counted */
   guint64          ragged_rows;     /* records with more or fewer fields than the header */
+  guint64          first_ragged_row; /* the first of them, the header being row 1; or 0 */
   guint            workers;         /* 0 for a run on the main thread */
   guint            chunks;
   guint            passes;          /* reads of the file: the first pass, later passes
