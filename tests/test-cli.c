@@ -455,6 +455,27 @@ test_fetch_hides_password (void)
   g_assert_nonnull (strstr (out, with_password));
 }
 
+/* Until the process @pid catches SIGINT (its /proc status says so): a
+ * signal sent before would end it with the default action. */
+static void
+wait_for_sigint_handler (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
+
+  for (;;)
+    {
+      g_autofree char *status = NULL;
+      const char *caught;
+
+      if (g_file_get_contents (path, &status, NULL, NULL)
+          && (caught = strstr (status, "\nSigCgt:")) != NULL
+          && (g_ascii_strtoull (caught + strlen ("\nSigCgt:"), NULL, 16)
+              & (G_GUINT64_CONSTANT (1) << (SIGINT - 1))) != 0)
+        return;
+      g_usleep (10 * 1000);
+    }
+}
+
 static void
 test_fetch_input_file (void)
 {
@@ -474,7 +495,59 @@ test_fetch_input_file (void)
   g_assert_cmpint (run_offload (&out, NULL, "fetch", "--input", path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "2 requests: 2 succeeded"));
 
+  /* Saved by an editor that starts files with a byte order mark, with
+   * CRLFs: the first URL is the URL, not an invalid one. */
+  g_clear_pointer (&contents, g_free);
+  g_clear_pointer (&out, g_free);
+  contents = g_strdup_printf ("\xEF\xBB\xBF%s\r\n%s\r\n", ok, ok);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_offload (&out, NULL, "fetch", "--input", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "2 requests: 2 succeeded"));
+
+  /* A list with no URL, and a binary file, are not lists of URLs. */
+  {
+    g_autofree char *err = NULL;
+
+    g_file_set_contents (path, "# none yet\n\n", -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (run_offload (NULL, &err, "fetch", "--input", path, NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "holds no URL"));
+    g_clear_pointer (&err, g_free);
+
+    g_file_set_contents (path, "\x7f" "ELF\x02\x01\x01\0\0\0\nhttp://x/\n", 21, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (run_offload (NULL, &err, "fetch", "--input", path, NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "not a text file"));
+  }
+
   g_unlink (path);
+}
+
+/* Ctrl+C stops a run: its requests are cancelled, and the exit status is
+ * a shell's for an interrupt, not that of a failed request. */
+static void
+test_fetch_interrupted (void)
+{
+  g_autofree char *stall = url ("/stall");
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  process = g_subprocess_launcher_spawn (launcher, &error, offload_binary, "fetch",
+                                         "--timeout", "60", stall, NULL);
+  g_assert_no_error (error);
+  wait_for_sigint_handler (g_subprocess_get_identifier (process));
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+  g_assert_nonnull (strstr (out, "0 failed, 1 cancelled"));
+  g_assert_nonnull (strstr (err, "cancelled"));
 }
 
 static void
@@ -500,6 +573,17 @@ test_usage_errors (void)
   g_assert_nonnull (strstr (e3, "cannot read"));
   g_assert_cmpint (run_offload (NULL, &e4, "fetch", "--max-body", "lots", ok, NULL), ==, 2);
   g_assert_cmpint (run_offload (NULL, &e5, "fetch", "--no-such-option", ok, NULL), ==, 2);
+
+  /* In words, not GLib's "out of bounds [1, 18446744073709551615]". */
+  {
+    g_autofree char *e6 = NULL, *help = NULL;
+
+    g_assert_cmpint (run_offload (NULL, &e6, "fetch", "--max-body", "0", ok, NULL), ==, 2);
+    g_assert_nonnull (strstr (e6, "at least 1"));
+    /* The usage line names the command as it is typed. */
+    g_assert_cmpint (run_offload (&help, NULL, "fetch", "--help", NULL), ==, 0);
+    g_assert_nonnull (strstr (help, "offload fetch ["));
+  }
 }
 
 /* offload crunch's own: each a usage error, in words. */
@@ -639,6 +723,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/fetch-hides-password", test_fetch_hides_password);
   g_test_add_func ("/offload/cli/fetch-not-utf8", test_fetch_not_utf8);
   g_test_add_func ("/offload/cli/fetch-input-file", test_fetch_input_file);
+  g_test_add_func ("/offload/cli/fetch-interrupted", test_fetch_interrupted);
   g_test_add_func ("/offload/cli/fetch-max-body", test_fetch_max_body);
   g_test_add_func ("/offload/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/offload/cli/crunch-usage-errors", test_crunch_usage_errors);

@@ -299,8 +299,9 @@ test_import_urls (void)
   fd = g_file_open_tmp ("offload-urls-XXXXXX.txt", &path, &error);
   g_assert_no_error (error);
   close (fd);
-  g_file_set_contents (path, "# two endpoints\nhttps://a.example/1\n\nhttps://b.example/2\n", -1,
-                       &error);
+  /* As some editors save it: a byte order mark first, CRLFs. */
+  g_file_set_contents (path, "\xEF\xBB\xBFhttps://a.example/1\r\n# two endpoints\r\n\r\n"
+                       "https://b.example/2\r\n", -1, &error);
   g_assert_no_error (error);
   file = g_file_new_for_path (path);
 

@@ -289,7 +289,7 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
   for (guint i = 0; lines[i] != NULL && added < room; i++)
     {
       g_auto(GStrv) words = NULL;
-      char *line = g_strstrip (lines[i]);
+      char *line = offload_url_line_strip (lines[i]);
 
       if (*line == '#')
         continue;

@@ -32,6 +32,7 @@ typedef struct
   OffloadCrunchResult *result;
   GError              *error;
   gboolean             progress;
+  int                  signal;      /* the one that stopped the job, or 0 */
 } Crunch;
 
 static const char *
@@ -96,11 +97,26 @@ on_done (GObject      *source,
   g_main_loop_quit (crunch->loop);
 }
 
+/* Ctrl+C (or SIGTERM) stops the workers; the exit status then says so,
+ * as a shell's does (130, 143). */
 static gboolean
 on_interrupt (gpointer data)
 {
   Crunch *crunch = data;
 
+  if (crunch->signal == 0)
+    crunch->signal = SIGINT;
+  g_cancellable_cancel (crunch->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_terminate (gpointer data)
+{
+  Crunch *crunch = data;
+
+  if (crunch->signal == 0)
+    crunch->signal = SIGTERM;
   g_cancellable_cancel (crunch->cancellable);
   return G_SOURCE_CONTINUE;
 }
@@ -223,7 +239,7 @@ offload_cli_crunch (int    argc,
                                   "column, as pandas’ describe() gives them, with a histogram; "
                                   "distinct values and the most frequent one of text columns.\n"
                                   "Exit status: 0 on success, 1 when the job failed, 2 on a "
-                                  "usage error."));
+                                  "usage error, 130 when interrupted (Ctrl+C)."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -265,7 +281,7 @@ offload_cli_crunch (int    argc,
   crunch.progress = isatty (STDERR_FILENO);
 
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &crunch);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &crunch);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_terminate, &crunch);
   if (crunch.progress)
     progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, print_progress, &crunch);
 
@@ -319,6 +335,9 @@ offload_cli_crunch (int    argc,
         }
       ret = OFFLOAD_EXIT_FAILED;
     }
+
+  if (crunch.signal != 0)
+    ret = 128 + crunch.signal;
 
   g_clear_error (&crunch.error);
   g_clear_pointer (&crunch.result, offload_crunch_result_unref);

@@ -33,6 +33,7 @@ typedef struct
   GCancellable      *cancellable;
   gboolean           cancelled;
   gboolean           progress;
+  int                signal;      /* the one that stopped the run, or 0 */
   gint64             begin;
   gint64             end;
 } Fetch;
@@ -44,6 +45,8 @@ read_url_file (const char  *path,
 {
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
+  gsize length = 0;
+  guint added = 0;
 
   if (g_strcmp0 (path, "-") == 0)
     {
@@ -53,21 +56,40 @@ read_url_file (const char  *path,
        * one failed request, not a failed run. */
       if (g_io_channel_set_encoding (channel, NULL, error) != G_IO_STATUS_NORMAL)
         return FALSE;
-      if (g_io_channel_read_to_end (channel, &contents, NULL, error) != G_IO_STATUS_NORMAL)
+      if (g_io_channel_read_to_end (channel, &contents, &length, error) != G_IO_STATUS_NORMAL)
         return FALSE;
     }
-  else if (!g_file_get_contents (path, &contents, NULL, error))
+  else if (!g_file_get_contents (path, &contents, &length, error))
     return FALSE;
 
-  /* One URL a line; blank lines and # comments are skipped. */
+  /* A NUL is in no list of URLs: a binary file given by mistake, whose
+   * "lines" would each be a failed request, printed as garbage. */
+  if (length > 0 && memchr (contents, '\0', length) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("it is not a text file (it holds NUL bytes)"));
+      return FALSE;
+    }
+
+  /* One URL a line; blank lines and # comments are skipped, and the byte
+   * order mark some editors write first. */
   lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      char *line = g_strstrip (lines[i]);
+      char *line = offload_url_line_strip (lines[i]);
 
       if (*line == '\0' || *line == '#')
         continue;
       g_ptr_array_add (urls, g_strdup (line));
+      added++;
+    }
+
+  if (added == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("it holds no URL (one a line; blank lines and lines starting with # "
+                     "are skipped)"));
+      return FALSE;
     }
 
   return TRUE;
@@ -100,12 +122,26 @@ on_progress_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Ctrl+C (or SIGTERM) cancels and waits for the requests to stop; the
+ * exit status then says so, as a shell's does (130, 143). */
 static gboolean
 on_interrupt (gpointer user_data)
 {
   Fetch *fetch = user_data;
 
-  /* The first Ctrl+C cancels and waits for the requests to stop. */
+  if (fetch->signal == 0)
+    fetch->signal = SIGINT;
+  g_cancellable_cancel (fetch->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_terminate (gpointer user_data)
+{
+  Fetch *fetch = user_data;
+
+  if (fetch->signal == 0)
+    fetch->signal = SIGTERM;
   g_cancellable_cancel (fetch->cancellable);
   return G_SOURCE_CONTINUE;
 }
@@ -236,6 +272,19 @@ print_json (Fetch *fetch)
   }
 }
 
+/* @text in a cell @width characters wide (printf's widths count bytes:
+ * "—" and the no-break space of "65.5 kB" shifted the columns). */
+static char *
+pad (const char *text,
+     guint       width,
+     gboolean    left)
+{
+  glong length = g_utf8_strlen (text, -1);
+  g_autofree char *blanks = g_strnfill (length < (glong) width ? width - (guint) length : 0, ' ');
+
+  return left ? g_strconcat (text, blanks, NULL) : g_strconcat (blanks, text, NULL);
+}
+
 static void
 print_table (Fetch *fetch)
 {
@@ -264,8 +313,13 @@ print_table (Fetch *fetch)
       else
         status = g_strdup (_("ERR"));
 
-      g_print ("%-4s %8.3f s %10s  %s\n", status, offload_fetch_request_get_elapsed (request),
-               bytes, url);
+      {
+        g_autofree char *status_cell = pad (status, 4, TRUE);
+        g_autofree char *bytes_cell = pad (bytes, 10, FALSE);
+
+        g_print ("%s %8.3f s %s  %s\n", status_cell, offload_fetch_request_get_elapsed (request),
+                 bytes_cell, url);
+      }
       if (error != NULL)
         g_print ("     %s\n", error);
     }
@@ -322,7 +376,7 @@ offload_cli_fetch (int    argc,
   g_option_context_set_summary (context,
                                 _("Fetch URLs in worker threads, several at once.\n"
                                   "Exit status: 0 when every request succeeded, 1 when any "
-                                  "failed, 2 on a usage error."));
+                                  "failed, 2 on a usage error, 130 when interrupted (Ctrl+C)."));
   g_option_context_set_description (context,
                                     _("Proxies are taken from the environment, as curl takes "
                                       "them: http_proxy, https_proxy, all_proxy and "
@@ -346,9 +400,9 @@ offload_cli_fetch (int    argc,
       return OFFLOAD_EXIT_USAGE;
     }
   if (max_body_text != NULL
-      && (!g_ascii_string_to_unsigned (max_body_text, 10, 1, G_MAXUINT64, &max_body, &error)))
+      && (!g_ascii_string_to_unsigned (max_body_text, 10, 1, G_MAXUINT64, &max_body, NULL)))
     {
-      g_printerr (_("offload fetch: --max-body: %s\n"), error->message);
+      g_printerr (_("offload fetch: --max-body must be a number of bytes, at least 1\n"));
       return OFFLOAD_EXIT_USAGE;
     }
 
@@ -356,7 +410,9 @@ offload_cli_fetch (int    argc,
     g_ptr_array_add (urls, g_strdup (positional[i]));
   if (input != NULL && !read_url_file (input, urls, &error))
     {
-      g_printerr (_("offload fetch: cannot read the URL list: %s\n"), error->message);
+      g_autofree char *name = g_filename_display_name (input);
+
+      g_printerr (_("offload fetch: cannot read the URL list %s: %s\n"), name, error->message);
       return OFFLOAD_EXIT_USAGE;
     }
   if (urls->len == 0)
@@ -398,7 +454,7 @@ offload_cli_fetch (int    argc,
   fetch.progress = isatty (STDERR_FILENO);
 
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &fetch);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &fetch);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_terminate, &fetch);
   if (fetch.progress)
     progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, on_progress_tick, &fetch);
 
@@ -421,6 +477,8 @@ offload_cli_fetch (int    argc,
 
   if (fetch.cancelled)
     g_printerr (_("offload fetch: cancelled\n"));
+  if (fetch.signal != 0)
+    return 128 + fetch.signal;
 
   return offload_fetch_queue_get_n_finished (queue) == urls->len
          && offload_fetch_queue_get_n_failed (queue) == 0

@@ -110,6 +110,12 @@ offload_cli_run (int    argc,
       return OFFLOAD_EXIT_USAGE;
     }
 
+  /* "Usage: offload fetch [OPTION…]", not "fetch [OPTION…]". */
+  {
+    g_autofree char *prgname = g_strdup_printf ("offload %s", argv[0]);
+
+    g_set_prgname (prgname);
+  }
   g_set_print_handler (print_to_stdout);
   ret = command->run (argc, argv);
 

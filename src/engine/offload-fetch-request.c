@@ -274,6 +274,29 @@ offload_url_hide_password (const char *url)
   return g_string_free (shown, FALSE);
 }
 
+/**
+ * offload_url_line_strip:
+ * @line: a line of a URL list (a file, a paste), changed in place
+ *
+ * The line without the blanks around it, nor the byte order mark that
+ * some editors write at the start of a file: invisible, it would make the
+ * first URL invalid with a message quoting what looks like a valid one.
+ *
+ * Returns: (transfer none): where the line's text starts, inside @line
+ */
+char *
+offload_url_line_strip (char *line)
+{
+  static const char bom[] = "\xEF\xBB\xBF";
+
+  g_return_val_if_fail (line != NULL, NULL);
+
+  if (g_str_has_prefix (line, bom))
+    line += sizeof bom - 1;
+
+  return g_strstrip (line);
+}
+
 OffloadFetchRequest *
 offload_fetch_request_new (const char *url)
 {

@@ -55,6 +55,7 @@ GQuark offload_fetch_error_quark (void);
 G_DECLARE_FINAL_TYPE (OffloadFetchRequest, offload_fetch_request, OFFLOAD, FETCH_REQUEST, GObject)
 
 char                *offload_url_hide_password                (const char          *url);
+char                *offload_url_line_strip                   (char                *line);
 
 OffloadFetchRequest *offload_fetch_request_new                (const char          *url);
 const char          *offload_fetch_request_get_url            (OffloadFetchRequest *self);
