@@ -2297,6 +2297,24 @@ test_csv_export (void)
                    "s,text,3,0,,,,,,,,2,a,2\r\n");
   run_clear (&run);
   g_unlink (path);
+
+  /* Round numbers written out, as spreadsheets and pandas have them:
+   * 100, not 1e+02; exponents past 10^16 only. */
+  {
+    static const char round[] = "n\n100\n300\n2000\n5000000\n1e20\n";
+    g_autofree char *round_path = write_file ("export-round.csv", round, sizeof round - 1);
+    g_autofree char *round_csv = NULL;
+
+    crunch (&run, round_path, 1, 0);
+    g_assert_no_error (run.error);
+    round_csv = offload_crunch_result_to_csv (run.result);
+    g_assert_cmpstr (round_csv, ==,
+                     "column,type,count,missing,mean,std,min,25%,50%,75%,max,distinct,top,freq\r\n"
+                     "n,numeric,5,0,2.0000000000001e+19,4.472135954999524e+19,100,300,2000,5000000,"
+                     "1e+20,,,\r\n");
+    run_clear (&run);
+    g_unlink (round_path);
+  }
 }
 
 /* What the page shows only goes up within a pass: a chunk whose worker

@@ -210,6 +210,30 @@ test_shortest (void)
     }
 }
 
+/* Digits enough to write an integer part out, below a power of ten. */
+static void
+test_whole_digits (void)
+{
+  static const struct { double value; int digits, max_exponent, want; } cases[] = {
+    { 100, 1, 15, 3 },
+    { 5000000, 1, 15, 7 },
+    { 3626229.37, 6, 14, 7 },
+    { 362622.937, 6, 14, 6 },
+    { 99999.99, 2, 15, 6 },        /* "%.1e" makes it 1.0e+05 */
+    { 1e15, 1, 15, 16 },
+    { 1e16, 1, 15, 1 },            /* past the bound: 1e+16 */
+    { -2500, 2, 15, 4 },
+    { 0.00012, 2, 15, 2 },
+    { 0, 1, 15, 1 },
+    { INFINITY, 6, 15, 6 },
+    { NAN, 6, 15, 6 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (offload_number_whole_digits (cases[i].value, cases[i].digits,
+                                                  cases[i].max_exponent), ==, cases[i].want);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -223,6 +247,7 @@ main (int   argc,
   g_test_add_func ("/offload/number/special", test_special);
   g_test_add_func ("/offload/number/classify", test_classify);
   g_test_add_func ("/offload/number/shortest", test_shortest);
+  g_test_add_func ("/offload/number/whole-digits", test_whole_digits);
 
   return g_test_run ();
 }

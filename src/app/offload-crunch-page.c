@@ -19,6 +19,7 @@
 #include "offload-crunch-page.h"
 #include "offload-file-chooser.h"
 #include "offload-histogram-view.h"
+#include "offload-number.h"
 #include "offload-sample-data.h"
 #include "offload-tooltip.h"
 
@@ -1102,7 +1103,7 @@ cell_text (const OffloadCrunchColumn *column,
       {
         double value = column_stat (column, field);
 
-        return format_stat (value, field == FIELD_STD ? 6
+        return format_stat (value, field == FIELD_STD ? offload_number_whole_digits (value, 6, 14)
                                    : offload_crunch_figure_digits (column, value));
       }
     case FIELD_DISTINCT:

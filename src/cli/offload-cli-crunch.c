@@ -18,6 +18,7 @@
 #include "offload-cli.h"
 #include "offload-cli-commands.h"
 #include "offload-crunch-job.h"
+#include "offload-number.h"
 
 /* The crunch engine without a display: the same worker pool as the app,
  * on a GMainLoop. */
@@ -152,7 +153,7 @@ print_table (const OffloadCrunchResult *result)
         {
           /* The deviation is a scale: six digits; the others places. */
           print_number (out, c->mean, offload_crunch_figure_digits (c, c->mean));
-          print_number (out, c->std, 6);
+          print_number (out, c->std, offload_number_whole_digits (c->std, 6, 14));
           print_number (out, c->min, offload_crunch_figure_digits (c, c->min));
           print_number (out, c->p25, offload_crunch_figure_digits (c, c->p25));
           print_number (out, c->p50, offload_crunch_figure_digits (c, c->p50));

@@ -129,7 +129,7 @@ int
 offload_crunch_figure_digits (const OffloadCrunchColumn *column,
                               double                     value)
 {
-  int digits, exponent;
+  int digits;
 
   g_return_val_if_fail (column != NULL, 6);
 
@@ -144,11 +144,7 @@ offload_crunch_figure_digits (const OffloadCrunchColumn *column,
       digits = shortest;
   }
   /* Every digit of an integer below 10^15 is exact: 2000000, not 2e+06. */
-  exponent = (int) floor (log10 (fabs (value)));
-  if (exponent >= digits && exponent < 15)
-    digits = exponent + 1;
-
-  return digits;
+  return offload_number_whole_digits (value, digits, 14);
 }
 
 /* NaN (pandas' "no value") as null; infinities as strings, which JSON
@@ -318,10 +314,13 @@ append_number (GString *out,
     g_string_append (out, value > 0 ? "inf" : "-inf");
   else
     {
-      /* The shortest text that reads back the same, as pandas writes. */
+      /* The shortest text that reads back the same, written out below
+       * 10^16 (100, not 1e+02), as pandas (Python's repr()) writes it. */
       char format[8];
+      int digits = offload_number_whole_digits (value,
+                                                offload_number_shortest_digits (value, 17), 15);
 
-      g_snprintf (format, sizeof format, "%%.%dg", offload_number_shortest_digits (value, 17));
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
       g_string_append (out, g_ascii_formatd (buffer, sizeof buffer, format, value));
     }
 }

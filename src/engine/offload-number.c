@@ -346,3 +346,47 @@ offload_number_shortest_digits (double value,
 
   return max_digits;
 }
+
+/**
+ * offload_number_whole_digits:
+ * @value: a number
+ * @digits: the significant digits "%.*g" is to print it with
+ * @max_exponent: the largest power of ten still to be written out
+ *
+ * "%.*g" writes a number with an exponent as soon as its integer part has
+ * more digits than it is given: 100 with one digit is "1e+02", a deviation
+ * of 3626229.4 with six "3.62623e+06". Spreadsheets and readers want
+ * "100" and "3626229" (Python's repr() writes numbers out up to 1e16).
+ *
+ * Returns: @digits, or more: enough for the integer part of @value when
+ *   it is below 10^(@max_exponent + 1)
+ */
+int
+offload_number_whole_digits (double value,
+                             int    digits,
+                             int    max_exponent)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *e;
+  int exponent;
+
+  if (!isfinite (value) || value == 0)
+    return digits;
+
+  /* The exponent as printing gives it (log10() may round across a power
+   * of ten), at the digits asked: 99999.99 with two digits is 1.0e+05. */
+  {
+    char format[8];
+
+    g_snprintf (format, sizeof format, "%%.%de", CLAMP (digits, 1, 17) - 1);
+    g_ascii_formatd (buffer, sizeof buffer, format, value);
+  }
+  e = strchr (buffer, 'e');
+  if (e == NULL)
+    return digits;
+  exponent = (int) g_ascii_strtoll (e + 1, NULL, 10);
+
+  if (exponent >= digits && exponent <= max_exponent)
+    return exponent + 1;
+  return digits;
+}

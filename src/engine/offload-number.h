@@ -27,5 +27,8 @@ OffloadCellKind offload_cell_classify (const char *text,
                                        double     *value);
 int             offload_number_shortest_digits (double value,
                                                 int    max_digits);
+int             offload_number_whole_digits    (double value,
+                                                int    digits,
+                                                int    max_exponent);
 
 G_END_DECLS
