@@ -119,12 +119,20 @@ generate (OffloadCrunchPage *page,
           guint64            rows)
 {
   GtkWidget *generate_box = find (page, "generate_box", GTK_TYPE_BOX);
+  GtkWidget *button = find (page, "generate_button", GTK_TYPE_BUTTON);
+  GtkWidget *stop = find (page, "generate_cancel_button", GTK_TYPE_BUTTON);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (page));
 
+  /* From the keyboard: the focus goes from Generate to its Stop button,
+   * and back. */
+  g_assert_true (gtk_widget_grab_focus (button));
   offload_crunch_page_generate_sample (page, rows);
   g_assert_true (offload_crunch_page_get_generating (page));
   g_assert_true (gtk_widget_get_visible (generate_box));
+  g_assert_true (gtk_root_get_focus (root) == stop);
   offload_test_wait_for (generated, page, "the sample dataset to be written");
   g_assert_false (gtk_widget_get_visible (generate_box));
+  g_assert_true (gtk_root_get_focus (root) == button);
 
   /* Chosen, in the cache folder, and ready to crunch. */
   g_assert_nonnull (offload_crunch_page_get_file (page));
@@ -158,11 +166,19 @@ results_shown (gpointer data)
 static void
 crunch (OffloadCrunchPage *page)
 {
+  GtkWidget *start = find (page, "start_button", GTK_TYPE_BUTTON);
+  GtkWidget *cancel = find (page, "cancel_button", GTK_TYPE_BUTTON);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (page));
+
+  /* The focus on Start goes to Cancel in its place, and back. */
+  g_assert_true (gtk_widget_grab_focus (start));
   gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
   g_assert_true (offload_crunch_page_get_running (page));
   g_assert_cmpstr (visible_child (page, "content_stack"), ==, "run");
+  g_assert_true (gtk_root_get_focus (root) == cancel);
   offload_test_wait_for (run_over, page, "the crunch to end");
   offload_test_wait_for (results_shown, page, "the table of results");
+  g_assert_true (gtk_root_get_focus (root) == start);
 }
 
 static GListModel *

@@ -213,13 +213,26 @@ test_cancel (void)
     NULL
   };
   GListModel *requests;
+  GtkWidget *start = offload_test_find (GTK_WIDGET (page), "start_button", GTK_TYPE_BUTTON);
+  GtkWidget *cancel = offload_test_find (GTK_WIDGET (page), "cancel_button", GTK_TYPE_BUTTON);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (page));
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
 
-  start_until_receiving (page, slow, 3);
+  /* From the keyboard: Start, focused, pressed, becomes Cancel with the
+   * focus, and the same key again cancels. */
+  g_settings_set_strv (settings, "urls", slow);
+  g_settings_set_uint (settings, "timeout", 60);
+  g_settings_set_uint (settings, "concurrency", 3);
+  g_assert_true (gtk_widget_grab_focus (start));
+  gtk_widget_activate (start);
+  offload_test_wait_for (something_receiving, page, "a body to start arriving");
+  g_assert_true (gtk_root_get_focus (root) == cancel);
 
-  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.cancel", NULL);
-  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelling…"));
+  /* A button activated from the keyboard clicks a moment later. */
+  gtk_widget_activate (gtk_root_get_focus (root));
   offload_test_wait_for (run_over, page, "the run to stop");
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelled after "));
+  g_assert_true (gtk_root_get_focus (root) == start);
 
   /* Nothing is left running: every request ended, the server sees no one. */
   requests = offload_fetch_page_get_requests (page);

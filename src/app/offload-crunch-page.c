@@ -21,6 +21,7 @@
 #include "offload-histogram-view.h"
 #include "offload-number.h"
 #include "offload-sample-data.h"
+#include "offload-stack.h"
 #include "offload-tooltip.h"
 
 /* The page picks a CSV file (or has a worker generate the sample dataset),
@@ -129,6 +130,8 @@ struct _OffloadCrunchPage
   AdwActionRow        *file_row;
   AdwComboRow         *rows_row;
   GtkWidget           *generate_box;
+  GtkWidget           *generate_button;
+  GtkWidget           *generate_cancel_button;
   GtkLabel            *generate_label;
   GtkProgressBar      *generate_progress;
   AdwActionRow        *workers_row;
@@ -705,6 +708,11 @@ static void
 set_generating (OffloadCrunchPage *self,
                 gboolean           generating)
 {
+  /* Generate and its Stop button take each other's focus, as Start and
+   * Cancel do (see offload-stack.c). */
+  gboolean on_generate = offload_focus_is_in (self->generate_button);
+  gboolean on_stop = offload_focus_is_in (self->generate_cancel_button);
+
   gtk_widget_set_visible (self->generate_box, generating);
 
   if (generating && self->generate_tick_id == 0)
@@ -717,6 +725,10 @@ set_generating (OffloadCrunchPage *self,
     }
 
   update_actions (self);
+  if (generating && on_generate)
+    gtk_widget_grab_focus (self->generate_cancel_button);
+  else if (!generating && on_stop)
+    gtk_widget_grab_focus (self->generate_button);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GENERATING]);
 }
 
@@ -1651,8 +1663,8 @@ update_actions (OffloadCrunchPage *self)
   GtkWidget *widget = GTK_WIDGET (self);
   gboolean generating = self->generate_job != NULL;
   gboolean busy = self->running || generating;
+  gboolean focused = offload_focus_is_in (GTK_WIDGET (self->button_stack));
 
-  gtk_stack_set_visible_child_name (self->button_stack, self->running ? "cancel" : "start");
   gtk_widget_action_set_enabled (widget, "crunch.start", !busy && self->file != NULL);
   gtk_widget_action_set_enabled (widget, "crunch.cancel",
                                  (self->running && !self->blocking_run) || generating);
@@ -1663,6 +1675,7 @@ update_actions (OffloadCrunchPage *self)
                                    self->generate_cancellable));
   gtk_widget_action_set_enabled (widget, "crunch.copy", self->result != NULL);
   gtk_widget_action_set_enabled (widget, "crunch.export", self->result != NULL);
+  offload_stack_show (self->button_stack, self->running ? "cancel" : "start", focused);
 }
 
 static void
@@ -2148,6 +2161,8 @@ offload_crunch_page_class_init (OffloadCrunchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, file_row);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, rows_row);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, generate_box);
+  gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, generate_button);
+  gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, generate_cancel_button);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, generate_label);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, generate_progress);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, workers_row);

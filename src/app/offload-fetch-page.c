@@ -17,6 +17,7 @@
 #include "offload-fetch-page.h"
 #include "offload-fetch-row.h"
 #include "offload-file-chooser.h"
+#include "offload-stack.h"
 #include "offload-tooltip.h"
 
 /* The page edits the URL list (kept in GSettings), runs it through an
@@ -921,10 +922,12 @@ static void
 set_running (OffloadFetchPage *self,
              gboolean          running)
 {
+  gboolean focused = offload_focus_is_in (GTK_WIDGET (self->button_stack));
+
   self->running = running;
-  gtk_stack_set_visible_child_name (self->button_stack, running ? "cancel" : "start");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "fetch.start", !running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "fetch.cancel", running);
+  offload_stack_show (self->button_stack, running ? "cancel" : "start", focused);
 }
 
 static gboolean
