@@ -588,6 +588,7 @@ test_error (void)
   g_assert_cmpstr (label_text (page, "error_label"), !=, "");
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Failed after "));
   g_assert_cmpstr (visible_child (page, "results_stack"), ==, "none");
+  g_assert_cmpstr (label_text (page, "no_results_label"), ==, "No statistics: the run failed");
   g_assert_false (gtk_widget_get_sensitive (find (page, "copy_button", GTK_TYPE_BUTTON)));
   g_unlink (path);
 
@@ -696,6 +697,9 @@ test_cancel (void)
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelled after "));
   g_assert_nonnull (strstr (label_text (page, "overall_label"), "no worker left"));
   g_assert_null (offload_crunch_page_get_result (page));
+  /* Where the statistics would be, no promise that they will come. */
+  g_assert_cmpstr (label_text (page, "no_results_label"), ==,
+                   "No statistics: the run was cancelled before it ended");
 
   job = offload_crunch_page_get_job (page);
   g_assert_nonnull (job);

@@ -152,6 +152,7 @@ struct _OffloadCrunchPage
   GtkExpander         *details_expander;
   GtkLabel            *details_label;
   GtkStack            *results_stack;
+  GtkLabel            *no_results_label;
   GtkLabel            *summary_label;
   GtkLabel            *events_label;
   GtkColumnView       *columns_view;
@@ -402,6 +403,7 @@ clear_results (OffloadCrunchPage *self)
   self->result_listed = 0;
   g_list_store_remove_all (self->columns);
   offload_histogram_view_clear (self->histogram_view);
+  gtk_label_set_label (self->no_results_label, _("The statistics appear here when the run ends"));
   gtk_stack_set_visible_child_name (self->results_stack, "none");
 }
 
@@ -1778,6 +1780,8 @@ finish_run (OffloadCrunchPage   *self,
       /* No toast: the user has just asked for it, the line above says
        * it, and a toast would take the first Escape meant to cancel a
        * run started again at once. */
+      gtk_label_set_label (self->no_results_label,
+                           _("No statistics: the run was cancelled before it ended"));
     }
   else if (g_error_matches (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_TIME_LIMIT))
     {
@@ -1785,6 +1789,8 @@ finish_run (OffloadCrunchPage   *self,
        * that reached its time limit */
       text = g_strdup_printf (_("Stopped at the time limit after %.1f s"), seconds);
       show_error (self, error);
+      gtk_label_set_label (self->no_results_label,
+                           _("No statistics: the run stopped at the time limit"));
       toast = g_strdup (_("Stopped at the time limit of the blocking mode"));
     }
   else
@@ -1792,6 +1798,7 @@ finish_run (OffloadCrunchPage   *self,
       /* Translators: the progress line of a failed crunch */
       text = g_strdup_printf (_("Failed after %.1f s"), seconds);
       show_error (self, error);
+      gtk_label_set_label (self->no_results_label, _("No statistics: the run failed"));
       /* Translators: a toast; %s is a file name */
       toast = g_strdup_printf (_("Could not crunch “%s”"), name);
     }
@@ -2183,6 +2190,7 @@ offload_crunch_page_class_init (OffloadCrunchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, details_expander);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, details_label);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, no_results_label);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, events_label);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, columns_view);
