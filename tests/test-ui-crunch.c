@@ -511,6 +511,12 @@ test_blocking (void)
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
                                    "Running on the main thread"));
   offload_test_wait_for (run_over, page, "the blocking crunch to end");
+
+  /* Ctrl+Return pressed again during the freeze arrives now, before the
+   * next frame: it starts no second freeze. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
+  g_assert_false (offload_crunch_page_get_running (page));
+
   offload_test_wait_for (results_shown, page, "the table of results");
 
   result = offload_crunch_page_get_result (page);

@@ -554,6 +554,15 @@ freeze_recorded (gpointer data)
 
 /* The contrast: the same kind of work on the main thread freezes the
  * window, and the meter says so. */
+static gboolean
+start_taken (gpointer data)
+{
+  OffloadFetchPage *page = data;
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  return offload_fetch_queue_get_running (offload_fetch_page_get_queue (page));
+}
+
 static void
 test_blocking (void)
 {
@@ -574,6 +583,14 @@ test_blocking (void)
 
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
                                    "2 requests on the main thread: 2 succeeded, 0 failed"));
+
+  /* Ctrl+Return pressed again during the freeze ("nothing happens")
+   * arrives now, before the next frame: it starts no second freeze. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  g_assert_false (offload_fetch_queue_get_running (offload_fetch_page_get_queue (page)));
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"),
+                                   "2 requests on the main thread: 2 succeeded, 0 failed"));
+
   /* The heartbeat after the freeze may come after the run's end is shown,
    * and a slow build may have recorded other stalls before it: wait for
    * the freeze itself, both requests long, in one piece. */
@@ -581,7 +598,10 @@ test_blocking (void)
   g_assert_true (long_task_label_shown (NULL));
   g_assert_cmpint (offload_latency_probe_get_longest_task (probe), >=, 600000);
 
+  /* Once a frame is drawn, Start starts again. */
   g_settings_set_boolean (settings, "fetch-blocking", FALSE);
+  offload_test_wait_for (start_taken, page, "Start to start a run again");
+  offload_test_wait_for (run_over, page, "the run to end");
 }
 
 /* The list shows every request of the run, in order, sixteen more each

@@ -106,6 +106,7 @@ struct _OffloadCrunchPage
   guint                tick_id;
   gboolean             running;
   gboolean             blocking_run;
+  gboolean             settling;     /* input queued during a blocking run is arriving */
   gint64               run_started;
   gint64               run_ended;
   gint64               cancel_requested;
@@ -1837,6 +1838,15 @@ run_cb (GObject      *object,
 }
 
 static gboolean
+settled (gpointer user_data)
+{
+  OffloadCrunchPage *self = user_data;
+
+  self->settling = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 run_blocking_idle (gpointer user_data)
 {
   OffloadCrunchPage *self = user_data;
@@ -1859,6 +1869,12 @@ run_blocking_idle (gpointer user_data)
   if (self->settings != NULL && job == self->job)
     finish_run (self, result, error);
 
+  /* Keys pressed during the freeze arrive now: Ctrl+Return again would
+   * start a second freeze. GTK hands them out at the start of the next
+   * frame; they are ignored until it has been drawn. */
+  self->settling = TRUE;
+  offload_run_after_paint (GTK_WIDGET (self), settled, self);
+
   return G_SOURCE_REMOVE;
 }
 
@@ -1870,7 +1886,8 @@ start_action (GtkWidget  *widget,
   OffloadCrunchPage *self = OFFLOAD_CRUNCH_PAGE (widget);
   guint workers, bins;
 
-  if (self->running || self->generate_job != NULL || !gtk_widget_get_mapped (widget))
+  if (self->running || self->settling || self->generate_job != NULL
+      || !gtk_widget_get_mapped (widget))
     return;
 
   if (self->file == NULL)

@@ -59,6 +59,7 @@ struct _OffloadFetchPage
   gint64               run_ended;
   gint64               cancel_requested;
   gboolean             blocking_run;
+  gboolean             settling;     /* input queued during a blocking run is arriving */
   gboolean             run_cancelled;
 
   OffloadFetchRequest *shown;
@@ -664,11 +665,11 @@ update_overall (OffloadFetchPage *self)
   else if (self->blocking_run)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "%u request on the main thread: %u succeeded, %u "
-                                         "failed, %u stopped by the time limit · %s in %.1f s, "
-                                         "all of it frozen",
+                                         "failed, %u stopped at the 4.5 s freeze limit · %s "
+                                         "in %.1f s, all of it frozen",
                                          "%u requests on the main thread: %u succeeded, %u "
-                                         "failed, %u stopped by the time limit · %s in %.1f s, "
-                                         "all of it frozen", n),
+                                         "failed, %u stopped at the 4.5 s freeze limit · %s "
+                                         "in %.1f s, all of it frozen", n),
                             n, finished - failed - cancelled, failed, cancelled, size, seconds);
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -968,9 +969,9 @@ announce_end (OffloadFetchPage *self)
     /* Translators: a toast when a blocking run ends at its time limit */
     title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                           "%u request on the main thread: %u succeeded, %u "
-                                          "failed, %u stopped by the time limit",
+                                          "failed, %u stopped at the 4.5 s freeze limit",
                                           "%u requests on the main thread: %u succeeded, %u "
-                                          "failed, %u stopped by the time limit", n),
+                                          "failed, %u stopped at the 4.5 s freeze limit", n),
                              n, succeeded, failed, cancelled);
   else if (cancelled > 0)
     /* Translators: a toast when a run ends */
@@ -1131,6 +1132,15 @@ make_requests (OffloadFetchPage  *self,
 }
 
 static gboolean
+settled (gpointer user_data)
+{
+  OffloadFetchPage *self = user_data;
+
+  self->settling = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 run_blocking_idle (gpointer user_data)
 {
   OffloadFetchPage *self = user_data;
@@ -1149,6 +1159,12 @@ run_blocking_idle (gpointer user_data)
   update_overall (self);
   set_running (self, FALSE);
   announce_end (self);
+  /* Keys pressed during the freeze (Ctrl+Return again, "nothing
+   * happens") arrive now: they would start a second freeze. GTK hands
+   * them out at the start of the next frame; they are ignored until it
+   * has been drawn. */
+  self->settling = TRUE;
+  offload_run_after_paint (GTK_WIDGET (self), settled, self);
 
   return G_SOURCE_REMOVE;
 }
@@ -1162,7 +1178,7 @@ start_action (GtkWidget  *widget,
   g_autoptr(GListStore) requests = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (self->running || !gtk_widget_get_mapped (widget))
+  if (self->running || self->settling || !gtk_widget_get_mapped (widget))
     return;
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->urls)) == 0)
@@ -1204,6 +1220,7 @@ start_action (GtkWidget  *widget,
   if (self->blocking_run)
     {
       gtk_widget_action_set_enabled (widget, "fetch.cancel", FALSE);
+      gtk_progress_bar_set_fraction (self->overall_progress, 0);
       gtk_label_set_label (self->overall_label,
                            _("Running on the main thread: the window does not respond "
                              "until it ends…"));
