@@ -698,6 +698,10 @@ test_cancel_selected (void)
   offload_test_wait_for (timings_say_no_answer, page, "the stalled request's timings");
   g_assert_null (strstr (offload_test_label_text (GTK_WIDGET (page), "details_timings"),
                          "first byte"));
+  /* "Cancelled" once, as its state, not again as an error. */
+  g_assert_cmpstr (label_text (page, "details_summary"), ==, "Cancelled");
+  g_assert_false (gtk_widget_get_visible (offload_test_find (GTK_WIDGET (page), "details_error",
+                                                            GTK_TYPE_LABEL)));
 }
 
 /* A fetched CSV body opens on the Crunch page. */
@@ -711,7 +715,10 @@ test_crunch_body (void)
   GtkWidget *crunch = offload_test_find (GTK_WIDGET (window), "crunch_page",
                                          OFFLOAD_TYPE_CRUNCH_PAGE);
   GtkWidget *stack = offload_test_find (GTK_WIDGET (window), "stack", ADW_TYPE_VIEW_STACK);
-  const char *urls[] = { "demo:/csv?rows=300", "demo:/json/records?n=2", NULL };
+  const char *urls[] = { "demo:/csv?rows=300", "demo:/json/records?n=2",
+                         "demo:/bytes/1000?duration_ms=0", "demo:/redirect/100", NULL };
+  GtkWidget *preview = offload_test_find (GTK_WIDGET (page), "preview_scroller",
+                                          GTK_TYPE_SCROLLED_WINDOW);
   g_autoptr(OffloadFetchRequest) csv = NULL;
   g_autofree char *file = NULL;
   const char *kept;
@@ -729,6 +736,20 @@ test_crunch_body (void)
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 1);
   g_assert_false (gtk_widget_get_visible (offload_test_find (GTK_WIDGET (page), "details_crunch",
                                                             GTK_TYPE_BUTTON)));
+  /* The body's box as tall as its fourteen lines, not the four a text
+   * view asks for at first. */
+  g_assert_cmpstr (label_text (page, "preview_title"), ==, "Body (JSON, formatted)");
+  g_assert_cmpint (gtk_scrolled_window_get_min_content_height (GTK_SCROLLED_WINDOW (preview)),
+                   >=, 14 * 12);
+
+  /* A short binary body is shown whole. */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 2);
+  g_assert_cmpstr (label_text (page, "preview_title"), ==, "Body (binary, in hex)");
+
+  /* A redirect loop had answers (redirects): no "no answer". */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 3);
+  g_assert_true (g_str_has_prefix (label_text (page, "details_error"), "Too many redirects"));
+  g_assert_null (strstr (label_text (page, "details_timings"), "no answer"));
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 0);
   g_assert_true (gtk_widget_get_visible (offload_test_find (GTK_WIDGET (page), "details_crunch",
                                                            GTK_TYPE_BUTTON)));

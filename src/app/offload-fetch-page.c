@@ -682,6 +682,42 @@ update_overall (OffloadFetchPage *self)
   gtk_progress_bar_set_fraction (self->overall_progress, n > 0 ? (double) finished / n : 0);
 }
 
+/* The body's box as tall as its text, up to its most (360 px, as the
+ * template says): a GtkTextView asks for the height of the lines it has
+ * laid out so far, which is what shows at first (four lines of a JSON
+ * body of twenty, however much room the pane had). Lines are counted,
+ * long ones by how many times they wrap at about a hundred characters. */
+#define PREVIEW_MIN_HEIGHT 60
+#define PREVIEW_MAX_HEIGHT 360
+
+static void
+fit_preview_height (OffloadFetchPage *self,
+                    const char       *text)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self->preview_view));
+  PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+  int line_height = MAX (1, PANGO_PIXELS (pango_font_metrics_get_height (metrics)));
+  int most_lines = PREVIEW_MAX_HEIGHT / line_height + 1;
+  int lines = 0;
+  const char *p = text;
+
+  pango_font_metrics_unref (metrics);
+  while (lines < most_lines)
+    {
+      const char *end = strchr (p, '\n');
+      gsize length = end != NULL ? (gsize) (end - p) : strlen (p);
+
+      lines += 1 + (int) (length / 100);
+      if (end == NULL)
+        break;
+      p = end + 1;
+    }
+
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (self->preview_scroller),
+                                              CLAMP (lines * line_height + 12,
+                                                     PREVIEW_MIN_HEIGHT, PREVIEW_MAX_HEIGHT));
+}
+
 static void
 update_details (OffloadFetchPage *self)
 {
@@ -745,7 +781,10 @@ update_details (OffloadFetchPage *self)
       if (first_byte > 0)
         g_ptr_array_add (parts, g_strdup_printf (_("first byte after %.0f ms"),
                                                  (first_byte - started) / 1000.0));
-      else if (finished > 0)
+      /* A redirect loop had answers: redirects, each followed. */
+      else if (finished > 0
+               && !g_error_matches (offload_fetch_request_get_error (request), OFFLOAD_FETCH_ERROR,
+                                    OFFLOAD_FETCH_ERROR_TOO_MANY_REDIRECTS))
         g_ptr_array_add (parts, g_strdup (_("no answer")));
       if (finished > 0)
         g_ptr_array_add (parts, g_strdup_printf (_("finished after %.0f ms"),
@@ -758,9 +797,19 @@ update_details (OffloadFetchPage *self)
   gtk_label_set_label (self->details_timings, timings != NULL ? timings : "");
   gtk_widget_set_visible (GTK_WIDGET (self->details_timings), timings != NULL);
 
+  /* A cancelled request's "Cancelled" is its state, said above already,
+   * and no error; why it was stopped, when that is more (the blocking
+   * mode's limit), is said, but not in an error's red. */
   error = offload_fetch_request_get_error_message (request);
+  if (state == OFFLOAD_FETCH_STATE_CANCELLED
+      && g_strcmp0 (error, offload_fetch_state_label (state)) == 0)
+    error = NULL;
   gtk_label_set_label (self->details_error, error != NULL ? error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->details_error), error != NULL);
+  if (state == OFFLOAD_FETCH_STATE_FAILED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->details_error), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->details_error), "error");
 
   headers = offload_fetch_request_get_headers (request);
   gtk_label_set_label (self->details_headers, headers != NULL ? headers : "");
@@ -774,6 +823,7 @@ update_details (OffloadFetchPage *self)
   else
     {
       const char *kind;
+      gboolean hex_cut = FALSE;
 
       switch (offload_fetch_request_get_preview_kind (request))
         {
@@ -781,7 +831,9 @@ update_details (OffloadFetchPage *self)
           kind = _("Body (JSON, formatted)");
           break;
         case OFFLOAD_PREVIEW_HEX:
-          kind = _("Body (binary, first 12 KiB in hex)");
+          hex_cut = offload_fetch_request_get_bytes_received (request)
+                    > OFFLOAD_PREVIEW_MAX_HEX_BYTES;
+          kind = hex_cut ? _("Body (binary, first 12 KiB in hex)") : _("Body (binary, in hex)");
           break;
         case OFFLOAD_PREVIEW_TEXT:
         case OFFLOAD_PREVIEW_NONE:
@@ -790,7 +842,17 @@ update_details (OffloadFetchPage *self)
           break;
         }
 
-      if (offload_fetch_request_get_preview_partial (request))
+      /* Cut short by the request's end (an error, a cancel), or longer
+       * than what is kept of a body (256 KiB; the hex view says its own
+       * 12 KiB). */
+      if (offload_fetch_request_get_preview_partial (request)
+          && (state == OFFLOAD_FETCH_STATE_FAILED || state == OFFLOAD_FETCH_STATE_CANCELLED))
+        {
+          g_autofree char *title = g_strdup_printf (_("%s: what arrived before the request "
+                                                      "stopped"), kind);
+          gtk_label_set_label (self->preview_title, title);
+        }
+      else if (offload_fetch_request_get_preview_partial (request) && !hex_cut)
         {
           g_autofree char *title = g_strdup_printf (_("%s: only the start was kept"), kind);
           gtk_label_set_label (self->preview_title, title);
@@ -812,6 +874,8 @@ update_details (OffloadFetchPage *self)
   else
     gtk_text_buffer_set_text (buffer, preview != NULL ? preview : "", -1);
   gtk_widget_set_visible (self->preview_scroller, preview != NULL);
+  if (preview != NULL)
+    fit_preview_height (self, preview);
 }
 
 static void
