@@ -23,6 +23,7 @@
 #include "offload-sample-data.h"
 #include "offload-stack.h"
 #include "offload-tooltip.h"
+#include "offload-window.h"
 
 /* The page picks a CSV file (or has a worker generate the sample dataset),
  * runs an OffloadCrunchJob on it and shows what the job's worker processes
@@ -141,6 +142,7 @@ struct _OffloadCrunchPage
   GtkSwitch           *blocking_switch;
   GtkSwitch           *long_switch;
   GtkStack            *button_stack;
+  AdwToastOverlay     *toast_overlay;
   GtkStack            *content_stack;
   AdwStatusPage       *ready_page;
   GtkLabel            *overall_label;
@@ -252,13 +254,14 @@ static void
 show_toast (OffloadCrunchPage *self,
             AdwToast          *toast)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), OFFLOAD_TYPE_WINDOW);
 
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  /* Over the page that is on screen (this one, or the one the user went
+   * to while this page worked). */
+  if (window != NULL)
+    offload_window_add_toast (OFFLOAD_WINDOW (window), toast);
   else
-    /* Not a floating object: ours to drop. */
-    g_object_unref (toast);
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -2195,6 +2198,7 @@ offload_crunch_page_class_init (OffloadCrunchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, blocking_switch);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, long_switch);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, button_stack);
+  gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, ready_page);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, overall_label);
@@ -2375,4 +2379,19 @@ offload_crunch_page_get_result (OffloadCrunchPage *self)
   g_return_val_if_fail (OFFLOAD_IS_CRUNCH_PAGE (self), NULL);
 
   return self->result;
+}
+
+/**
+ * offload_crunch_page_get_toast_overlay:
+ * @self: the page
+ *
+ * Returns: (transfer none): the overlay over the page's results, where
+ *   the window shows toasts while the page is on screen
+ */
+AdwToastOverlay *
+offload_crunch_page_get_toast_overlay (OffloadCrunchPage *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_CRUNCH_PAGE (self), NULL);
+
+  return self->toast_overlay;
 }

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "offload-crunch-job.h"
 #include "offload-generate-job.h"
@@ -32,5 +32,6 @@ OffloadCrunchJob    *offload_crunch_page_get_job         (OffloadCrunchPage *sel
 OffloadCrunchResult *offload_crunch_page_get_result      (OffloadCrunchPage *self);
 void                 offload_crunch_page_export          (OffloadCrunchPage *self,
                                                           GFile             *file);
+AdwToastOverlay     *offload_crunch_page_get_toast_overlay (OffloadCrunchPage *self);
 
 G_END_DECLS

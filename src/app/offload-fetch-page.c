@@ -19,6 +19,7 @@
 #include "offload-file-chooser.h"
 #include "offload-stack.h"
 #include "offload-tooltip.h"
+#include "offload-window.h"
 
 /* The page edits the URL list (kept in GSettings), runs it through an
  * OffloadFetchQueue and shows each request as it goes. The main thread
@@ -75,6 +76,7 @@ struct _OffloadFetchPage
   GtkSwitch           *blocking_switch;
   GtkSwitch           *long_switch;
   GtkStack            *button_stack;
+  AdwToastOverlay     *toast_overlay;
   GtkLabel            *overall_label;
   GtkProgressBar      *overall_progress;
   GtkStack            *results_stack;
@@ -100,13 +102,14 @@ static void
 show_toast (OffloadFetchPage *self,
             AdwToast         *toast)
 {
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), OFFLOAD_TYPE_WINDOW);
 
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  /* Over the page that is on screen (this one, or the one the user went
+   * to while this page worked). */
+  if (window != NULL)
+    offload_window_add_toast (OFFLOAD_WINDOW (window), toast);
   else
-    /* Not a floating object: ours to drop. */
-    g_object_unref (toast);
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -1403,6 +1406,7 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, blocking_switch);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, long_switch);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, button_stack);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, overall_label);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, overall_progress);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, results_stack);
@@ -1611,4 +1615,19 @@ offload_fetch_page_get_demo_server (OffloadFetchPage *self)
   g_return_val_if_fail (OFFLOAD_IS_FETCH_PAGE (self), NULL);
 
   return self->demo_server;
+}
+
+/**
+ * offload_fetch_page_get_toast_overlay:
+ * @self: the page
+ *
+ * Returns: (transfer none): the overlay over the page's results, where
+ *   the window shows toasts while the page is on screen
+ */
+AdwToastOverlay *
+offload_fetch_page_get_toast_overlay (OffloadFetchPage *self)
+{
+  g_return_val_if_fail (OFFLOAD_IS_FETCH_PAGE (self), NULL);
+
+  return self->toast_overlay;
 }

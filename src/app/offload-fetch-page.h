@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "offload-demo-server.h"
 #include "offload-fetch-queue.h"
@@ -25,5 +25,6 @@ GListModel        *offload_fetch_page_get_urls     (OffloadFetchPage *self);
 guint              offload_fetch_page_add_urls     (OffloadFetchPage *self,
                                                     const char       *text);
 OffloadDemoServer *offload_fetch_page_get_demo_server (OffloadFetchPage *self);
+AdwToastOverlay   *offload_fetch_page_get_toast_overlay (OffloadFetchPage *self);
 
 G_END_DECLS

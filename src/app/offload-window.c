@@ -129,7 +129,36 @@ offload_window_freeze (OffloadWindow *self,
   title = g_strdup_printf (_("The main loop was blocked for %.1f s"), elapsed / 1e6);
   toast = adw_toast_new (title);
   adw_toast_set_timeout (toast, 3);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  offload_window_add_toast (self, toast);
+}
+
+/**
+ * offload_window_add_toast:
+ * @self: a window
+ * @toast: (transfer full): a toast
+ *
+ * Shows @toast over the visible page's results, in that page's own
+ * overlay: centred over the whole page, a long toast covered the
+ * sidebar's Start and Cancel, and a pointer resting there kept it up. The
+ * pages without a sidebar have the window's.
+ */
+void
+offload_window_add_toast (OffloadWindow *self,
+                          AdwToast      *toast)
+{
+  GtkWidget *page;
+  AdwToastOverlay *overlay = self->toast_overlay;
+
+  g_return_if_fail (OFFLOAD_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  page = adw_view_stack_get_visible_child (self->stack);
+  if (OFFLOAD_IS_FETCH_PAGE (page))
+    overlay = offload_fetch_page_get_toast_overlay (OFFLOAD_FETCH_PAGE (page));
+  else if (OFFLOAD_IS_CRUNCH_PAGE (page))
+    overlay = offload_crunch_page_get_toast_overlay (OFFLOAD_CRUNCH_PAGE (page));
+
+  adw_toast_overlay_add_toast (overlay, toast);
 }
 
 static void

@@ -24,5 +24,7 @@ void                 offload_window_freeze    (OffloadWindow      *self,
                                                guint               milliseconds);
 void                 offload_window_open_csv  (OffloadWindow      *self,
                                                GFile              *file);
+void                 offload_window_add_toast (OffloadWindow      *self,
+                                               AdwToast           *toast);
 
 G_END_DECLS
