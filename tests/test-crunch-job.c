@@ -401,9 +401,9 @@ numpy_quantile (const double *sorted,
 
 /* The job's histogram rule, written again here from its definition
  * (offload-column-stats.h): B bins of equal width on the finest grid of
- * powers of two that gives each bin 128 cells or more over the range, the
- * excess shared at both ends; then each number counted by comparing it
- * with the edges, not by its cell. */
+ * powers of two that gives each bin 128 cells or more over the range,
+ * from the minimum's cell, the excess at the top; then each number counted
+ * by comparing it with the edges, not by its cell. */
 static void
 grid_histogram (const double *sorted,
                 guint         n,
@@ -432,7 +432,7 @@ grid_histogram (const double *sorted,
   last = (gint64) floor (ldexp (high, -exponent));
   cells = last - first + 1;
   width = (cells + BINS - 1) / BINS;
-  start = first - (width * BINS - cells) / 2;
+  start = first;
   for (guint i = 0; i <= BINS; i++)
     edges[i] = ldexp ((double) (start + (gint64) i * width), exponent);
 

@@ -923,7 +923,7 @@ offload_grid_bins_init (OffloadGridBins *bins,
                         guint            n_bins)
 {
   double low = min, high = max, scale;
-  gint64 first, last, cells, excess;
+  gint64 first, last, cells;
 
   g_return_val_if_fail (bins != NULL, FALSE);
   g_return_val_if_fail (n_bins > 0, FALSE);
@@ -944,8 +944,7 @@ offload_grid_bins_init (OffloadGridBins *bins,
   last = offload_grid_cell (high, scale);
   cells = last - first + 1;
   bins->width = (cells + n_bins - 1) / n_bins;
-  excess = bins->width * n_bins - cells;
-  bins->start = first - excess / 2;
+  bins->start = first;
   bins->n_bins = n_bins;
 
   return TRUE;
