@@ -58,6 +58,16 @@ toast_shown (gpointer data)
   return offload_test_shows_label (GTK_WIDGET (get_window ()), data);
 }
 
+static gboolean
+url_list_at_end (gpointer data)
+{
+  GtkWidget *list = offload_test_find (GTK_WIDGET (data), "url_list", GTK_TYPE_LIST_VIEW);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  return end > 0 && gtk_adjustment_get_value (adjustment) >= end - 1;
+}
+
 /* Whether a label under @root shows @text anywhere in its own. */
 static gboolean
 shows_text_containing (GtkWidget  *root,
@@ -468,6 +478,8 @@ test_edit_urls (void)
   /* Pasting several lines at once adds one URL a line, comments skipped. */
   offload_fetch_page_add_urls (page, "https://a.example/1\n# a comment\n\nhttps://b.example/2\r\n");
   g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 17);
+  /* The list, longer than it shows, scrolls to them. */
+  offload_test_wait_for (url_list_at_end, page, "the URL list to show its end");
   saved = g_settings_get_strv (settings, "urls");
   g_assert_cmpuint (g_strv_length (saved), ==, 17);
   g_assert_cmpstr (saved[16], ==, "https://b.example/2");
