@@ -1522,6 +1522,17 @@ add_shortcuts (OffloadFetchPage *self)
                                                           gtk_named_action_new (
                                                             "fetch.remove-focused")));
   gtk_widget_add_controller (GTK_WIDGET (self->url_list), controller);
+
+  /* Escape cancels a run from the URL entry too, with text in it: the
+   * entry's text takes Escape before the window's shortcuts see it. Ahead
+   * of it, then; with no run, cancel is disabled and Escape goes on. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape,
+                                                                                  0),
+                                                          gtk_named_action_new ("fetch.cancel")));
+  gtk_widget_add_controller (GTK_WIDGET (self->url_entry), controller);
 }
 
 static void
