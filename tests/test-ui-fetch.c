@@ -677,6 +677,13 @@ timings_say_no_answer (gpointer data)
   return strstr (timings, "no answer") != NULL && strstr (timings, "finished after") != NULL;
 }
 
+static gboolean
+details_say_waiting (gpointer data)
+{
+  return g_strcmp0 (offload_test_label_text (GTK_WIDGET (data), "details_summary"),
+                    "Waiting for the answer") == 0;
+}
+
 /* Cancelling the selected request stops it alone. */
 static void
 test_cancel_selected (void)
@@ -696,6 +703,8 @@ test_cancel_selected (void)
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 0);
   g_assert_true (gtk_widget_get_visible (offload_test_find (GTK_WIDGET (page), "details_cancel",
                                                      GTK_TYPE_BUTTON)));
+  /* Sent, and waiting: the stalling server is not still being connected to. */
+  offload_test_wait_for (details_say_waiting, page, "the request to be sent");
   gtk_widget_activate_action (GTK_WIDGET (page), "fetch.cancel-selected", NULL);
   offload_test_wait_for (run_over, page, "the run to end");
 

@@ -52,6 +52,7 @@ offload_fetch_state_icon_name (OffloadFetchState state)
     case OFFLOAD_FETCH_STATE_QUEUED:
       return "content-loading-symbolic";
     case OFFLOAD_FETCH_STATE_CONNECTING:
+    case OFFLOAD_FETCH_STATE_WAITING:
     case OFFLOAD_FETCH_STATE_RECEIVING:
       return "offload-fetch-symbolic";
     case OFFLOAD_FETCH_STATE_DONE:
@@ -74,6 +75,8 @@ offload_fetch_state_label (OffloadFetchState state)
       return _("Queued");
     case OFFLOAD_FETCH_STATE_CONNECTING:
       return _("Connecting");
+    case OFFLOAD_FETCH_STATE_WAITING:
+      return _("Waiting for the answer");
     case OFFLOAD_FETCH_STATE_RECEIVING:
       return _("Receiving");
     case OFFLOAD_FETCH_STATE_DONE:
@@ -141,7 +144,8 @@ offload_fetch_row_refresh (OffloadFetchRow *self)
     }
 
   state = offload_fetch_request_get_state (request);
-  running = state == OFFLOAD_FETCH_STATE_CONNECTING || state == OFFLOAD_FETCH_STATE_RECEIVING;
+  running = state == OFFLOAD_FETCH_STATE_CONNECTING || state == OFFLOAD_FETCH_STATE_WAITING
+            || state == OFFLOAD_FETCH_STATE_RECEIVING;
   update_ticking (self, running);
 
   if ((int) state != self->shown_state)

@@ -558,6 +558,15 @@ content_type_of (SoupMessage *msg)
   return g_strdup (type);
 }
 
+/* In the fetch thread: the request is on the wire, its answer awaited
+ * (again after each redirect). */
+static void
+on_wrote_body (SoupMessage         *msg,
+               OffloadFetchRequest *request)
+{
+  offload_fetch_request_report_state (request, OFFLOAD_FETCH_STATE_WAITING, 0);
+}
+
 /* Keeping a CSV body: written to a hidden temporary file beside its
  * final name, renamed when the body has arrived whole, removed if not. */
 typedef struct
@@ -743,6 +752,12 @@ fetch_one (Job  *job,
   /* "GET", not SOUP_METHOD_GET: that macro interns the string lazily with
    * a racy check when several fetch threads first use it at once. */
   msg = soup_message_new_from_uri ("GET", uri);
+  /* The window says when a request has been sent and waits for its answer
+   * (a stalled server is not one being connected to). Not on the command
+   * line, which shows no state while running: a signal connection a
+   * message takes GLib's one signal lock, which the threads contend for. */
+  if (!job->no_preview)
+    g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), request);
   stream = soup_session_send (job->session, msg, job->cancellable, &error);
   if (stream == NULL)
     goto out;
@@ -1023,6 +1038,7 @@ count_result (OffloadFetchQueue   *self,
     case OFFLOAD_FETCH_STATE_DONE:
     case OFFLOAD_FETCH_STATE_QUEUED:
     case OFFLOAD_FETCH_STATE_CONNECTING:
+    case OFFLOAD_FETCH_STATE_WAITING:
     case OFFLOAD_FETCH_STATE_RECEIVING:
     default:
       break;

@@ -67,6 +67,7 @@ G_DEFINE_QUARK (offload-fetch-error-quark, offload_fetch_error)
 G_DEFINE_ENUM_TYPE (OffloadFetchState, offload_fetch_state,
                     G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_QUEUED, "queued"),
                     G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_CONNECTING, "connecting"),
+                    G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_WAITING, "waiting"),
                     G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_RECEIVING, "receiving"),
                     G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_DONE, "done"),
                     G_DEFINE_ENUM_VALUE (OFFLOAD_FETCH_STATE_FAILED, "failed"),
