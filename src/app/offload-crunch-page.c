@@ -1314,7 +1314,18 @@ show_histogram (OffloadCrunchPage *self)
   title = g_strdup_printf (_("Column “%s”"), column->name);
   gtk_label_set_label (self->histogram_title, title);
   offload_histogram_view_clear (self->histogram_view);
-  if (column->type == OFFLOAD_CRUNCH_COLUMN_TEXT && column->top != NULL)
+  if (column->type == OFFLOAD_CRUNCH_COLUMN_TEXT && column->top != NULL
+      && column->top_estimated)
+    {
+      g_autofree char *count = format_count (column->top_count);
+
+      /* Past the memory bound, as the table's "≈" says. */
+      hint = g_strdup_printf (_("“%s” holds text, which has no histogram. Its most frequent "
+                                "value is likely “%s”, about %s times (an estimate: the "
+                                "column has too many distinct values to count each)."),
+                              column->name, column->top, count);
+    }
+  else if (column->type == OFFLOAD_CRUNCH_COLUMN_TEXT && column->top != NULL)
     {
       g_autofree char *count = format_count (column->top_count);
 
