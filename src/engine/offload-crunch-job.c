@@ -837,13 +837,23 @@ chunk_failed (OffloadCrunchJob *self,
       return;
     }
 
+  /* Said now, as it happens; in the result, once it is over. */
   if (self->phase == OFFLOAD_CRUNCH_PHASE_SAMPLE)
-    message = g_strdup_printf (_("The sample failed: %s. It runs again on a fresh worker."),
-                               what);
+    {
+      message = g_strdup_printf (_("The sample failed: %s. It runs again on a fresh worker."),
+                                 what);
+      g_ptr_array_add (self->events,
+                       g_strdup_printf (_("The sample failed: %s. It ran again on a fresh "
+                                          "worker."), what));
+    }
   else
-    message = g_strdup_printf (_("Chunk %u failed: %s. It runs again on a fresh worker."),
-                               index + 1, what);
-  g_ptr_array_add (self->events, g_strdup (message));
+    {
+      message = g_strdup_printf (_("Chunk %u failed: %s. It runs again on a fresh worker."),
+                                 index + 1, what);
+      g_ptr_array_add (self->events,
+                       g_strdup_printf (_("Chunk %u failed: %s. It ran again on a fresh "
+                                          "worker."), index + 1, what));
+    }
   g_free (chunk->first_failure);
   chunk->first_failure = g_strdup (details);
   chunk->state = CHUNK_PENDING;
