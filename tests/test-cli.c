@@ -157,6 +157,21 @@ test_json_infinite_edge (void)
 
 /* Without --json, a table of the columns and a summary line in words,
  * each count in its own number: "1 worker", not "1 workers". */
+/* A file that fails: the error, where, and no third copy of the same
+ * words from the worker's error output. */
+static void
+test_crunch_failed (void)
+{
+  g_autofree char *path = tmp_csv ("a,b\n1,\"x\n2,y\n3,z\n");
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_offload (NULL, &err, "crunch", path, NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (err, "offload crunch: The data ends inside a quoted field"));
+  g_assert_nonnull (strstr (err, "\nChunk 1 of pass 1 (bytes 0 to "));
+  g_assert_null (strstr (err, "Its last error output"));
+  g_unlink (path);
+}
+
 static void
 test_crunch_table (void)
 {
@@ -716,6 +731,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/headless-without-gtk", test_headless_without_gtk);
   g_test_add_func ("/offload/cli/json-with-debug-messages", test_json_with_debug_messages);
   g_test_add_func ("/offload/cli/crunch-table", test_crunch_table);
+  g_test_add_func ("/offload/cli/crunch-failed", test_crunch_failed);
   g_test_add_func ("/offload/cli/json-infinite-edge", test_json_infinite_edge);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-proxy-environment", test_fetch_proxy_environment);

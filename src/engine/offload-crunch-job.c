@@ -568,6 +568,12 @@ chunk_details (OffloadCrunchJob *self,
     {
       /* Any bytes, cut anywhere: the window and the JSON want text. */
       g_autofree char *text = g_utf8_make_valid (stderr_tail, -1);
+      g_autofree char *said = g_strdup_printf ("offload-worker: %s", what);
+
+      /* Not the worker's own words for what was just said, a third time
+       * (the error, the line above, then this). */
+      if (g_strcmp0 (g_strchomp (text), said) == 0)
+        return g_string_free (details, FALSE);
 
       g_string_append_c (details, '\n');
       g_string_append (details, _("Its last error output:"));
