@@ -1957,6 +1957,8 @@ test_edge_cases (void)
   assert_fixture_fails ("header-only.csv", OFFLOAD_CRUNCH_ERROR_EMPTY, "no data rows");
   assert_fixture_fails ("empty.csv", OFFLOAD_CRUNCH_ERROR_EMPTY, "empty");
   assert_fixture_fails ("binary.csv", OFFLOAD_CRUNCH_ERROR_NOT_CSV, "binary");
+  /* UTF-16 text is NUL bytes between letters: said as what it is. */
+  assert_fixture_fails ("utf16.csv", OFFLOAD_CRUNCH_ERROR_NOT_CSV, "utf-16 text");
   assert_fixture_fails ("unclosed-quote.csv", OFFLOAD_CRUNCH_ERROR_NOT_CSV, "quote");
   assert_fixture_fails ("does-not-exist.csv", OFFLOAD_CRUNCH_ERROR_FILE, "does not exist");
   assert_fixture_fails ("", OFFLOAD_CRUNCH_ERROR_FILE, "not a regular file");

@@ -597,6 +597,19 @@ set_binary_error (GError  **error,
                where);
 }
 
+/* The sample's NUL bytes, said of a file that is UTF-16 text as such. */
+static void
+set_sample_binary_error (GError                   **error,
+                         const OffloadPilotSummary *summary)
+{
+  if (summary->utf16)
+    g_set_error_literal (error, OFFLOAD_CRUNCH_ERROR, OFFLOAD_CRUNCH_ERROR_NOT_CSV,
+                         _("This file is UTF-16 text, which Offload does not read: save it "
+                           "again as CSV in UTF-8 and open that"));
+  else
+    set_binary_error (error, summary->first_nul);
+}
+
 /* Fine order-key histograms only where a later pass will need them; but
  * never past the memory the first pass's bits allow for the file's width:
  * a column the sample saw as text may still hold numbers in every chunk,
@@ -652,7 +665,7 @@ take_sample (OffloadCrunchJob  *self,
 
   if (summary->first_nul != G_MAXUINT64)
     {
-      set_binary_error (error, summary->first_nul);
+      set_sample_binary_error (error, summary);
       return FALSE;
     }
   g_debug ("sample: %" G_GUINT64_FORMAT " rows of %u columns in %" G_GUINT64_FORMAT " bytes%s",
@@ -2162,7 +2175,7 @@ offload_crunch_job_run_blocking (OffloadCrunchJob  *self,
     goto failed;
   if (summary->first_nul != G_MAXUINT64)
     {
-      set_binary_error (&local_error, summary->first_nul);
+      set_sample_binary_error (&local_error, summary);
       goto failed;
     }
   plan = offload_pilot_make_plan (summary, self->bins, self->size, &self->covered);

@@ -84,6 +84,7 @@ struct _OffloadPilot
   guint64            rows;
   guint64            seen;
   guint64            first_nul;
+  gboolean           utf16;
   guint              blocks;
   gboolean           whole;
   OffloadCsvRecords *records;
@@ -296,6 +297,11 @@ offload_pilot_add_block (OffloadPilot *self,
   self->block_rows = 0;
   if (offset == 0)
     {
+      /* UTF-16 text (Excel's "Unicode text", some Windows tools) is NUL
+       * bytes between ASCII letters: worth saying what it is, and what to
+       * do, rather than "binary data". */
+      self->utf16 = length >= 2 && (((guint8) data[0] == 0xFF && (guint8) data[1] == 0xFE)
+                                    || ((guint8) data[0] == 0xFE && (guint8) data[1] == 0xFF));
       start = offload_csv_skip_bom (data, length);
       self->in_header = TRUE;
       self->skip_first = FALSE;
@@ -469,6 +475,7 @@ offload_pilot_finish (OffloadPilot *self)
   summary->seen = self->seen;
   summary->whole = self->whole;
   summary->first_nul = self->first_nul;
+  summary->utf16 = self->utf16;
   summary->n_columns = (guint) MAX (self->n_columns, 0);
   summary->columns = g_array_new (FALSE, TRUE, sizeof (OffloadPilotColumn));
 
@@ -530,6 +537,11 @@ offload_pilot_summary_to_json (const OffloadPilotSummary *self)
     {
       json_builder_set_member_name (builder, "nul");
       json_builder_add_int_value (builder, (gint64) self->first_nul);
+    }
+  if (self->utf16)
+    {
+      json_builder_set_member_name (builder, "utf16");
+      json_builder_add_boolean_value (builder, TRUE);
     }
   json_builder_set_member_name (builder, "columns");
   json_builder_begin_array (builder);
@@ -650,7 +662,7 @@ offload_pilot_summary_from_json (JsonNode  *node,
 {
   g_autoptr(OffloadPilotSummary) self = g_new0 (OffloadPilotSummary, 1);
   JsonObject *object;
-  JsonNode *whole, *nul, *columns;
+  JsonNode *whole, *nul, *utf16, *columns;
 
   self->columns = g_array_new (FALSE, TRUE, sizeof (OffloadPilotColumn));
   self->first_nul = G_MAXUINT64;
@@ -659,6 +671,7 @@ offload_pilot_summary_from_json (JsonNode  *node,
   object = json_node_get_object (node);
   whole = json_object_get_member (object, "whole");
   nul = json_object_get_member (object, "nul");
+  utf16 = json_object_get_member (object, "utf16");
   columns = json_object_get_member (object, "columns");
   if (!offload_json_member_count (object, "file_size", &self->file_size)
       || !offload_json_member_count (object, "bytes", &self->bytes)
@@ -667,10 +680,12 @@ offload_pilot_summary_from_json (JsonNode  *node,
       || self->seen < self->rows
       || whole == NULL || json_node_get_value_type (whole) != G_TYPE_BOOLEAN
       || (nul != NULL && !offload_json_member_count (object, "nul", &self->first_nul))
+      || (utf16 != NULL && json_node_get_value_type (utf16) != G_TYPE_BOOLEAN)
       || columns == NULL || !JSON_NODE_HOLDS_ARRAY (columns)
       || json_array_get_length (json_node_get_array (columns)) > 100000)
     goto invalid;
   self->whole = json_node_get_boolean (whole);
+  self->utf16 = utf16 != NULL && json_node_get_boolean (utf16);
 
   for (guint c = 0; c < json_array_get_length (json_node_get_array (columns)); c++)
     {

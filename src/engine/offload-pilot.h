@@ -53,6 +53,7 @@ typedef struct
   guint64  seen;                /* records read, taken or not (a block takes a share) */
   gboolean whole;               /* the whole file, in one block */
   guint64  first_nul;           /* G_MAXUINT64: none seen */
+  gboolean utf16;               /* starts with a UTF-16 byte order mark */
   guint    n_columns;           /* of the header */
   GArray  *columns;             /* of OffloadPilotColumn */
 } OffloadPilotSummary;
