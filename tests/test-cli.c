@@ -626,6 +626,12 @@ test_crunch_usage_errors (void)
     g_assert_cmpint (run_offload (NULL, &err, "crunch", NULL), ==, 2);
     g_assert_nonnull (strstr (err, "give one CSV file"));
   }
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_offload (NULL, &err, "crunch", "-", NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "standard input"));
+  }
   g_unlink (path);
 }
 

@@ -252,6 +252,14 @@ offload_cli_crunch (int    argc,
       g_printerr (_("offload crunch: give one CSV file\n"));
       return OFFLOAD_EXIT_USAGE;
     }
+  /* Workers read the file's chunks at once, by their offsets: a pipe has
+   * none. Said so, not "“-” does not exist". */
+  if (g_strcmp0 (positional[0], "-") == 0)
+    {
+      g_printerr (_("offload crunch: the workers read chunks of a file at once, which standard "
+                    "input cannot give: save the data to a file and give its name\n"));
+      return OFFLOAD_EXIT_USAGE;
+    }
   /* Not given: as many as the cores. */
   if (workers == -1)
     workers = 0;
