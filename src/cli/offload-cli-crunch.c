@@ -7,11 +7,9 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "offload-json.h"
@@ -33,7 +31,7 @@ typedef struct
   OffloadCrunchResult *result;
   GError              *error;
   gboolean             progress;
-  int                  signal;      /* the one that stopped the job, or 0 */
+  OffloadCliStop       stop;
 } Crunch;
 
 static const char *
@@ -96,30 +94,6 @@ on_done (GObject      *source,
   crunch->result = offload_crunch_job_run_finish (OFFLOAD_CRUNCH_JOB (source), result,
                                                   &crunch->error);
   g_main_loop_quit (crunch->loop);
-}
-
-/* Ctrl+C (or SIGTERM) stops the workers; the exit status then says so,
- * as a shell's does (130, 143). */
-static gboolean
-on_interrupt (gpointer data)
-{
-  Crunch *crunch = data;
-
-  if (crunch->signal == 0)
-    crunch->signal = SIGINT;
-  g_cancellable_cancel (crunch->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_terminate (gpointer data)
-{
-  Crunch *crunch = data;
-
-  if (crunch->signal == 0)
-    crunch->signal = SIGTERM;
-  g_cancellable_cancel (crunch->cancellable);
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -216,7 +190,7 @@ offload_cli_crunch (int    argc,
   guint64 chunk_size = 0;
   int workers = -1, bins = OFFLOAD_CRUNCH_DEFAULT_BINS;
   gboolean json = FALSE;
-  guint progress_id = 0, sigint_id, sigterm_id;
+  guint progress_id = 0;
   Crunch crunch = { 0 };
   int ret;
   const GOptionEntry entries[] = {
@@ -289,8 +263,8 @@ offload_cli_crunch (int    argc,
   crunch.cancellable = g_cancellable_new ();
   crunch.progress = isatty (STDERR_FILENO);
 
-  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &crunch);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_terminate, &crunch);
+  /* Ctrl+C stops the workers, and waits for them. */
+  offload_cli_stop_watch (&crunch.stop, crunch.cancellable);
   if (crunch.progress)
     progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, print_progress, &crunch);
 
@@ -298,8 +272,7 @@ offload_cli_crunch (int    argc,
   g_main_loop_run (crunch.loop);
 
   g_clear_handle_id (&progress_id, g_source_remove);
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
+  offload_cli_stop_unwatch (&crunch.stop);
   if (crunch.progress)
     g_printerr ("\r\033[K");
 
@@ -345,8 +318,7 @@ offload_cli_crunch (int    argc,
       ret = OFFLOAD_EXIT_FAILED;
     }
 
-  if (crunch.signal != 0)
-    ret = 128 + crunch.signal;
+  ret = offload_cli_stop_status (&crunch.stop, ret);
 
   g_clear_error (&crunch.error);
   g_clear_pointer (&crunch.result, offload_crunch_result_unref);

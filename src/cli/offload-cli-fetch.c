@@ -7,10 +7,8 @@
 
 #include "config.h"
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "offload-json.h"
@@ -33,7 +31,7 @@ typedef struct
   GCancellable      *cancellable;
   gboolean           cancelled;
   gboolean           progress;
-  int                signal;      /* the one that stopped the run, or 0 */
+  OffloadCliStop     stop;
   gint64             begin;
   gint64             end;
 } Fetch;
@@ -119,30 +117,6 @@ on_progress_tick (gpointer user_data)
   offload_fetch_queue_update (fetch->queue);
   print_progress (fetch, FALSE);
 
-  return G_SOURCE_CONTINUE;
-}
-
-/* Ctrl+C (or SIGTERM) cancels and waits for the requests to stop; the
- * exit status then says so, as a shell's does (130, 143). */
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  Fetch *fetch = user_data;
-
-  if (fetch->signal == 0)
-    fetch->signal = SIGINT;
-  g_cancellable_cancel (fetch->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_terminate (gpointer user_data)
-{
-  Fetch *fetch = user_data;
-
-  if (fetch->signal == 0)
-    fetch->signal = SIGTERM;
-  g_cancellable_cancel (fetch->cancellable);
   return G_SOURCE_CONTINUE;
 }
 
@@ -352,7 +326,6 @@ offload_cli_fetch (int    argc,
   guint64 max_body = OFFLOAD_FETCH_MAX_BODY_DEFAULT;
   gboolean json = FALSE;
   guint progress_id = 0;
-  guint sigint_id, sigterm_id;
   Fetch fetch = { 0 };
   const GOptionEntry entries[] = {
     { "concurrency", 'c', 0, G_OPTION_ARG_INT, &concurrency,
@@ -453,8 +426,8 @@ offload_cli_fetch (int    argc,
   fetch.cancellable = cancellable;
   fetch.progress = isatty (STDERR_FILENO);
 
-  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &fetch);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_terminate, &fetch);
+  /* Ctrl+C cancels and waits for the requests to stop. */
+  offload_cli_stop_watch (&fetch.stop, cancellable);
   if (fetch.progress)
     progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, on_progress_tick, &fetch);
 
@@ -462,8 +435,7 @@ offload_cli_fetch (int    argc,
   offload_fetch_queue_run_async (queue, G_LIST_MODEL (requests), cancellable, run_cb, &fetch);
   g_main_loop_run (loop);
 
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
+  offload_cli_stop_unwatch (&fetch.stop);
   if (progress_id != 0)
     {
       g_source_remove (progress_id);
@@ -477,11 +449,10 @@ offload_cli_fetch (int    argc,
 
   if (fetch.cancelled)
     g_printerr (_("offload fetch: cancelled\n"));
-  if (fetch.signal != 0)
-    return 128 + fetch.signal;
 
-  return offload_fetch_queue_get_n_finished (queue) == urls->len
-         && offload_fetch_queue_get_n_failed (queue) == 0
-         && offload_fetch_queue_get_n_cancelled (queue) == 0
-         ? OFFLOAD_EXIT_OK : OFFLOAD_EXIT_FAILED;
+  return offload_cli_stop_status (&fetch.stop,
+                                  offload_fetch_queue_get_n_finished (queue) == urls->len
+                                  && offload_fetch_queue_get_n_failed (queue) == 0
+                                  && offload_fetch_queue_get_n_cancelled (queue) == 0
+                                  ? OFFLOAD_EXIT_OK : OFFLOAD_EXIT_FAILED);
 }

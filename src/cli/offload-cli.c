@@ -13,6 +13,8 @@
 #include <locale.h>
 #include <signal.h>
 
+#include <glib-unix.h>
+
 #include "offload-cli.h"
 #include "offload-cli-commands.h"
 
@@ -158,4 +160,73 @@ offload_cli_describe (void)
                            "without a command, Offload opens its window."));
 
   return g_string_free (text, FALSE);
+}
+
+static gboolean
+stop_on (OffloadCliStop *stop,
+         int             signal_number)
+{
+  if (stop->signal == 0)
+    stop->signal = signal_number;
+  g_cancellable_cancel (stop->cancellable);
+  /* Later ones too: the work stops once, its status says the first. */
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sigint (gpointer user_data)
+{
+  return stop_on (user_data, SIGINT);
+}
+
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  return stop_on (user_data, SIGTERM);
+}
+
+/**
+ * offload_cli_stop_watch:
+ * @stop: where the signal is noted, for as long as the watch lasts
+ * @cancellable: what a signal cancels
+ *
+ * Until offload_cli_stop_unwatch(), SIGINT and SIGTERM cancel
+ * @cancellable, on the main context, and are noted in @stop.
+ */
+void
+offload_cli_stop_watch (OffloadCliStop *stop,
+                        GCancellable   *cancellable)
+{
+  g_return_if_fail (stop != NULL);
+  g_return_if_fail (G_IS_CANCELLABLE (cancellable));
+
+  stop->cancellable = cancellable;
+  stop->signal = 0;
+  stop->sources[0] = g_unix_signal_add (SIGINT, on_sigint, stop);
+  stop->sources[1] = g_unix_signal_add (SIGTERM, on_sigterm, stop);
+}
+
+void
+offload_cli_stop_unwatch (OffloadCliStop *stop)
+{
+  g_return_if_fail (stop != NULL);
+
+  g_clear_handle_id (&stop->sources[0], g_source_remove);
+  g_clear_handle_id (&stop->sources[1], g_source_remove);
+}
+
+/**
+ * offload_cli_stop_status:
+ * @stop: a watch, over
+ * @status: the command's exit status otherwise
+ *
+ * Returns: 128 + the signal that stopped the command, or @status
+ */
+int
+offload_cli_stop_status (const OffloadCliStop *stop,
+                         int                   status)
+{
+  g_return_val_if_fail (stop != NULL, status);
+
+  return stop->signal != 0 ? 128 + stop->signal : status;
 }

@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -21,5 +21,20 @@ gboolean  offload_cli_is_command (const char  *name);
 int       offload_cli_run        (int          argc,
                                   char       **argv);
 char     *offload_cli_describe   (void);
+
+/* Ctrl+C and SIGTERM cancel a command's work; the exit status then says
+ * which stopped it, as a shell's does (130, 143). */
+typedef struct
+{
+  GCancellable *cancellable;
+  int           signal;        /* the first one received, or 0 */
+  guint         sources[2];
+} OffloadCliStop;
+
+void      offload_cli_stop_watch   (OffloadCliStop *stop,
+                                    GCancellable   *cancellable);
+void      offload_cli_stop_unwatch (OffloadCliStop *stop);
+int       offload_cli_stop_status  (const OffloadCliStop *stop,
+                                    int                   status);
 
 G_END_DECLS
