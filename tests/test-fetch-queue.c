@@ -910,7 +910,35 @@ test_preview (void)
   pretty = offload_body_preview ((const guint8 *) json, strlen (json), TRUE,
                                  "application/json", &kind);
   g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_JSON);
-  g_assert_nonnull (strstr (pretty, "\n  \"a\" : [\n"));
+  g_assert_nonnull (strstr (pretty, "\n  \"a\": [\n"));
+
+  /* Laid out again, every token as it came: 9.83, not 9.8300000000000001;
+   * brackets and commas inside strings are text; empty ones stay {}. */
+  {
+    static const char body[] =
+      " {\"v\": 9.83, \"big\":1e20,\"s\":\"a, [b] {\\\"c\\\"}\", \"e\": { }, \"l\":[ ],"
+      "\"n\":[[1,-0.0],null,true]}\n";
+    g_autofree char *laid_out = offload_body_preview ((const guint8 *) body, strlen (body), TRUE,
+                                                      "application/json", &kind);
+
+    g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_JSON);
+    g_assert_cmpstr (laid_out, ==,
+                     "{\n"
+                     "  \"v\": 9.83,\n"
+                     "  \"big\": 1e20,\n"
+                     "  \"s\": \"a, [b] {\\\"c\\\"}\",\n"
+                     "  \"e\": {},\n"
+                     "  \"l\": [],\n"
+                     "  \"n\": [\n"
+                     "    [\n"
+                     "      1,\n"
+                     "      -0.0\n"
+                     "    ],\n"
+                     "    null,\n"
+                     "    true\n"
+                     "  ]\n"
+                     "}");
+  }
 
   plain = offload_body_preview ((const guint8 *) text, strlen (text), TRUE, "text/plain", &kind);
   g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);

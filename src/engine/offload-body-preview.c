@@ -10,7 +10,6 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "offload-json.h"
 #include "offload-body-preview.h"
 
 /* Pure functions of the bytes, run in the fetch worker thread: parsing and
@@ -121,15 +120,29 @@ json_shape_ok (const guint8 *data,
   return TRUE;
 }
 
+/* Appends a line break and the indent of @depth. */
+static void
+new_line (GString *out,
+          guint    depth)
+{
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < depth; i++)
+    g_string_append (out, "  ");
+}
+
+/* The body, checked by json-glib, laid out again from its own text: each
+ * member and element on a line, indented by its depth. Its tokens are
+ * copied as they came: json-glib's generator wrote a number it had parsed
+ * (9.83 as 9.8300000000000001), and a preview shows what was received. */
 static char *
 pretty_json (const guint8 *data,
              gsize         length)
 {
   g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
-  g_autofree char *pretty = NULL;
-  gsize pretty_length = 0;
+  GString *out;
   gsize limit = MAX (MIN_PRETTY_LIMIT, MAX_PRETTY_GROWTH * length);
+  gboolean in_string = FALSE;
+  guint depth = 0;
 
   if (!json_shape_ok (data, length, limit))
     return NULL;
@@ -138,20 +151,77 @@ pretty_json (const guint8 *data,
   if (!json_parser_load_from_data (parser, (const char *) data, (gssize) length, NULL))
     return NULL;
 
-  generator = json_generator_new ();
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  json_generator_set_root (generator, json_parser_get_root (parser));
+  out = g_string_sized_new (length + length / 2);
+  for (gsize i = 0; i < length; i++)
+    {
+      guint8 c = data[i];
 
-  pretty = json_generator_to_data (generator, &pretty_length);
-  /* 1e20 as 1e+20, not json-glib's 1e+20.0. */
-  offload_json_fix_numbers (pretty);
-  pretty_length = strlen (pretty);
-  /* Numbers may grow too: 1e300 is written out in 17 digits. */
-  if (pretty_length > limit)
-    return NULL;
+      if (in_string)
+        {
+          g_string_append_c (out, (char) c);
+          if (c == '\\' && i + 1 < length)
+            g_string_append_c (out, (char) data[++i]);
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
 
-  return g_steal_pointer (&pretty);
+      switch (c)
+        {
+        case ' ': case '\t': case '\r': case '\n':
+          break;
+
+        case '"':
+          in_string = TRUE;
+          g_string_append_c (out, '"');
+          break;
+
+        case '{': case '[':
+          {
+            gsize next = i + 1;
+
+            while (next < length && g_ascii_isspace (data[next]))
+              next++;
+            g_string_append_c (out, (char) c);
+            /* Empty: {} and [] stay on their line. */
+            if (next < length && data[next] == (c == '{' ? '}' : ']'))
+              {
+                g_string_append_c (out, (char) data[next]);
+                i = next;
+              }
+            else
+              new_line (out, ++depth);
+          }
+          break;
+
+        case '}': case ']':
+          new_line (out, depth > 0 ? --depth : 0);
+          g_string_append_c (out, (char) c);
+          break;
+
+        case ',':
+          g_string_append_c (out, ',');
+          new_line (out, depth);
+          break;
+
+        case ':':
+          g_string_append (out, ": ");
+          break;
+
+        default:
+          g_string_append_c (out, (char) c);
+          break;
+        }
+    }
+
+  /* Within what json_shape_ok() estimated, but it is the bound. */
+  if (out->len > limit)
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+
+  return g_string_free (out, FALSE);
 }
 
 /* Valid UTF-8 without control characters other than whitespace, allowing
