@@ -536,6 +536,39 @@ test_fetch_input_file (void)
     g_assert_nonnull (strstr (err, "not a text file"));
   }
 
+  /* Nor a CSV file, a file of one endless line, or a list too long to
+   * hold: each said, at once, in bounded memory (a 200 MB CSV took 3.5 GB
+   * as requests). */
+  {
+    g_autoptr(GString) big = g_string_new ("id,name\n");
+    g_autofree char *err = NULL;
+
+    for (guint i = 0; i < 2000; i++)
+      g_string_append_printf (big, "%u,row %u\n", i, i);
+    g_file_set_contents (path, big->str, (gssize) big->len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (run_offload (NULL, &err, "fetch", "--input", path, NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "none of its first 1000 lines is a URL"));
+    g_clear_pointer (&err, g_free);
+
+    g_string_assign (big, "http://");
+    for (guint i = 0; i < 70000; i++)
+      g_string_append_c (big, 'a');
+    g_file_set_contents (path, big->str, (gssize) big->len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (run_offload (NULL, &err, "fetch", "--input", path, NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "line 1 is longer than 64 KiB"));
+    g_clear_pointer (&err, g_free);
+
+    g_string_truncate (big, 0);
+    for (guint i = 0; i <= 100000; i++)
+      g_string_append_printf (big, "http://127.0.0.1:1/%u\n", i);
+    g_file_set_contents (path, big->str, (gssize) big->len, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (run_offload (NULL, &err, "fetch", "--input", path, NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "more than 100000 URLs"));
+  }
+
   g_unlink (path);
 }
 

@@ -7,8 +7,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "offload-json.h"
@@ -36,57 +40,144 @@ typedef struct
   gint64             end;
 } Fetch;
 
+/* A list of URLs, read in pieces: a file given by mistake (a 200 MB CSV)
+ * must not be taken whole, nor make a request of each of its lines (that
+ * took 3.5 GB). Lines past MAX_URL_LINE, more than MAX_URLS of them, NUL
+ * bytes, or no line that starts with a scheme: not a list of URLs. */
+#define MAX_URLS      100000
+#define MAX_URL_LINE  (64 * 1024)
+#define READ_SIZE     (64 * 1024)
+#define SCHEMELESS_MAX 1000
+
+/* One line of the list: skipped, or a URL (a failed request if it is not
+ * one); FALSE past the bounds. */
+static gboolean
+take_line (GString    *line,
+           GPtrArray  *urls,
+           guint      *with_scheme,
+           GError    **error)
+{
+  char *text = offload_url_line_strip (line->str);
+
+  if (*text == '\0' || *text == '#')
+    return TRUE;
+  if (urls->len >= MAX_URLS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("it holds more than %u URLs: split it into several lists"), MAX_URLS);
+      return FALSE;
+    }
+  if (g_uri_peek_scheme (text) != NULL)
+    (*with_scheme)++;
+  g_ptr_array_add (urls, g_strdup (text));
+  return TRUE;
+}
+
 static gboolean
 read_url_file (const char  *path,
                GPtrArray   *urls,
                GError     **error)
 {
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  gsize length = 0;
-  guint added = 0;
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_autofree char *buffer = g_malloc (READ_SIZE);
+  guint before = urls->len, with_scheme = 0;
+  guint64 number = 1;
+  int fd;
+  gboolean ok = TRUE;
 
+  /* Bytes as they are, from a file or a pipe: a line that is not UTF-8 is
+   * one failed request, not a failed run. */
   if (g_strcmp0 (path, "-") == 0)
+    fd = STDIN_FILENO;
+  else if ((fd = g_open (path, O_RDONLY | O_CLOEXEC, 0)) < 0)
     {
-      g_autoptr(GIOChannel) channel = g_io_channel_unix_new (STDIN_FILENO);
+      int saved = errno;
 
-      /* Bytes as they are, as a file's are: a line that is not UTF-8 is
-       * one failed request, not a failed run. */
-      if (g_io_channel_set_encoding (channel, NULL, error) != G_IO_STATUS_NORMAL)
-        return FALSE;
-      if (g_io_channel_read_to_end (channel, &contents, &length, error) != G_IO_STATUS_NORMAL)
-        return FALSE;
-    }
-  else if (!g_file_get_contents (path, &contents, &length, error))
-    return FALSE;
-
-  /* A NUL is in no list of URLs: a binary file given by mistake, whose
-   * "lines" would each be a failed request, printed as garbage. */
-  if (length > 0 && memchr (contents, '\0', length) != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("it is not a text file (it holds NUL bytes)"));
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                           g_strerror (saved));
       return FALSE;
     }
 
-  /* One URL a line; blank lines and # comments are skipped, and the byte
-   * order mark some editors write first. */
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  while (ok)
     {
-      char *line = offload_url_line_strip (lines[i]);
+      gssize n = read (fd, buffer, READ_SIZE);
 
-      if (*line == '\0' || *line == '#')
+      if (n < 0 && errno == EINTR)
         continue;
-      g_ptr_array_add (urls, g_strdup (line));
-      added++;
-    }
+      if (n < 0)
+        {
+          int saved = errno;
 
-  if (added == 0)
+          g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                               g_strerror (saved));
+          ok = FALSE;
+          break;
+        }
+      if (n == 0)
+        break;
+      /* A NUL is in no list of URLs: a binary file given by mistake, whose
+       * "lines" would each be a failed request, printed as garbage. */
+      if (memchr (buffer, '\0', (gsize) n) != NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("it is not a text file (it holds NUL bytes)"));
+          ok = FALSE;
+          break;
+        }
+      for (const char *p = buffer, *end = buffer + n; ok && p < end;)
+        {
+          const char *newline = memchr (p, '\n', (gsize) (end - p));
+          const char *stop = newline != NULL ? newline : end;
+
+          g_string_append_len (line, p, stop - p);
+          if (line->len > MAX_URL_LINE)
+            {
+              g_autofree char *where = g_strdup_printf ("%" G_GUINT64_FORMAT, number);
+
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("line %s is longer than %u KiB: this is not a list of URLs"),
+                           where, MAX_URL_LINE / 1024);
+              ok = FALSE;
+              break;
+            }
+          if (newline == NULL)
+            break;
+          ok = take_line (line, urls, &with_scheme, error);
+          number++;
+          /* A CSV file, say: said after its first lines, not its last. */
+          if (ok && with_scheme == 0 && urls->len - before >= SCHEMELESS_MAX)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("none of its first %u lines is a URL (one that starts with "
+                             "http:// or https://)"), SCHEMELESS_MAX);
+              ok = FALSE;
+            }
+          g_string_truncate (line, 0);
+          p = newline + 1;
+        }
+    }
+  if (ok && line->len > 0)
+    ok = take_line (line, urls, &with_scheme, error);
+  if (fd != STDIN_FILENO)
+    close (fd);
+  if (!ok)
+    return FALSE;
+
+  /* One URL a line; blank lines and # comments are skipped. Lines that
+   * are not URLs fail as requests, each on its line; a list with no URL
+   * at all is no list. */
+  if (urls->len == before)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("it holds no URL (one a line; blank lines and lines starting with # "
                      "are skipped)"));
+      return FALSE;
+    }
+  if (with_scheme == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("none of its lines is a URL (one that starts with http:// or "
+                     "https://)"));
       return FALSE;
     }
 
