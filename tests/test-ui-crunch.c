@@ -491,6 +491,18 @@ test_many_columns (void)
   g_assert_cmpint (offload_crunch_column_item_get_column (selected)->type, ==,
                    OFFLOAD_CRUNCH_COLUMN_NUMERIC);
   g_assert_cmpstr (visible_child (page, "histogram_stack"), ==, "histogram");
+
+  /* Scrolled down the 60, the next run's table starts at its top again. */
+  {
+    GtkWidget *scroller = find (page, "table_scroller", GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *vertical = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+    gtk_adjustment_set_value (vertical, gtk_adjustment_get_upper (vertical)
+                                        - gtk_adjustment_get_page_size (vertical));
+    g_assert_cmpfloat (gtk_adjustment_get_value (vertical), >, 0);
+    crunch (page);
+    g_assert_cmpfloat (gtk_adjustment_get_value (vertical), ==, 0);
+  }
   g_unlink (path);
 }
 
@@ -875,6 +887,24 @@ test_choose_file (void)
   g_unlink (path);
 }
 
+/* Generate, stopped from the keyboard: Stop, pressed, goes insensitive at
+ * once; the focus still comes back to Generate when the worker is gone. */
+static void
+test_generate_stopped (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  GtkWidget *button = find (page, "generate_button", GTK_TYPE_BUTTON);
+  GtkWidget *stop = find (page, "generate_cancel_button", GTK_TYPE_BUTTON);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (page));
+
+  g_assert_true (gtk_widget_grab_focus (button));
+  offload_crunch_page_generate_sample (page, 50000000);
+  g_assert_true (gtk_root_get_focus (root) == stop);
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.cancel-generate", NULL);
+  offload_test_wait_for (generated, page, "the sample dataset's worker to stop");
+  g_assert_true (gtk_root_get_focus (root) == button);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -890,6 +920,7 @@ main (int   argc,
 
   g_test_add_func ("/offload/ui/crunch/empty", test_empty);
   g_test_add_func ("/offload/ui/crunch/generate-and-crunch", test_generate_and_crunch);
+  g_test_add_func ("/offload/ui/crunch/generate-stopped", test_generate_stopped);
   g_test_add_func ("/offload/ui/crunch/accessible-labels", test_accessible_labels);
   g_test_add_func ("/offload/ui/crunch/blocking", test_blocking);
   g_test_add_func ("/offload/ui/crunch/many-columns", test_many_columns);

@@ -763,8 +763,17 @@ test_crunch_body (void)
   g_assert_cmpint (gtk_scrolled_window_get_min_content_height (GTK_SCROLLED_WINDOW (preview)),
                    >=, 14 * 12);
 
-  /* A short binary body is shown whole. */
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 2);
+  /* A short binary body is shown whole; its details from their top, not
+   * where the JSON's were scrolled to. */
+  {
+    GtkWidget *details = offload_test_find (GTK_WIDGET (page), "details_scroller",
+                                            GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (details));
+
+    gtk_adjustment_set_value (adjustment, 40);
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 2);
+    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  }
   g_assert_cmpstr (label_text (page, "preview_title"), ==, "Body (binary, in hex)");
 
   /* A redirect loop had answers (redirects): no "no answer". */

@@ -134,6 +134,7 @@ struct _OffloadCrunchPage
   GtkWidget           *generate_box;
   GtkWidget           *generate_button;
   GtkWidget           *generate_cancel_button;
+  gboolean             stop_had_focus;  /* when Stop was pressed */
   GtkLabel            *generate_label;
   GtkProgressBar      *generate_progress;
   AdwActionRow        *workers_row;
@@ -155,6 +156,7 @@ struct _OffloadCrunchPage
   GtkExpander         *details_expander;
   GtkLabel            *details_label;
   GtkStack            *results_stack;
+  GtkScrolledWindow   *table_scroller;
   GtkLabel            *no_results_label;
   GtkLabel            *summary_label;
   GtkLabel            *events_label;
@@ -405,6 +407,14 @@ clear_results (OffloadCrunchPage *self)
   if (self->result_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->result_tick);
   self->result_listed = 0;
+  /* The next table from its first column and row, not where this one was
+   * scrolled to (its Column, Type and Count out of sight). While the rows
+   * are there: GTK 4.8's column view warns of a scroll in an empty list. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->columns)) > 0)
+    {
+      gtk_adjustment_set_value (gtk_scrolled_window_get_hadjustment (self->table_scroller), 0);
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->table_scroller), 0);
+    }
   g_list_store_remove_all (self->columns);
   offload_histogram_view_clear (self->histogram_view);
   gtk_label_set_label (self->no_results_label, _("The statistics appear here when the run ends"));
@@ -717,7 +727,7 @@ set_generating (OffloadCrunchPage *self,
   /* Generate and its Stop button take each other's focus, as Start and
    * Cancel do (see offload-stack.c). */
   gboolean on_generate = offload_focus_is_in (self->generate_button);
-  gboolean on_stop = offload_focus_is_in (self->generate_cancel_button);
+  gboolean on_stop = offload_focus_is_in (self->generate_cancel_button) || self->stop_had_focus;
 
   gtk_widget_set_visible (self->generate_box, generating);
 
@@ -735,6 +745,7 @@ set_generating (OffloadCrunchPage *self,
     gtk_widget_grab_focus (self->generate_cancel_button);
   else if (!generating && on_stop)
     gtk_widget_grab_focus (self->generate_button);
+  self->stop_had_focus = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GENERATING]);
 }
 
@@ -842,6 +853,9 @@ cancel_generate_action (GtkWidget  *widget,
   if (self->generate_cancellable == NULL)
     return;
 
+  /* Stop goes insensitive now, and would drop the focus before the
+   * generation ends and gives it back to Generate (set_generating()). */
+  self->stop_had_focus = offload_focus_is_in (self->generate_cancel_button);
   g_cancellable_cancel (self->generate_cancellable);
   update_generate_progress (self, TRUE);
   gtk_widget_action_set_enabled (widget, "crunch.cancel-generate", FALSE);
@@ -2222,6 +2236,7 @@ offload_crunch_page_class_init (OffloadCrunchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, details_expander);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, details_label);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, table_scroller);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, no_results_label);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, events_label);

@@ -97,6 +97,7 @@ struct _OffloadFetchPage
   GtkLabel            *preview_title;
   GtkTextView         *preview_view;
   GtkWidget           *preview_scroller;
+  GtkScrolledWindow   *details_scroller;
 };
 
 G_DEFINE_FINAL_TYPE (OffloadFetchPage, offload_fetch_page, GTK_TYPE_WIDGET)
@@ -1003,6 +1004,11 @@ on_selection_changed (OffloadFetchPage *self)
                                                      G_CALLBACK (on_shown_state_changed),
                                                      self, G_CONNECT_SWAPPED);
   update_details (self);
+  /* Another request's details from their top (its URL, status, timings),
+   * not where the last one's were scrolled to. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->details_scroller), 0);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (
+                              GTK_SCROLLED_WINDOW (self->preview_scroller)), 0);
 }
 
 static void
@@ -1472,6 +1478,7 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, preview_title);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, preview_view);
   gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, preview_scroller);
+  gtk_widget_class_bind_template_child (widget_class, OffloadFetchPage, details_scroller);
 
   gtk_widget_class_install_action (widget_class, "fetch.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "fetch.cancel", NULL, cancel_action);
