@@ -172,6 +172,23 @@ test_crunch_failed (void)
   g_unlink (path);
 }
 
+/* Ragged rows: how many, and where the first is, as a spreadsheet
+ * numbers rows; first_ragged_row in the JSON. */
+static void
+test_crunch_ragged (void)
+{
+  g_autofree char *path = tmp_csv ("a,b\n1,2\n3\n4,5,6\n7,8\n");
+  g_autofree char *out = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_cmpint (run_offload (&out, NULL, "crunch", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, ", 2 rows with a different number of fields than the header "
+                                 "(the first is row 3, counting the header)\n"));
+  g_assert_cmpint (run_offload (&json, NULL, "crunch", "--json", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (json, "\"ragged_rows\":2,\"first_ragged_row\":3,"));
+  g_unlink (path);
+}
+
 static void
 test_crunch_table (void)
 {
@@ -771,6 +788,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/json-with-debug-messages", test_json_with_debug_messages);
   g_test_add_func ("/offload/cli/crunch-table", test_crunch_table);
   g_test_add_func ("/offload/cli/crunch-failed", test_crunch_failed);
+  g_test_add_func ("/offload/cli/crunch-ragged", test_crunch_ragged);
   g_test_add_func ("/offload/cli/json-infinite-edge", test_json_infinite_edge);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-proxy-environment", test_fetch_proxy_environment);

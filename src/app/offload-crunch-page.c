@@ -1389,8 +1389,10 @@ format_summary (const OffloadCrunchResult *result)
       /* Translators: records with more or fewer fields than the header;
        * then where the first of them is, the header being row 1 */
       g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "%s ragged row (row %s)",
-                                                            "%s ragged rows (the first is row %s)",
+                                                            "%s ragged row (row %s, counting "
+                                                            "the header)",
+                                                            "%s ragged rows (the first is row "
+                                                            "%s, counting the header)",
                                                             result->ragged_rows),
                                                ragged, first));
     }

@@ -427,10 +427,16 @@ paste_cb (GObject      *object,
   text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
   if (self->urls == NULL)       /* the window closed meanwhile */
     return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (text == NULL)
     {
-      message = g_strdup_printf (_("Nothing to paste: %s"),
-                                 error != NULL ? error->message : _("the clipboard holds no text"));
+      /* An empty clipboard, or one of an image: GDK says "Format
+       * text/plain not supported". */
+      if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+        message = g_strdup (_("Nothing to paste: the clipboard holds no text"));
+      else
+        message = g_strdup_printf (_("Nothing to paste: %s"), error->message);
       show_message (self, message);
       return;
     }
@@ -1085,12 +1091,13 @@ announce_end (OffloadFetchPage *self)
   g_autofree char *title = NULL;
 
   if (cancelled > 0 && self->blocking_run)
-    /* Translators: a toast when a blocking run ends at its time limit */
+    /* Translators: a toast when a blocking run ends at its time limit; the
+     * page's summary says which limit (a toast longer than this is cut) */
     title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                           "%u request on the main thread: %u succeeded, %u "
-                                          "failed, %u stopped at the 4.5 s freeze limit",
+                                          "failed, %u stopped",
                                           "%u requests on the main thread: %u succeeded, %u "
-                                          "failed, %u stopped at the 4.5 s freeze limit", n),
+                                          "failed, %u stopped", n),
                              n, succeeded, failed, cancelled);
   else if (cancelled > 0)
     /* Translators: a toast when a run ends */

@@ -168,9 +168,11 @@ print_table (const OffloadCrunchResult *result)
          * being row 1 */
         g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
                                                   ", %s row with a different number of "
-                                                  "fields than the header (row %s)",
+                                                  "fields than the header (row %s, counting "
+                                                  "the header)",
                                                   ", %s rows with a different number of "
-                                                  "fields than the header (the first is row %s)",
+                                                  "fields than the header (the first is row %s, "
+                                                  "counting the header)",
                                                   result->ragged_rows),
                                 ragged, first);
       }
