@@ -172,6 +172,24 @@ test_crunch_failed (void)
   g_unlink (path);
 }
 
+/* Figures of fifteen digits, written out, widen every figure's column
+ * alike: the table's lines stay as long as its header. */
+static void
+test_crunch_table_aligned (void)
+{
+  g_autofree char *path = tmp_csv ("x,y\n1,100000000000000\n2,348971192674930\n");
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_cmpint (run_offload (&out, NULL, "crunch", path, NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >=, 3);
+  g_assert_nonnull (strstr (lines[2], " 348971192674930"));
+  g_assert_cmpuint (strlen (lines[1]), ==, strlen (lines[0]));
+  g_assert_cmpuint (strlen (lines[2]), ==, strlen (lines[0]));
+  g_unlink (path);
+}
+
 /* Ragged rows: how many, and where the first is, as a spreadsheet
  * numbers rows; first_ragged_row in the JSON. */
 static void
@@ -789,6 +807,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/crunch-table", test_crunch_table);
   g_test_add_func ("/offload/cli/crunch-failed", test_crunch_failed);
   g_test_add_func ("/offload/cli/crunch-ragged", test_crunch_ragged);
+  g_test_add_func ("/offload/cli/crunch-table-aligned", test_crunch_table_aligned);
   g_test_add_func ("/offload/cli/json-infinite-edge", test_json_infinite_edge);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-proxy-environment", test_fetch_proxy_environment);

@@ -96,15 +96,24 @@ on_done (GObject      *source,
   g_main_loop_quit (crunch->loop);
 }
 
+#define N_FIGURES 7
+
+/* A numeric column's mean, std, min, quartiles and max, as text: the
+ * deviation is a scale, six digits; the others places. */
 static void
-print_number (GString *out,
-              double   value,
-              int      digits)
+format_figures (const OffloadCrunchColumn *c,
+                char                     **figures)
 {
-  if (isnan (value))
-    g_string_append_printf (out, " %12s", "NaN");
-  else
-    g_string_append_printf (out, " %12.*g", digits, value);
+  const double values[N_FIGURES] = { c->mean, c->std, c->min, c->p25, c->p50, c->p75, c->max };
+
+  for (guint f = 0; f < N_FIGURES; f++)
+    {
+      int digits = f == 1 ? offload_number_whole_digits (c->std, 6, 14)
+                          : offload_crunch_figure_digits (c, values[f]);
+
+      figures[f] = isnan (values[f]) ? g_strdup ("NaN")
+                                     : g_strdup_printf ("%.*g", digits, values[f]);
+    }
 }
 
 static void
@@ -112,11 +121,31 @@ print_table (const OffloadCrunchResult *result)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *size = g_format_size (result->bytes);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  int width = 12;
 
-  g_string_append_printf (out, "%-20s %-8s %12s %10s %12s %12s %12s %12s %12s %12s %12s\n",
-                          _("column"), _("type"), _("count"), _("missing"), _("mean"), _("std"),
-                          _("min"), "25%", "50%", "75%", _("max"));
+  /* The figures first: the columns as wide as the widest (an integer part
+   * of fifteen digits is written out), all alike. */
   for (guint i = 0; i < result->columns->len; i++)
+    {
+      const OffloadCrunchColumn *c = g_ptr_array_index (result->columns, i);
+      char *figures[N_FIGURES];
+
+      if (c->type != OFFLOAD_CRUNCH_COLUMN_NUMERIC)
+        continue;
+      format_figures (c, figures);
+      for (guint f = 0; f < N_FIGURES; f++)
+        {
+          width = MAX (width, (int) strlen (figures[f]));
+          g_ptr_array_add (cells, figures[f]);
+        }
+    }
+
+  g_string_append_printf (out, "%-20s %-8s %12s %10s %*s %*s %*s %*s %*s %*s %*s\n",
+                          _("column"), _("type"), _("count"), _("missing"), width, _("mean"),
+                          width, _("std"), width, _("min"), width, "25%", width, "50%",
+                          width, "75%", width, _("max"));
+  for (guint i = 0, next = 0; i < result->columns->len; i++)
     {
       const OffloadCrunchColumn *c = g_ptr_array_index (result->columns, i);
 
@@ -124,16 +153,8 @@ print_table (const OffloadCrunchResult *result)
                               c->name, offload_crunch_column_type_to_string (c->type),
                               c->count, c->missing);
       if (c->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC)
-        {
-          /* The deviation is a scale: six digits; the others places. */
-          print_number (out, c->mean, offload_crunch_figure_digits (c, c->mean));
-          print_number (out, c->std, offload_number_whole_digits (c->std, 6, 14));
-          print_number (out, c->min, offload_crunch_figure_digits (c, c->min));
-          print_number (out, c->p25, offload_crunch_figure_digits (c, c->p25));
-          print_number (out, c->p50, offload_crunch_figure_digits (c, c->p50));
-          print_number (out, c->p75, offload_crunch_figure_digits (c, c->p75));
-          print_number (out, c->max, offload_crunch_figure_digits (c, c->max));
-        }
+        for (guint f = 0; f < N_FIGURES; f++)
+          g_string_append_printf (out, " %*s", width, (const char *) cells->pdata[next++]);
       else if (c->type == OFFLOAD_CRUNCH_COLUMN_TEXT)
         g_string_append_printf (out, "  %s%" G_GUINT64_FORMAT " distinct, top “%s” ×%"
                                 G_GUINT64_FORMAT "%s",
