@@ -493,6 +493,14 @@ test_edit_urls (void)
                    "http://exa mple.com/a b");
   gtk_string_list_splice (GTK_STRING_LIST (urls), 17, 3, NULL);
 
+  /* Text with no URL in it is not added, and says so: a word typed, a
+   * CSV file's lines pasted. */
+  g_assert_cmpuint (offload_fetch_page_add_urls (page, "hello world"), ==, 0);
+  g_assert_cmpuint (offload_fetch_page_add_urls (page, "id,name\n1,one\n2,two\n"), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 17);
+  offload_test_wait_for (toast_shown, (gpointer) "Nothing added: no line is a URL (one that "
+                         "starts with http:// or https://)", "the toast");
+
   /* A row's remove button removes its URL, and only it. */
   {
     GtkWidget *list = offload_test_find (GTK_WIDGET (page), "url_list", GTK_TYPE_LIST_VIEW);

@@ -369,8 +369,25 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
   if (added == 0)
     return 0;
 
-  /* One splice, one list update, one settings write. */
+  /* Text with no URL at all (a typo'd word, a CSV file's lines on the
+   * clipboard) is not added: said now, not as failed requests at the next
+   * run. Among URLs, a line that is not one is kept, to fail as one
+   * request, as offload fetch does. */
   urls = g_strv_builder_end (builder);
+  {
+    gboolean any = FALSE;
+
+    for (guint i = 0; urls[i] != NULL && !any; i++)
+      any = g_uri_peek_scheme (urls[i]) != NULL;
+    if (!any)
+      {
+        show_message (self, _("Nothing added: no line is a URL (one that starts with http:// "
+                              "or https://)"));
+        return 0;
+      }
+  }
+
+  /* One splice, one list update, one settings write. */
   gtk_string_list_splice (self->urls, g_list_model_get_n_items (G_LIST_MODEL (self->urls)), 0,
                           (const char * const *) urls);
   save_urls (self);
@@ -399,8 +416,9 @@ add_action (GtkWidget  *widget,
       return;
     }
 
-  offload_fetch_page_add_urls (self, text);
-  gtk_editable_set_text (GTK_EDITABLE (self->url_entry), "");
+  /* Not added: the text stays, to be put right. */
+  if (offload_fetch_page_add_urls (self, text) > 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->url_entry), "");
 }
 
 static void
@@ -409,6 +427,9 @@ show_added (OffloadFetchPage *self,
 {
   g_autofree char *message = NULL;
 
+  /* None: offload_fetch_page_add_urls() has said why. */
+  if (added == 0)
+    return;
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u URL", "Added %u URLs", added),
                              added);
   show_message (self, message);
@@ -496,6 +517,8 @@ import_loaded_cb (GObject      *object,
     }
 
   added = offload_fetch_page_add_urls (self, contents);
+  if (added == 0)
+    return;
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u URL from “%s”",
                                           "Imported %u URLs from “%s”", added),
                              added, name);
