@@ -366,23 +366,27 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
         }
     }
 
-  if (added == 0)
-    return 0;
-
-  /* Text with no URL at all (a typo'd word, a CSV file's lines on the
-   * clipboard) is not added: said now, not as failed requests at the next
-   * run. Among URLs, a line that is not one is kept, to fail as one
-   * request, as offload fetch does. */
+  /* Text with no URL at all (blank lines and comments, a typo'd word, a
+   * CSV file's lines on the clipboard) is not added: said now, not as
+   * failed requests at the next run. Among URLs, a line that is not one
+   * is kept, to fail as one request, as offload fetch does. */
   urls = g_strv_builder_end (builder);
   {
     gboolean any = FALSE;
 
     for (guint i = 0; urls[i] != NULL && !any; i++)
       any = g_uri_peek_scheme (urls[i]) != NULL;
+    if (!any && room == 0)
+      {
+        g_autofree char *message = g_strdup_printf (_("The list holds at most %u URLs"),
+                                                    MAX_URLS);
+        show_message (self, message);
+        return 0;
+      }
     if (!any)
       {
-        show_message (self, _("Nothing added: no line is a URL (one that starts with http:// "
-                              "or https://)"));
+        show_message (self, _("Nothing added: no line is a URL (one that starts with "
+                              "http:// or https://)"));
         return 0;
       }
   }

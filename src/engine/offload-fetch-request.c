@@ -227,13 +227,6 @@ offload_fetch_request_init (OffloadFetchRequest *self)
 }
 
 /**
- * offload_fetch_request_new:
- * @url: the URL, as the user typed it (it is checked when the request runs,
- *   so a bad one becomes a failed request with its error, not a crash)
- *
- * Returns: (transfer full): a queued request
- */
-/**
  * offload_url_hide_password:
  * @url: a URL as the user gave it, valid or not
  *
@@ -298,6 +291,13 @@ offload_url_line_strip (char *line)
   return g_strstrip (line);
 }
 
+/**
+ * offload_fetch_request_new:
+ * @url: the URL, as the user typed it (it is checked when the request runs,
+ *   so a bad one becomes a failed request with its error, not a crash)
+ *
+ * Returns: (transfer full): a queued request
+ */
 OffloadFetchRequest *
 offload_fetch_request_new (const char *url)
 {
