@@ -71,9 +71,6 @@ struct _OffloadFetchPage
   GtkEntry            *url_entry;
   GtkStack            *url_stack;
   GtkListView         *url_list;
-  guint                reveal_tick_id;   /* scrolling the list to URLs just added */
-  guint                reveal_frames;
-  double               reveal_end;
   GtkSpinButton       *concurrency_spin;
   GtkSpinButton       *timeout_spin;
   GtkSwitch           *blocking_switch;
@@ -266,45 +263,31 @@ bind_url_row (GtkSignalListItemFactory *factory,
 }
 
 /* The URLs just added are at the list's end, often below what it shows:
- * the list scrolls there, so that the user sees them arrive. GTK 4.8 has
- * no gtk_list_view_scroll_to(), and the view's adjustment only learns the
- * list's height as rows are laid out (their heights are estimated until
- * then): the view is moved to its end each frame until that end holds
- * still, a few frames at most. */
-#define REVEAL_FRAMES_MAX 10
-
+ * the list scrolls to the last, so that the user sees them arrive. GTK 4.8
+ * has no gtk_list_view_scroll_to(), but its list views have the action
+ * behind it, which anchors the view on the item (moving the adjustment by
+ * hand warned "failed to scroll to given position" when the list changed
+ * under it). */
 static gboolean
-reveal_tick (GtkWidget     *widget,
-             GdkFrameClock *clock,
-             gpointer       user_data)
+reveal_now (gpointer user_data)
 {
   OffloadFetchPage *self = user_data;
-  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (widget));
-  double end;
+  guint n;
 
-  if (adjustment == NULL)
-    goto done;
-  end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
-  if (gtk_adjustment_get_value (adjustment) == end && end == self->reveal_end)
-    goto done;
-  self->reveal_end = end;
-  gtk_adjustment_set_value (adjustment, end);
-  if (++self->reveal_frames < REVEAL_FRAMES_MAX)
-    return G_SOURCE_CONTINUE;
-
-done:
-  self->reveal_tick_id = 0;
+  if (self->urls == NULL)       /* the window closed meanwhile */
+    return G_SOURCE_REMOVE;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  if (n > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->url_list), "list.scroll-to-item", "u", n - 1);
   return G_SOURCE_REMOVE;
 }
 
+/* Once the new rows are laid out: before, the view knows no place for
+ * them, and the action does nothing. */
 static void
 reveal_last_urls (OffloadFetchPage *self)
 {
-  self->reveal_frames = 0;
-  self->reveal_end = -1;
-  if (self->reveal_tick_id == 0)
-    self->reveal_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->url_list), reveal_tick,
-                                                         self, NULL);
+  offload_run_after_paint (GTK_WIDGET (self), reveal_now, self);
 }
 
 /**
@@ -1445,9 +1428,6 @@ offload_fetch_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   stop_ticking (self);
-  if (self->reveal_tick_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self->url_list), self->reveal_tick_id);
-  self->reveal_tick_id = 0;
 
   g_clear_signal_handler (&self->shown_notify_id, self->shown);
   g_clear_object (&self->shown);
