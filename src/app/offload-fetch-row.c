@@ -165,12 +165,6 @@ offload_fetch_row_refresh (OffloadFetchRow *self)
         gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "success");
     }
 
-  {
-    g_autofree char *url = offload_url_hide_password (offload_fetch_request_get_url (request));
-
-    gtk_label_set_label (self->url_label, url);
-  }
-
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), running);
   fraction = offload_fetch_request_get_fraction (request);
   if (running && fraction < 0)
@@ -294,6 +288,11 @@ offload_fetch_row_set_request (OffloadFetchRow     *self,
     update_ticking (self, FALSE);
   else
     {
+      /* A request's URL does not change: set once, not on each refresh
+       * (ten a second while it runs). */
+      g_autofree char *url = offload_url_hide_password (offload_fetch_request_get_url (request));
+
+      gtk_label_set_label (self->url_label, url);
       /* Any property: one refresh for all of those notified together. */
       self->notify_id = g_signal_connect_object (request, "notify",
                                                  G_CALLBACK (queue_refresh),
