@@ -629,49 +629,74 @@ histogram_bits (const OffloadPilotSummary *summary,
   return covered ? MIN (bits, 12) : bits;
 }
 
-/* A fresh merger for the first pass, with its plan from the sample. */
+/* How large a pass's chunks are, for a file of @size bytes, @asked by
+ * the caller (0: as large as the sample allows). */
+static guint64
+chunk_size_for (const OffloadPilotSummary *summary,
+                guint64                    size,
+                guint64                    asked,
+                guint                      workers,
+                gboolean                   single_piece)
+{
+  guint64 chunk_size, n_chunks, wanted = asked;
+
+  if (single_piece)
+    return MAX (size, 1);
+  if (wanted == 0)
+    wanted = offload_pilot_chunk_size (summary, size, workers);
+  /* Chunks of at most that size, as many as a multiple of the workers, so
+   * that none waits for the last one alone; not tiny ones. */
+  n_chunks = MAX (1, (size + wanted - 1) / wanted);
+  n_chunks = (n_chunks + workers - 1) / workers * workers;
+  chunk_size = MAX (MIN (wanted, MIN_CHUNK_SIZE), (size + n_chunks - 1) / n_chunks);
+  /* A worker process a chunk, and a record of each: so no more than
+   * MAX_CHUNKS, whatever size was asked (one byte asked of a 53 MB file
+   * took 1.5 GB, and a process for every byte). */
+  return MAX (chunk_size, (size + MAX_CHUNKS - 1) / MAX_CHUNKS);
+}
+
+static guint
+n_chunks_of (guint64 size,
+             guint64 chunk_size)
+{
+  return (guint) ((size + chunk_size - 1) / chunk_size);
+}
+
+/* The first pass's merger, with its plan (taken as JSON in @plan_json),
+ * from the sample: tens of milliseconds for a file of thousands of
+ * columns, so the merge thread's work, except for a file read again in
+ * one piece. */
+static OffloadCrunchMerger *
+plan_first_pass (const OffloadPilotSummary  *summary,
+                 guint                       bins,
+                 guint64                     chunk_size,
+                 guint                       n_chunks,
+                 gboolean                   *covered,
+                 guint                      *bits,
+                 char                      **plan_json)
+{
+  OffloadRefinePlan *plan = offload_pilot_make_plan (summary, bins, chunk_size, covered);
+  g_autoptr(JsonNode) node = offload_refine_plan_to_json (plan);
+
+  *bits = histogram_bits (summary, *covered);
+  *plan_json = offload_json_to_string (node, FALSE);
+  return offload_crunch_merger_new (n_chunks, bins, *bits, plan);
+}
+
+/* A fresh merger for the first pass, on the main thread. */
 static void
 new_merger (OffloadCrunchJob *self)
 {
-  OffloadRefinePlan *plan = offload_pilot_make_plan (self->summary, self->bins,
-                                                     self->pass_chunk_size, &self->covered);
-  g_autoptr(JsonNode) node = offload_refine_plan_to_json (plan);
+  g_autofree char *plan_json = NULL;
+  OffloadCrunchMerger *merger = plan_first_pass (self->summary, self->bins,
+                                                 self->pass_chunk_size, self->chunks->len,
+                                                 &self->covered, &self->histogram_bits,
+                                                 &plan_json);
 
-  self->histogram_bits = histogram_bits (self->summary, self->covered);
   g_free (self->plan_json);
-  self->plan_json = offload_json_to_string (node, FALSE);
+  self->plan_json = g_steal_pointer (&plan_json);
   g_clear_pointer (&self->merger, offload_crunch_merger_free);
-  self->merger = offload_crunch_merger_new (self->chunks->len, self->bins, self->histogram_bits,
-                                            plan);
-}
-
-/* The sample's summary is a few numbers a column: read here. */
-static gboolean
-take_sample (OffloadCrunchJob  *self,
-             const char        *line,
-             GError           **error)
-{
-  g_autoptr(JsonNode) node = NULL;
-  OffloadWorkerMessage message;
-  OffloadPilotSummary *summary;
-
-  if (!offload_worker_parse_line (line, &message, &node, error))
-    return FALSE;
-  summary = offload_pilot_summary_from_json (node, error);
-  if (summary == NULL)
-    return FALSE;
-  g_clear_pointer (&self->summary, offload_pilot_summary_free);
-  self->summary = summary;
-
-  if (summary->first_nul != G_MAXUINT64)
-    {
-      set_sample_binary_error (error, summary);
-      return FALSE;
-    }
-  g_debug ("sample: %" G_GUINT64_FORMAT " rows of %u columns in %" G_GUINT64_FORMAT " bytes%s",
-           summary->rows, summary->n_columns, summary->bytes,
-           summary->whole ? " (the whole file)" : "");
-  return TRUE;
+  self->merger = merger;
 }
 
 /* The merge thread: parses a chunk's result and merges it, one at a
@@ -692,6 +717,17 @@ typedef struct
   guint64             records;
   gboolean            finishing;  /* not a chunk: the end of the pass's merging */
   char               *plan;       /* then: the next pass's plan, as JSON, or NULL */
+  /* The sample's result: what the first pass needs to know, copied; and
+   * what the thread makes of it, with its plan (above). */
+  guint64             size;
+  guint64             chunk_size_asked;
+  guint               workers;
+  guint               bins;
+  OffloadPilotSummary *summary;
+  guint64             chunk_size;
+  gboolean            covered;
+  guint               histogram_bits;
+  OffloadCrunchMerger *merger;
   GError             *error;
   int                 handed;     /* atomics */
   int                 merged;
@@ -704,6 +740,8 @@ merge_free (Merge *merge)
   g_free (merge->line);
   g_free (merge->stderr_tail);
   g_free (merge->plan);
+  g_clear_pointer (&merge->summary, offload_pilot_summary_free);
+  g_clear_pointer (&merge->merger, offload_crunch_merger_free);
   g_clear_error (&merge->error);
   g_free (merge);
 }
@@ -724,6 +762,31 @@ merge_line (OffloadCrunchJob  *self,
 
   switch (merge->phase)
     {
+    case OFFLOAD_CRUNCH_PHASE_SAMPLE:
+      {
+        /* A few numbers a column, and the first pass planned from them. */
+        OffloadPilotSummary *summary = offload_pilot_summary_from_json (node, error);
+
+        if (summary == NULL)
+          return FALSE;
+        merge->summary = summary;
+        if (summary->first_nul != G_MAXUINT64)
+          {
+            set_sample_binary_error (error, summary);
+            return FALSE;
+          }
+        g_debug ("sample: %" G_GUINT64_FORMAT " rows of %u columns in %" G_GUINT64_FORMAT
+                 " bytes%s", summary->rows, summary->n_columns, summary->bytes,
+                 summary->whole ? " (the whole file)" : "");
+        merge->chunk_size = chunk_size_for (summary, merge->size, merge->chunk_size_asked,
+                                            merge->workers, FALSE);
+        merge->merger = plan_first_pass (summary, merge->bins, merge->chunk_size,
+                                         n_chunks_of (merge->size, merge->chunk_size),
+                                         &merge->covered, &merge->histogram_bits,
+                                         &merge->plan);
+        return TRUE;
+      }
+
     case OFFLOAD_CRUNCH_PHASE_SCAN:
       {
         JsonObject *object = json_node_get_object (node);
@@ -763,7 +826,6 @@ merge_line (OffloadCrunchJob  *self,
         return TRUE;
       }
 
-    case OFFLOAD_CRUNCH_PHASE_SAMPLE:
     case OFFLOAD_CRUNCH_PHASE_IDLE:
     case OFFLOAD_CRUNCH_PHASE_DONE:
     default:
@@ -907,6 +969,20 @@ merged_cb (gpointer data)
       if (all_stopped (self))
         finish (self, NULL);
     }
+  else if (merge->error == NULL && merge->phase == OFFLOAD_CRUNCH_PHASE_SAMPLE)
+    {
+      g_clear_pointer (&self->summary, offload_pilot_summary_free);
+      self->summary = g_steal_pointer (&merge->summary);
+      g_clear_pointer (&self->merger, offload_crunch_merger_free);
+      self->merger = g_steal_pointer (&merge->merger);
+      g_free (self->plan_json);
+      self->plan_json = g_steal_pointer (&merge->plan);
+      self->pass_chunk_size = merge->chunk_size;
+      self->covered = merge->covered;
+      self->histogram_bits = merge->histogram_bits;
+      chunk_done (self, merge->index);
+      schedule (self);
+    }
   else if (merge->error == NULL)
     {
       self->rows_done += merge->records;
@@ -944,6 +1020,10 @@ push_merge (OffloadCrunchJob *self,
   merge->pid = pid;
   merge->line = line;
   merge->stderr_tail = stderr_tail;
+  merge->size = self->size;
+  merge->chunk_size_asked = self->chunk_size;
+  merge->workers = self->workers;
+  merge->bins = self->bins;
   g_array_index (self->chunks, Chunk, index).state = CHUNK_MERGING;
   self->merging++;
   g_atomic_int_set (&merge->handed, 1);
@@ -1052,26 +1132,6 @@ lane_done (Lane *lane)
     {
       switch (self->phase)
         {
-        case OFFLOAD_CRUNCH_PHASE_SAMPLE:
-          if (take_sample (self, lane->result, &error))
-            {
-              chunk_done (self, (guint) index);
-              lane->chunks_done++;
-              lane_reset (lane);
-              schedule (self);
-              return;
-            }
-          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
-            {
-              lane_reset (lane);
-              fail (self, g_steal_pointer (&error), NULL);
-              return;
-            }
-          /* A result that does not hold together is garbage: a fault. */
-          lane->fault = g_strdup_printf (_("the worker’s result was not valid (%s)"),
-                                         error->message);
-          break;
-
         case OFFLOAD_CRUNCH_PHASE_SCAN:
           if (lane->quotes < 0 || lane->in_quotes < 0)
             {
@@ -1098,6 +1158,7 @@ lane_done (Lane *lane)
           schedule (self);
           return;
 
+        case OFFLOAD_CRUNCH_PHASE_SAMPLE:
         case OFFLOAD_CRUNCH_PHASE_REFINE:
         case OFFLOAD_CRUNCH_PHASE_IDLE:
         case OFFLOAD_CRUNCH_PHASE_DONE:
@@ -1510,24 +1571,9 @@ start_chunk (OffloadCrunchJob *self,
 /* Passes. */
 
 static void
-make_chunks (OffloadCrunchJob *self)
+make_chunks (OffloadCrunchJob *self,
+             guint64           chunk_size)
 {
-  guint64 chunk_size, n_chunks, wanted = self->chunk_size;
-
-  /* Unless the caller says, as large as the sample allows. */
-  if (wanted == 0)
-    wanted = offload_pilot_chunk_size (self->summary, self->size, self->workers);
-  /* Chunks of at most that size, as many as a multiple of the workers, so
-   * that none waits for the last one alone; not tiny ones. */
-  n_chunks = MAX (1, (self->size + wanted - 1) / wanted);
-  n_chunks = (n_chunks + self->workers - 1) / self->workers * self->workers;
-  chunk_size = MAX (MIN (wanted, MIN_CHUNK_SIZE), (self->size + n_chunks - 1) / n_chunks);
-  /* A worker process a chunk, and a record of each: so no more than
-   * MAX_CHUNKS, whatever size was asked (one byte asked of a 53 MB file
-   * took 1.5 GB, and a process for every byte). */
-  chunk_size = MAX (chunk_size, (self->size + MAX_CHUNKS - 1) / MAX_CHUNKS);
-  if (self->single_piece)
-    chunk_size = MAX (self->size, 1);
   self->pass_chunk_size = chunk_size;
   g_debug ("chunks of %" G_GUINT64_FORMAT " bytes (%s)", chunk_size,
            self->chunk_size == 0 ? "as the sample allows" : "as asked");
@@ -1541,6 +1587,7 @@ make_chunks (OffloadCrunchJob *self)
 
       g_array_append_val (self->chunks, chunk);
     }
+  g_assert (self->chunks->len == n_chunks_of (self->size, chunk_size));
 }
 
 static guint64
@@ -1596,9 +1643,9 @@ end_pass (OffloadCrunchJob *self)
        * assumes it starts outside quotes, as release_held() checks. */
       g_debug ("sample: %.3f s", (g_get_monotonic_time () - self->pass_started)
                                  / (double) G_USEC_PER_SEC);
+      /* The merge thread made the first pass's merger from it. */
       self->phase = OFFLOAD_CRUNCH_PHASE_SCAN;
-      make_chunks (self);
-      new_merger (self);
+      make_chunks (self, self->pass_chunk_size);
       break;
 
     case OFFLOAD_CRUNCH_PHASE_SCAN:
@@ -1609,7 +1656,8 @@ end_pass (OffloadCrunchJob *self)
           self->single_piece = TRUE;
           g_clear_error (&self->deferred);
           g_clear_pointer (&self->deferred_details, g_free);
-          make_chunks (self);
+          make_chunks (self, chunk_size_for (self->summary, self->size, self->chunk_size,
+                                             self->workers, TRUE));
           new_merger (self);
           self->rows_done = 0;
           break;

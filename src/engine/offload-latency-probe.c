@@ -78,6 +78,7 @@ on_heartbeat (gpointer user_data)
                * a handler that drops the last reference (closing the window)
                * cannot free us in the middle. */
               self->long_tasks++;
+              g_debug ("long task: the main loop was held %.1f ms", gap / 1000.0);
               if (longest)
                 self->longest_task = gap;
               self->last_beat = now;
