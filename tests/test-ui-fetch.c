@@ -470,6 +470,22 @@ test_edit_urls (void)
   click_undo ();
   g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 0);
 
+  /* A URL added while the toast waits (a toast can come back minutes
+   * later, after a run's) is not lost to its Undo. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.restore-demo", NULL);
+  offload_test_wait_for (toast_shown, (gpointer) "Restored the demo URLs", "the toast");
+  offload_fetch_page_add_urls (page, "https://d.example/4\n");
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 16);
+  click_undo ();
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 1);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (urls), 0), ==,
+                   "https://d.example/4");
+  {
+    const char * const none[] = { NULL };
+
+    g_settings_set_strv (settings, "urls", none);
+  }
+
   /* A password in a URL stays off the screen; the list keeps it. */
   offload_fetch_page_add_urls (page, "http://user:hunter2@a.example/p");
   offload_test_wait_for (toast_shown, (gpointer) "http://user:•••@a.example/p", "the URL");

@@ -44,7 +44,8 @@ struct _OffloadFetchPage
   GSettings           *settings;
   GtkStringList       *urls;
   gboolean             saving_urls;
-  char               **undo_urls;
+  char               **undo_urls;    /* the list before the last replacement */
+  char               **undo_after;   /* and right after it */
   AdwToast            *undo_toast;   /* weak: the toast that can bring them back */
 
   OffloadFetchQueue   *queue;
@@ -606,16 +607,52 @@ import_action (GtkWidget  *widget,
                                    g_object_ref (self));
 }
 
+/**
+ * offload_fetch_page_undo_urls:
+ * @before: the list before a replacement
+ * @after: the list the replacement made
+ * @now: the list now
+ *
+ * What undoing the replacement gives: @before, and what was added since
+ * the replacement, after it. An Undo toast can come back minutes later
+ * (a toast of higher priority sends it back to the queue): URLs added in
+ * the meantime are not lost to it.
+ *
+ * Returns: (transfer full): the list
+ */
+char **
+offload_fetch_page_undo_urls (const char * const *before,
+                              const char * const *after,
+                              const char * const *now)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_strv_builder_addv (builder, (const char **) before);
+  for (guint i = 0; now[i] != NULL; i++)
+    if (!g_strv_contains (after, now[i]) && !g_strv_contains (before, now[i]))
+      g_strv_builder_add (builder, now[i]);
+
+  return g_strv_builder_end (builder);
+}
+
 static void
 on_undo_clicked (OffloadFetchPage *self)
 {
+  g_auto(GStrv) now = NULL;
+  g_auto(GStrv) urls = NULL;
+
   /* Clicked, the toast goes: it takes no further change. */
   g_clear_weak_pointer (&self->undo_toast);
   if (self->undo_urls == NULL)
     return;
 
-  g_settings_set_strv (self->settings, "urls", (const char * const *) self->undo_urls);
+  now = g_settings_get_strv (self->settings, "urls");
+  urls = offload_fetch_page_undo_urls ((const char * const *) self->undo_urls,
+                                       (const char * const *) self->undo_after,
+                                       (const char * const *) now);
+  g_settings_set_strv (self->settings, "urls", (const char * const *) urls);
   g_clear_pointer (&self->undo_urls, g_strfreev);
+  g_clear_pointer (&self->undo_after, g_strfreev);
 }
 
 /* Gone, the toast takes no further change to undo. */
@@ -650,6 +687,8 @@ replace_urls (OffloadFetchPage   *self,
 
   g_strfreev (self->undo_urls);
   self->undo_urls = g_steal_pointer (&before);
+  g_strfreev (self->undo_after);
+  self->undo_after = g_steal_pointer (&after);
 
   /* One undo at a time: a toast still up takes the new change, rather
    * than being dismissed from here, which crashed libadwaita 1.2 in its
@@ -1445,6 +1484,7 @@ offload_fetch_page_dispose (GObject *object)
   g_clear_object (&self->urls);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->undo_urls, g_strfreev);
+  g_clear_pointer (&self->undo_after, g_strfreev);
   g_clear_weak_pointer (&self->undo_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), OFFLOAD_TYPE_FETCH_PAGE);

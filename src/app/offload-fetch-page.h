@@ -27,4 +27,8 @@ guint              offload_fetch_page_add_urls     (OffloadFetchPage *self,
 OffloadDemoServer *offload_fetch_page_get_demo_server (OffloadFetchPage *self);
 AdwToastOverlay   *offload_fetch_page_get_toast_overlay (OffloadFetchPage *self);
 
+char             **offload_fetch_page_undo_urls    (const char * const *before,
+                                                    const char * const *after,
+                                                    const char * const *now);
+
 G_END_DECLS
