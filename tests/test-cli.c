@@ -633,6 +633,67 @@ test_fetch_interrupted (void)
   g_assert_nonnull (strstr (err, "cancelled"));
 }
 
+/* Each result is out as soon as it and those before it are: a script
+ * reads the fast ones while a slow one still runs (here one that never
+ * ends: were the lines held to the end, the read would wait for ever). */
+static void
+test_fetch_streams (void)
+{
+  g_autofree char *fast = url ("/json/records?n=2");
+  g_autofree char *stall = url ("/stall");
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *table_first = NULL;
+
+  for (guint json = 0; json < 2; json++)
+    {
+      g_clear_object (&process);
+      g_clear_object (&lines);
+      process = g_subprocess_launcher_spawn (launcher, &error, offload_binary, "fetch",
+                                             "--timeout", "60",
+                                             json ? "--json" : "--concurrency",
+                                             json ? fast : "2", fast, stall, NULL);
+      g_assert_no_error (error);
+      lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+
+      if (json)
+        {
+          first = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+          g_assert_no_error (error);
+          second = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (strstr (first, "\"ok\":true"));
+          g_assert_nonnull (strstr (second, "\"ok\":true"));
+        }
+      else
+        {
+          table_first = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_true (g_str_has_prefix (table_first, "200 "));
+        }
+
+      /* Stopped, the rest is said: the stalled request, cancelled. */
+      wait_for_sigint_handler (g_subprocess_get_identifier (process));
+      g_subprocess_send_signal (process, SIGTERM);
+      if (json)
+        {
+          g_free (summary);
+          summary = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (strstr (summary, "\"state\":\"cancelled\""));
+        }
+      g_subprocess_wait (process, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 143);
+    }
+}
+
 static void
 test_fetch_max_body (void)
 {
@@ -816,6 +877,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/fetch-not-utf8", test_fetch_not_utf8);
   g_test_add_func ("/offload/cli/fetch-input-file", test_fetch_input_file);
   g_test_add_func ("/offload/cli/fetch-interrupted", test_fetch_interrupted);
+  g_test_add_func ("/offload/cli/fetch-streams", test_fetch_streams);
   g_test_add_func ("/offload/cli/fetch-max-body", test_fetch_max_body);
   g_test_add_func ("/offload/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/offload/cli/crunch-usage-errors", test_crunch_usage_errors);

@@ -38,6 +38,11 @@ typedef struct
   OffloadCliStop     stop;
   gint64             begin;
   gint64             end;
+  gboolean           json;
+  JsonGenerator     *generator;
+  guint              printed;   /* --json: the requests whose lines are out */
+  guint64            printed_bytes;
+  guint              printed_ok;
 } Fetch;
 
 /* A list of URLs, read in pieces: a file given by mistake (a 200 MB CSV)
@@ -235,106 +240,163 @@ ms_since (gint64 begin,
 }
 
 static void
-print_json (Fetch *fetch)
+print_line (Fetch      *fetch,
+            JsonNode   *root)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *line = NULL;
+
+  json_generator_set_root (fetch->generator, root);
+  line = json_generator_to_data (fetch->generator, NULL);
+  offload_json_fix_numbers (line);
+  g_print ("%s\n", line);
+}
+
+static void
+print_json_request (Fetch               *fetch,
+                    OffloadFetchRequest *request)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  OffloadFetchState state = offload_fetch_request_get_state (request);
+  const char *content_type = offload_fetch_request_get_content_type (request);
+  const char *error = offload_fetch_request_get_error_message (request);
+  GEnumClass *states = g_type_class_ref (OFFLOAD_TYPE_FETCH_STATE);
+
+  fetch->printed_ok += state == OFFLOAD_FETCH_STATE_DONE;
+  fetch->printed_bytes += offload_fetch_request_get_bytes_received (request);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "url");
+  /* A URL list may hold invalid UTF-8; the JSON must stay valid. */
+  {
+    g_autofree char *url = g_utf8_make_valid (offload_fetch_request_get_url (request), -1);
+    json_builder_add_string_value (builder, url);
+  }
+  json_builder_set_member_name (builder, "ok");
+  json_builder_add_boolean_value (builder, state == OFFLOAD_FETCH_STATE_DONE);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, g_enum_get_value (states, state)->value_nick);
+  json_builder_set_member_name (builder, "status");
+  if (offload_fetch_request_get_status (request) > 0)
+    json_builder_add_int_value (builder, offload_fetch_request_get_status (request));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "bytes");
+  json_builder_add_int_value (builder, (gint64) offload_fetch_request_get_bytes_received (request));
+  json_builder_set_member_name (builder, "content_type");
+  if (content_type != NULL)
+    json_builder_add_string_value (builder, content_type);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "started_ms");
+  json_builder_add_int_value (builder,
+                              ms_since (fetch->begin,
+                                        offload_fetch_request_get_started_time (request)));
+  json_builder_set_member_name (builder, "finished_ms");
+  json_builder_add_int_value (builder,
+                              ms_since (fetch->begin,
+                                        offload_fetch_request_get_finished_time (request)));
+  json_builder_set_member_name (builder, "error");
+  if (error != NULL)
+    json_builder_add_string_value (builder, error);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+
+  g_type_class_unref (states);
+
+  root = json_builder_get_root (builder);
+  print_line (fetch, root);
+}
+
+static gboolean
+is_finished (OffloadFetchRequest *request)
+{
+  switch (offload_fetch_request_get_state (request))
+    {
+    case OFFLOAD_FETCH_STATE_DONE:
+    case OFFLOAD_FETCH_STATE_FAILED:
+    case OFFLOAD_FETCH_STATE_CANCELLED:
+      return TRUE;
+    case OFFLOAD_FETCH_STATE_QUEUED:
+    case OFFLOAD_FETCH_STATE_CONNECTING:
+    case OFFLOAD_FETCH_STATE_WAITING:
+    case OFFLOAD_FETCH_STATE_RECEIVING:
+    default:
+      return FALSE;
+    }
+}
+
+static void print_row (Fetch               *fetch,
+                       OffloadFetchRequest *request);
+
+/* Each request's line (or row) as soon as it and all before it are done,
+ * so that a script reads results while the slow ones run, in the order of
+ * its list (`parallel -k` does the same), and a run stopped half-way has
+ * printed what it had. */
+static void
+print_finished (Fetch *fetch)
+{
   GListModel *requests = G_LIST_MODEL (fetch->requests);
   guint n = g_list_model_get_n_items (requests);
-  guint64 total = 0;
-  guint ok = 0;
+  guint before = fetch->printed;
 
-  for (guint i = 0; i < n; i++)
+  while (fetch->printed < n)
     {
-      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (requests, i);
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *line = NULL;
-      OffloadFetchState state = offload_fetch_request_get_state (request);
-      const char *content_type = offload_fetch_request_get_content_type (request);
-      const char *error = offload_fetch_request_get_error_message (request);
-      GEnumClass *states = g_type_class_ref (OFFLOAD_TYPE_FETCH_STATE);
+      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (requests, fetch->printed);
 
-      ok += state == OFFLOAD_FETCH_STATE_DONE;
-      total += offload_fetch_request_get_bytes_received (request);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "url");
-      /* A URL list may hold invalid UTF-8; the JSON must stay valid. */
-      {
-        g_autofree char *url = g_utf8_make_valid (offload_fetch_request_get_url (request), -1);
-        json_builder_add_string_value (builder, url);
-      }
-      json_builder_set_member_name (builder, "ok");
-      json_builder_add_boolean_value (builder, state == OFFLOAD_FETCH_STATE_DONE);
-      json_builder_set_member_name (builder, "state");
-      json_builder_add_string_value (builder, g_enum_get_value (states, state)->value_nick);
-      json_builder_set_member_name (builder, "status");
-      if (offload_fetch_request_get_status (request) > 0)
-        json_builder_add_int_value (builder, offload_fetch_request_get_status (request));
+      if (!is_finished (request))
+        break;
+      /* Under the progress line, which comes back after. */
+      if (fetch->progress && fetch->printed == before)
+        g_printerr ("\r\033[K");
+      if (fetch->json)
+        print_json_request (fetch, request);
       else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "bytes");
-      json_builder_add_int_value (builder,
-                                  (gint64) offload_fetch_request_get_bytes_received (request));
-      json_builder_set_member_name (builder, "content_type");
-      if (content_type != NULL)
-        json_builder_add_string_value (builder, content_type);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "started_ms");
-      json_builder_add_int_value (builder,
-                                  ms_since (fetch->begin,
-                                            offload_fetch_request_get_started_time (request)));
-      json_builder_set_member_name (builder, "finished_ms");
-      json_builder_add_int_value (builder,
-                                  ms_since (fetch->begin,
-                                            offload_fetch_request_get_finished_time (request)));
-      json_builder_set_member_name (builder, "error");
-      if (error != NULL)
-        json_builder_add_string_value (builder, error);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_end_object (builder);
-
-      g_type_class_unref (states);
-
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      line = json_generator_to_data (generator, NULL);
-      offload_json_fix_numbers (line);
-      g_print ("%s\n", line);
+        print_row (fetch, request);
+      fetch->printed++;
     }
+  if (fetch->printed != before)
+    {
+      fflush (stdout);
+      if (fetch->progress && fetch->loop != NULL && g_main_loop_is_running (fetch->loop))
+        print_progress (fetch, FALSE);
+    }
+}
 
-  {
-    g_autoptr(JsonBuilder) builder = json_builder_new ();
-    g_autoptr(JsonNode) root = NULL;
-    g_autofree char *line = NULL;
+static void
+on_n_finished (Fetch *fetch)
+{
+  print_finished (fetch);
+}
 
-    json_builder_begin_object (builder);
-    json_builder_set_member_name (builder, "summary");
-    json_builder_add_boolean_value (builder, TRUE);
-    json_builder_set_member_name (builder, "requests");
-    json_builder_add_int_value (builder, n);
-    json_builder_set_member_name (builder, "succeeded");
-    json_builder_add_int_value (builder, ok);
-    json_builder_set_member_name (builder, "failed");
-    json_builder_add_int_value (builder, offload_fetch_queue_get_n_failed (fetch->queue));
-    json_builder_set_member_name (builder, "cancelled");
-    json_builder_add_int_value (builder, offload_fetch_queue_get_n_cancelled (fetch->queue));
-    json_builder_set_member_name (builder, "bytes");
-    json_builder_add_int_value (builder, (gint64) total);
-    json_builder_set_member_name (builder, "elapsed_ms");
-    json_builder_add_int_value (builder, ms_since (fetch->begin, fetch->end));
-    json_builder_set_member_name (builder, "concurrency");
-    json_builder_add_int_value (builder, offload_fetch_queue_get_concurrency (fetch->queue));
-    json_builder_end_object (builder);
+static void
+print_summary (Fetch *fetch)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
 
-    root = json_builder_get_root (builder);
-    json_generator_set_root (generator, root);
-    line = json_generator_to_data (generator, NULL);
-    offload_json_fix_numbers (line);
-    g_print ("%s\n", line);
-  }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "summary");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "requests");
+  json_builder_add_int_value (builder, g_list_model_get_n_items (G_LIST_MODEL (fetch->requests)));
+  json_builder_set_member_name (builder, "succeeded");
+  json_builder_add_int_value (builder, fetch->printed_ok);
+  json_builder_set_member_name (builder, "failed");
+  json_builder_add_int_value (builder, offload_fetch_queue_get_n_failed (fetch->queue));
+  json_builder_set_member_name (builder, "cancelled");
+  json_builder_add_int_value (builder, offload_fetch_queue_get_n_cancelled (fetch->queue));
+  json_builder_set_member_name (builder, "bytes");
+  json_builder_add_int_value (builder, (gint64) fetch->printed_bytes);
+  json_builder_set_member_name (builder, "elapsed_ms");
+  json_builder_add_int_value (builder, ms_since (fetch->begin, fetch->end));
+  json_builder_set_member_name (builder, "concurrency");
+  json_builder_add_int_value (builder, offload_fetch_queue_get_concurrency (fetch->queue));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  print_line (fetch, root);
 }
 
 /* @text in a cell @width characters wide (printf's widths count bytes:
@@ -351,49 +413,50 @@ pad (const char *text,
 }
 
 static void
-print_table (Fetch *fetch)
+print_row (Fetch               *fetch,
+           OffloadFetchRequest *request)
 {
-  GListModel *requests = G_LIST_MODEL (fetch->requests);
-  guint n = g_list_model_get_n_items (requests);
-  guint64 total = 0;
-  guint ok = 0;
-  g_autofree char *size = NULL;
+  OffloadFetchState state = offload_fetch_request_get_state (request);
+  g_autofree char *bytes = g_format_size (offload_fetch_request_get_bytes_received (request));
+  g_autofree char *status = NULL;
+  g_autofree char *url = offload_url_hide_password (offload_fetch_request_get_url (request));
+  const char *error = offload_fetch_request_get_error_message (request);
+  g_autofree char *status_cell = NULL;
+  g_autofree char *bytes_cell = NULL;
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(OffloadFetchRequest) request = g_list_model_get_item (requests, i);
-      OffloadFetchState state = offload_fetch_request_get_state (request);
-      g_autofree char *bytes = g_format_size (offload_fetch_request_get_bytes_received (request));
-      g_autofree char *status = NULL;
-      g_autofree char *url = offload_url_hide_password (offload_fetch_request_get_url (request));
-      const char *error = offload_fetch_request_get_error_message (request);
+  fetch->printed_ok += state == OFFLOAD_FETCH_STATE_DONE;
+  fetch->printed_bytes += offload_fetch_request_get_bytes_received (request);
 
-      ok += state == OFFLOAD_FETCH_STATE_DONE;
-      total += offload_fetch_request_get_bytes_received (request);
+  /* A status is shown when it tells how it went: a failure after a 200
+   * (a body cut short, over the limit) reads ERR, not 200, to whoever
+   * scans or greps the first column. --json keeps the status. */
+  if (state == OFFLOAD_FETCH_STATE_FAILED && offload_fetch_request_get_status (request) < 400)
+    status = g_strdup (_("ERR"));
+  else if (offload_fetch_request_get_status (request) > 0)
+    status = g_strdup_printf ("%u", offload_fetch_request_get_status (request));
+  else if (state == OFFLOAD_FETCH_STATE_CANCELLED)
+    status = g_strdup ("—");
+  else
+    status = g_strdup (_("ERR"));
 
-      if (offload_fetch_request_get_status (request) > 0)
-        status = g_strdup_printf ("%u", offload_fetch_request_get_status (request));
-      else if (state == OFFLOAD_FETCH_STATE_CANCELLED)
-        status = g_strdup ("—");
-      else
-        status = g_strdup (_("ERR"));
+  status_cell = pad (status, 4, TRUE);
+  bytes_cell = pad (bytes, 10, FALSE);
+  g_print ("%s %8.3f s %s  %s\n", status_cell, offload_fetch_request_get_elapsed (request),
+           bytes_cell, url);
+  if (error != NULL)
+    g_print ("     %s\n", error);
+}
 
-      {
-        g_autofree char *status_cell = pad (status, 4, TRUE);
-        g_autofree char *bytes_cell = pad (bytes, 10, FALSE);
+static void
+print_table_summary (Fetch *fetch)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (fetch->requests));
+  g_autofree char *size = g_format_size (fetch->printed_bytes);
 
-        g_print ("%s %8.3f s %s  %s\n", status_cell, offload_fetch_request_get_elapsed (request),
-                 bytes_cell, url);
-      }
-      if (error != NULL)
-        g_print ("     %s\n", error);
-    }
-
-  size = g_format_size (total);
   g_print (g_dngettext (GETTEXT_PACKAGE,
                        "%u request: %u succeeded, %u failed, %u cancelled; %s in %.2f s\n",
                        "%u requests: %u succeeded, %u failed, %u cancelled; %s in %.2f s\n", n),
-           n, ok, offload_fetch_queue_get_n_failed (fetch->queue),
+           n, fetch->printed_ok, offload_fetch_queue_get_n_failed (fetch->queue),
            offload_fetch_queue_get_n_cancelled (fetch->queue), size,
            (fetch->end - fetch->begin) / 1e6);
 }
@@ -522,6 +585,11 @@ offload_cli_fetch (int    argc,
   if (fetch.progress)
     progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, on_progress_tick, &fetch);
 
+  fetch.json = json;
+  if (json)
+    fetch.generator = json_generator_new ();
+  g_signal_connect_swapped (queue, "notify::n-finished", G_CALLBACK (on_n_finished), &fetch);
+
   fetch.begin = g_get_monotonic_time ();
   offload_fetch_queue_run_async (queue, G_LIST_MODEL (requests), cancellable, run_cb, &fetch);
   g_main_loop_run (loop);
@@ -533,10 +601,13 @@ offload_cli_fetch (int    argc,
       print_progress (&fetch, TRUE);
     }
 
+  g_signal_handlers_disconnect_by_func (queue, on_n_finished, &fetch);
+  print_finished (&fetch);
   if (json)
-    print_json (&fetch);
+    print_summary (&fetch);
   else
-    print_table (&fetch);
+    print_table_summary (&fetch);
+  g_clear_object (&fetch.generator);
 
   if (fetch.cancelled)
     g_printerr (_("offload fetch: cancelled\n"));
