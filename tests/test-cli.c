@@ -190,6 +190,29 @@ test_crunch_table_aligned (void)
   g_unlink (path);
 }
 
+/* Names from the file in a terminal's table: wide characters take two
+ * columns, a long name is cut with "…" and not inside a character, and a
+ * newline or an escape is written out, not obeyed. */
+static void
+test_crunch_table_names (void)
+{
+  g_autofree char *path = tmp_csv ("日本語の列名前です,a_very_long_column_name_here,\"p\nq\x1b[2J\"\n"
+                                   "1,2,x\n3,4,x\n");
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_cmpint (run_offload (&out, NULL, "crunch", path, NULL), ==, 0);
+  g_assert_true (g_utf8_validate (out, -1, NULL));
+  g_assert_null (strchr (out, '\x1b'));
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >=, 5);
+  g_assert_true (g_str_has_prefix (lines[1], "日本語の列名前です   numeric "));
+  g_assert_true (g_str_has_prefix (lines[2], "a_very_long_column_… numeric "));
+  g_assert_true (g_str_has_prefix (lines[3], "p\\nq\\x1b[2J          text "));
+  g_assert_nonnull (strstr (lines[3], "top “x” ×2"));
+  g_unlink (path);
+}
+
 /* Ragged rows: how many, and where the first is, as a spreadsheet
  * numbers rows; first_ragged_row in the JSON. */
 static void
@@ -474,6 +497,16 @@ test_fetch_table (void)
   /* Not a terminal: no progress line. */
   g_assert_cmpstr (err, ==, "");
 
+  /* A URL's escape sequence is written out, not sent to the terminal. */
+  {
+    g_autofree char *refused = NULL;
+
+    g_assert_cmpint (run_offload (&refused, NULL, "fetch", "http://127.0.0.1:1/\x1b[2J", NULL),
+                     ==, 1);
+    g_assert_null (strchr (refused, '\x1b'));
+    g_assert_nonnull (strstr (refused, "http://127.0.0.1:1/\\x1b[2J\n"));
+  }
+
   /* One request is one, not "1 requests". */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -702,6 +735,8 @@ test_fetch_max_body (void)
 
   g_assert_cmpint (run_offload (&out, NULL, "fetch", "--max-body", "10000", big, NULL), ==, 1);
   g_assert_nonnull (strstr (out, "larger than"));
+  /* Failed after a 200: not "200" in the status column. */
+  g_assert_true (g_str_has_prefix (out, "ERR "));
 }
 
 static void
@@ -869,6 +904,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/crunch-failed", test_crunch_failed);
   g_test_add_func ("/offload/cli/crunch-ragged", test_crunch_ragged);
   g_test_add_func ("/offload/cli/crunch-table-aligned", test_crunch_table_aligned);
+  g_test_add_func ("/offload/cli/crunch-table-names", test_crunch_table_names);
   g_test_add_func ("/offload/cli/json-infinite-edge", test_json_infinite_edge);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-proxy-environment", test_fetch_proxy_environment);

@@ -116,6 +116,26 @@ format_figures (const OffloadCrunchColumn *c,
     }
 }
 
+
+/* The column types, in the user's language (the JSON keeps the English). */
+static const char *
+column_type_name (OffloadCrunchColumnType type)
+{
+  switch (type)
+    {
+    case OFFLOAD_CRUNCH_COLUMN_NUMERIC:
+      /* Translators: a column type in `offload crunch`'s table */
+      return C_("column type", "numeric");
+    case OFFLOAD_CRUNCH_COLUMN_TEXT:
+      /* Translators: a column type in `offload crunch`'s table */
+      return C_("column type", "text");
+    case OFFLOAD_CRUNCH_COLUMN_EMPTY:
+    default:
+      /* Translators: a column type in `offload crunch`'s table */
+      return C_("column type", "empty");
+    }
+}
+
 static void
 print_table (const OffloadCrunchResult *result)
 {
@@ -141,26 +161,49 @@ print_table (const OffloadCrunchResult *result)
         }
     }
 
-  g_string_append_printf (out, "%-20s %-8s %12s %10s %*s %*s %*s %*s %*s %*s %*s\n",
-                          _("column"), _("type"), _("count"), _("missing"), width, _("mean"),
-                          width, _("std"), width, _("min"), width, "25%", width, "50%",
-                          width, "75%", width, _("max"));
+  {
+    g_autofree char *column = offload_cli_cell (_("column"), 20, TRUE, TRUE);
+    g_autofree char *type = offload_cli_cell (_("type"), 8, TRUE, TRUE);
+    g_autofree char *count = offload_cli_cell (_("count"), 12, FALSE, FALSE);
+    g_autofree char *missing = offload_cli_cell (_("missing"), 10, FALSE, FALSE);
+
+    g_string_append_printf (out, "%s %s %s %s %*s %*s %*s %*s %*s %*s %*s\n",
+                            column, type, count, missing, width, _("mean"),
+                            width, _("std"), width, _("min"), width, "25%", width, "50%",
+                            width, "75%", width, _("max"));
+  }
   for (guint i = 0, next = 0; i < result->columns->len; i++)
     {
       const OffloadCrunchColumn *c = g_ptr_array_index (result->columns, i);
+      g_autofree char *printable = offload_cli_printable (c->name);
+      g_autofree char *name = offload_cli_cell (printable, 20, TRUE, TRUE);
+      g_autofree char *type = offload_cli_cell (column_type_name (c->type), 8, TRUE, TRUE);
 
-      g_string_append_printf (out, "%-20.20s %-8s %12" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT,
-                              c->name, offload_crunch_column_type_to_string (c->type),
-                              c->count, c->missing);
+      g_string_append_printf (out, "%s %s %12" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT,
+                              name, type, c->count, c->missing);
       if (c->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC)
         for (guint f = 0; f < N_FIGURES; f++)
           g_string_append_printf (out, " %*s", width, (const char *) cells->pdata[next++]);
       else if (c->type == OFFLOAD_CRUNCH_COLUMN_TEXT)
-        g_string_append_printf (out, "  %s%" G_GUINT64_FORMAT " distinct, top “%s” ×%"
-                                G_GUINT64_FORMAT "%s",
-                                c->distinct_estimated ? "~" : "", c->distinct,
-                                c->top != NULL ? c->top : "", c->top_count,
-                                c->top_estimated ? " (estimate)" : "");
+        {
+          g_autofree char *top = offload_cli_printable (c->top != NULL ? c->top : "");
+          g_autofree char *distinct = g_strdup_printf ("%s%" G_GUINT64_FORMAT,
+                                                       c->distinct_estimated ? "~" : "",
+                                                       c->distinct);
+          g_autofree char *top_count = g_strdup_printf ("%" G_GUINT64_FORMAT, c->top_count);
+
+          g_string_append (out, "  ");
+          if (c->top_estimated)
+            /* Translators: a text column in the table; the last %s is the
+             * count of its most frequent value, an estimate */
+            g_string_append_printf (out, _("%s distinct, top “%s” ×%s (estimate)"),
+                                    distinct, top, top_count);
+          else
+            /* Translators: a text column in the table; the last %s is the
+             * count of its most frequent value */
+            g_string_append_printf (out, _("%s distinct, top “%s” ×%s"), distinct, top,
+                                    top_count);
+        }
       g_string_append_c (out, '\n');
     }
   {

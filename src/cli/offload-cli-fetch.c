@@ -399,19 +399,6 @@ print_summary (Fetch *fetch)
   print_line (fetch, root);
 }
 
-/* @text in a cell @width characters wide (printf's widths count bytes:
- * "—" and the no-break space of "65.5 kB" shifted the columns). */
-static char *
-pad (const char *text,
-     guint       width,
-     gboolean    left)
-{
-  glong length = g_utf8_strlen (text, -1);
-  g_autofree char *blanks = g_strnfill (length < (glong) width ? width - (guint) length : 0, ' ');
-
-  return left ? g_strconcat (text, blanks, NULL) : g_strconcat (blanks, text, NULL);
-}
-
 static void
 print_row (Fetch               *fetch,
            OffloadFetchRequest *request)
@@ -419,7 +406,8 @@ print_row (Fetch               *fetch,
   OffloadFetchState state = offload_fetch_request_get_state (request);
   g_autofree char *bytes = g_format_size (offload_fetch_request_get_bytes_received (request));
   g_autofree char *status = NULL;
-  g_autofree char *url = offload_url_hide_password (offload_fetch_request_get_url (request));
+  g_autofree char *hidden = offload_url_hide_password (offload_fetch_request_get_url (request));
+  g_autofree char *url = offload_cli_printable (hidden);
   const char *error = offload_fetch_request_get_error_message (request);
   g_autofree char *status_cell = NULL;
   g_autofree char *bytes_cell = NULL;
@@ -439,12 +427,18 @@ print_row (Fetch               *fetch,
   else
     status = g_strdup (_("ERR"));
 
-  status_cell = pad (status, 4, TRUE);
-  bytes_cell = pad (bytes, 10, FALSE);
+  status_cell = offload_cli_cell (status, 4, TRUE, FALSE);
+  bytes_cell = offload_cli_cell (bytes, 10, FALSE, FALSE);
   g_print ("%s %8.3f s %s  %s\n", status_cell, offload_fetch_request_get_elapsed (request),
            bytes_cell, url);
+  /* The server's words are in it (its reason phrase): one line, no
+   * escape sequences for the terminal. */
   if (error != NULL)
-    g_print ("     %s\n", error);
+    {
+      g_autofree char *printable = offload_cli_printable (error);
+
+      g_print ("     %s\n", printable);
+    }
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 #include <locale.h>
 #include <signal.h>
 
@@ -229,4 +230,121 @@ offload_cli_stop_status (const OffloadCliStop *stop,
   g_return_val_if_fail (stop != NULL, status);
 
   return stop->signal != 0 ? 128 + stop->signal : status;
+}
+
+/**
+ * offload_cli_printable:
+ * @text: text from outside: a server's reason phrase, a URL, a CSV cell
+ *
+ * @text as a terminal may be given it: valid UTF-8, and each control
+ * character written out as an escape (a server's "\033[2J" would clear
+ * the screen, a newline in a column name split a row of the table).
+ *
+ * Returns: (transfer full): the text to print
+ */
+char *
+offload_cli_printable (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (c >= 0x80 && c < 0xa0)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static guint
+char_width (gunichar c)
+{
+  if (g_unichar_iszerowidth (c))
+    return 0;
+  return g_unichar_iswide (c) ? 2 : 1;
+}
+
+/**
+ * offload_cli_text_width:
+ * @text: printable UTF-8
+ *
+ * Returns: the columns @text takes on a terminal: two for a wide
+ *   character (日), none for a combining mark
+ */
+guint
+offload_cli_text_width (const char *text)
+{
+  guint width = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    width += char_width (g_utf8_get_char (p));
+
+  return width;
+}
+
+/**
+ * offload_cli_cell:
+ * @text: printable UTF-8 (see offload_cli_printable())
+ * @width: the cell's columns on a terminal
+ * @left: align to the left (text), or the right (numbers)
+ * @cut: whether text wider than the cell is cut, with "…" (else it
+ *   overflows, and the row's later cells move)
+ *
+ * Returns: (transfer full): @text padded with spaces to @width columns:
+ *   printf's widths count bytes, so "—", "65.5 kB" (a no-break space) or
+ *   a column named 日本語 shifted the columns, and %.20s cut characters
+ *   in half
+ */
+char *
+offload_cli_cell (const char *text,
+                  guint       width,
+                  gboolean    left,
+                  gboolean    cut)
+{
+  GString *out = g_string_new (NULL);
+  guint used = 0;
+
+  if (cut && offload_cli_text_width (text) > width && width > 0)
+    {
+      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          guint w = char_width (g_utf8_get_char (p));
+
+          if (used + w > width - 1)
+            break;
+          g_string_append_len (out, p, g_utf8_next_char (p) - p);
+          used += w;
+        }
+      g_string_append (out, "…");
+      used++;
+    }
+  else
+    {
+      g_string_append (out, text);
+      used = offload_cli_text_width (text);
+    }
+
+  while (used < width)
+    {
+      if (left)
+        g_string_append_c (out, ' ');
+      else
+        g_string_prepend_c (out, ' ');
+      used++;
+    }
+
+  return g_string_free (out, FALSE);
 }

@@ -37,4 +37,11 @@ void      offload_cli_stop_unwatch (OffloadCliStop *stop);
 int       offload_cli_stop_status  (const OffloadCliStop *stop,
                                     int                   status);
 
+char     *offload_cli_printable    (const char *text);
+guint     offload_cli_text_width   (const char *text);
+char     *offload_cli_cell         (const char *text,
+                                    guint       width,
+                                    gboolean    left,
+                                    gboolean    cut);
+
 G_END_DECLS
