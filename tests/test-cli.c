@@ -190,6 +190,31 @@ test_crunch_table_aligned (void)
   g_unlink (path);
 }
 
+/* Numbers in the JSON in the fewest digits that read back the same:
+ * 0.2, not json-glib's 0.20000000000000001. */
+static void
+test_crunch_json_numbers (void)
+{
+  g_autofree char *path = tmp_csv ("x\n0.1\n0.3\n");
+  g_autofree char *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *column;
+
+  g_assert_cmpint (run_offload (&out, NULL, "crunch", "--json", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"mean\":0.2,"));
+  g_assert_nonnull (strstr (out, "\"min\":0.1,"));
+  g_assert_null (strstr (out, "0000000"));
+  /* And the same doubles. */
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  column = json_array_get_object_element (
+    json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "columns"),
+    0);
+  g_assert_cmpfloat (json_object_get_double_member (column, "mean"), ==, (0.1 + 0.3) / 2);
+  g_unlink (path);
+}
+
 /* Names from the file in a terminal's table: wide characters take two
  * columns, a long name is cut with "…" and not inside a character, and a
  * newline or an escape is written out, not obeyed. */
@@ -772,6 +797,7 @@ test_crunch_usage_errors (void)
   g_autofree char *path = small_csv ();
   const char *bad[][3] = {
     { "--workers", "0", "between 1 and 64" },
+    { "--workers", "-1", "between 1 and 64" },
     { "--workers", "65", "between 1 and 64" },
     { "--bins", "0", "between 1 and 10000" },
     { "--chunk-size", "abc", "number of bytes" },
@@ -817,6 +843,48 @@ test_output_not_written (void)
   g_assert_cmpint (run_offload_with (launcher, NULL, &err, "crunch", path, "--json", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "could not write the output"));
   g_unlink (path);
+}
+
+/* `offload fetch … | head -1`: once the reader has gone, the requests
+ * stop (here one would wait for ever) and nothing is said about it; the
+ * status is a shell's for a command that SIGPIPE ended. */
+static void
+test_fetch_reader_gone (void)
+{
+  g_autofree char *fast = url ("/json/records?n=2");
+  g_autofree char *stall = url ("/stall");
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *err = NULL;
+
+  process = g_subprocess_launcher_spawn (launcher, &error, offload_binary, "fetch", "--json",
+                                         "--timeout", "0", fast, stall, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  first = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (first, "\"ok\":true"));
+  g_input_stream_close (G_INPUT_STREAM (lines), NULL, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 128 + SIGPIPE);
+  {
+    char buffer[256];
+    gsize n = 0;
+
+    g_input_stream_read_all (g_subprocess_get_stderr_pipe (process), buffer, sizeof buffer, &n,
+                             NULL, &error);
+    g_assert_no_error (error);
+    err = g_strndup (buffer, n);
+    g_assert_cmpstr (err, ==, "");
+  }
 }
 
 /* A file name that is no valid text: the JSON stays JSON, found or not. */
@@ -905,6 +973,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/crunch-ragged", test_crunch_ragged);
   g_test_add_func ("/offload/cli/crunch-table-aligned", test_crunch_table_aligned);
   g_test_add_func ("/offload/cli/crunch-table-names", test_crunch_table_names);
+  g_test_add_func ("/offload/cli/crunch-json-numbers", test_crunch_json_numbers);
   g_test_add_func ("/offload/cli/json-infinite-edge", test_json_infinite_edge);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-proxy-environment", test_fetch_proxy_environment);
@@ -918,6 +987,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/offload/cli/crunch-usage-errors", test_crunch_usage_errors);
   g_test_add_func ("/offload/cli/output-not-written", test_output_not_written);
+  g_test_add_func ("/offload/cli/fetch-reader-gone", test_fetch_reader_gone);
   g_test_add_func ("/offload/cli/crunch-name-not-utf8", test_crunch_name_not_utf8);
 
   ret = g_test_run ();

@@ -1608,14 +1608,8 @@ offload_crunch_page_export (OffloadCrunchPage *self,
   if (g_str_has_suffix (lower, ".json"))
     {
       g_autoptr(JsonNode) node = offload_crunch_result_to_json (self->result);
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      gsize length = 0;
-      char *data;
+      char *data = offload_json_to_display_string (node, TRUE);
 
-      json_generator_set_pretty (generator, TRUE);
-      json_generator_set_root (generator, node);
-      data = json_generator_to_data (generator, &length);
-      offload_json_fix_numbers (data);
       bytes = g_bytes_new_take (data, strlen (data));
     }
   else

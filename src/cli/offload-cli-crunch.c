@@ -254,7 +254,7 @@ offload_cli_crunch (int    argc,
   g_auto(GStrv) positional = NULL;
   g_autofree char *chunk_text = NULL;
   guint64 chunk_size = 0;
-  int workers = -1, bins = OFFLOAD_CRUNCH_DEFAULT_BINS;
+  int workers = G_MININT, bins = OFFLOAD_CRUNCH_DEFAULT_BINS;  /* G_MININT: not given */
   gboolean json = FALSE;
   guint progress_id = 0;
   Crunch crunch = { 0 };
@@ -301,7 +301,7 @@ offload_cli_crunch (int    argc,
       return OFFLOAD_EXIT_USAGE;
     }
   /* Not given: as many as the cores. */
-  if (workers == -1)
+  if (workers == G_MININT)
     workers = 0;
   else if (workers < 1 || workers > 64)
     {
@@ -347,7 +347,7 @@ offload_cli_crunch (int    argc,
       if (json)
         {
           g_autoptr(JsonNode) node = offload_crunch_result_to_json (crunch.result);
-          g_autofree char *text = offload_json_to_string (node, FALSE);
+          g_autofree char *text = offload_json_to_display_string (node, FALSE);
 
           g_print ("%s\n", text);
         }

@@ -11,8 +11,11 @@
 #include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
 #include <json-glib/json-glib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "offload-json.h"
@@ -39,6 +42,8 @@ typedef struct
   gint64             begin;
   gint64             end;
   gboolean           json;
+  gboolean           output_closed;
+  guint              output_source;
   JsonGenerator     *generator;
   guint              printed;   /* --json: the requests whose lines are out */
   guint64            printed_bytes;
@@ -356,6 +361,9 @@ print_finished (Fetch *fetch)
         print_row (fetch, request);
       fetch->printed++;
     }
+  /* Nobody reads the results any more: the requests stop. */
+  if (offload_cli_output_closed ())
+    g_cancellable_cancel (fetch->cancellable);
   if (fetch->printed != before)
     {
       fflush (stdout);
@@ -368,6 +376,21 @@ static void
 on_n_finished (Fetch *fetch)
 {
   print_finished (fetch);
+}
+
+/* A pipe's reader went away (`| head -1`): the requests stop now, not
+ * when the next line finds the pipe closed, maybe a time limit later. */
+static gboolean
+on_output_closed (int          fd,
+                  GIOCondition condition,
+                  gpointer     user_data)
+{
+  Fetch *fetch = user_data;
+
+  fetch->output_closed = TRUE;
+  g_cancellable_cancel (fetch->cancellable);
+  fetch->output_source = 0;
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -584,6 +607,13 @@ offload_cli_fetch (int    argc,
     fetch.generator = json_generator_new ();
   g_signal_connect_swapped (queue, "notify::n-finished", G_CALLBACK (on_n_finished), &fetch);
 
+  {
+    struct stat info;
+
+    if (fstat (STDOUT_FILENO, &info) == 0 && S_ISFIFO (info.st_mode))
+      fetch.output_source = g_unix_fd_add (STDOUT_FILENO, G_IO_ERR, on_output_closed, &fetch);
+  }
+
   fetch.begin = g_get_monotonic_time ();
   offload_fetch_queue_run_async (queue, G_LIST_MODEL (requests), cancellable, run_cb, &fetch);
   g_main_loop_run (loop);
@@ -603,7 +633,11 @@ offload_cli_fetch (int    argc,
     print_table_summary (&fetch);
   g_clear_object (&fetch.generator);
 
-  if (fetch.cancelled)
+  g_clear_handle_id (&fetch.output_source, g_source_remove);
+  /* Stopped because nobody reads: nothing to say, as `yes | head -1`. */
+  if (fetch.output_closed)
+    return 128 + SIGPIPE;
+  if (fetch.cancelled && !offload_cli_output_closed ())
     g_printerr (_("offload fetch: cancelled\n"));
 
   return offload_cli_stop_status (&fetch.stop,

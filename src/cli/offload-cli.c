@@ -86,6 +86,18 @@ print_to_stdout (const char *text)
 }
 
 /**
+ * offload_cli_output_closed:
+ *
+ * Returns: whether standard output's reader has gone (a closed pipe):
+ *   then nothing more is worth doing
+ */
+gboolean
+offload_cli_output_closed (void)
+{
+  return print_errno == EPIPE;
+}
+
+/**
  * offload_cli_run:
  * @argc: the count of @argv
  * @argv: the command's name, then its arguments
@@ -122,8 +134,14 @@ offload_cli_run (int    argc,
   g_set_print_handler (print_to_stdout);
   ret = command->run (argc, argv);
 
-  /* What was printed reached its file: a full disk, or a closed pipe
-   * other than by SIGPIPE, is a failure a script must see, not exit 0. */
+  /* The reader went away (`offload fetch … | head -1`): what a shell
+   * reports of a command that SIGPIPE ended, and no message about it,
+   * as the GNU tools do. */
+  if (print_errno == EPIPE)
+    return 128 + SIGPIPE;
+
+  /* What was printed reached its file: a full disk is a failure a script
+   * must see, not exit 0. */
   if (fflush (stdout) != 0 || ferror (stdout) || print_errno != 0)
     {
       int saved = print_errno != 0 ? print_errno : errno != 0 ? errno : EIO;

@@ -37,6 +37,7 @@ void      offload_cli_stop_unwatch (OffloadCliStop *stop);
 int       offload_cli_stop_status  (const OffloadCliStop *stop,
                                     int                   status);
 
+gboolean  offload_cli_output_closed (void);
 char     *offload_cli_printable    (const char *text);
 guint     offload_cli_text_width   (const char *text);
 char     *offload_cli_cell         (const char *text,

@@ -99,3 +99,101 @@ offload_json_to_string (JsonNode *node,
   offload_json_fix_numbers (text);
   return text;
 }
+
+/* The shortest of %.15g, %.16g and %.17g that reads back as @value, if
+ * shorter than @length bytes; written to @out with a ".0" kept for a
+ * whole number, so that it stays a double to json-glib. */
+static gsize
+shortest (double  value,
+          gsize   length,
+          char   *out)
+{
+  for (int precision = 15; precision <= 17; precision++)
+    {
+      char format[8];
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE + 2];
+
+      g_snprintf (format, sizeof format, "%%.%dg", precision);
+      g_ascii_formatd (buffer, G_ASCII_DTOSTR_BUF_SIZE, format, value);
+      if (g_ascii_strtod (buffer, NULL) != value)
+        continue;
+      if (strpbrk (buffer, ".eEn") == NULL)
+        strcat (buffer, ".0");
+      if (strlen (buffer) >= length)
+        return 0;
+      memcpy (out, buffer, strlen (buffer));
+      return strlen (buffer);
+    }
+
+  return 0;
+}
+
+/**
+ * offload_json_to_display_string:
+ * @node: a JSON tree
+ * @pretty: indented, for people
+ *
+ * As offload_json_to_string(), for people and their scripts: each
+ * fractional number in the fewest digits that still read back as the same
+ * double (json-glib writes 17, so 0.02058 came out as
+ * 0.020580000000000001). Not for the workers' messages, which keep what
+ * json-glib writes.
+ *
+ * Returns: (transfer full): valid JSON text
+ */
+char *
+offload_json_to_display_string (JsonNode *node,
+                                gboolean  pretty)
+{
+  char *text;
+  const char *r;
+  char *w;
+  gboolean in_string = FALSE;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  text = offload_json_to_string (node, pretty);
+  r = w = text;
+  while (*r != '\0')
+    {
+      char c = *r;
+
+      if (in_string)
+        {
+          *w++ = *r++;
+          if (c == '\\' && *r != '\0')
+            *w++ = *r++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '-' || g_ascii_isdigit (c))
+        {
+          gsize length = strspn (r, "+-0123456789.eE");
+
+          if (memchr (r, '.', length) != NULL || memchr (r, 'e', length) != NULL
+              || memchr (r, 'E', length) != NULL)
+            {
+              g_autofree char *token = g_strndup (r, length);
+              gsize n = shortest (g_ascii_strtod (token, NULL), length, w);
+
+              if (n > 0)
+                {
+                  w += n;
+                  r += length;
+                  continue;
+                }
+            }
+          memmove (w, r, length);
+          w += length;
+          r += length;
+          continue;
+        }
+      *w++ = *r++;
+    }
+  *w = '\0';
+
+  return text;
+}

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 char *offload_json_to_string    (JsonNode *node,
                                  gboolean  pretty);
 void  offload_json_fix_numbers  (char     *text);
+char *offload_json_to_display_string (JsonNode *node,
+                                      gboolean  pretty);
 
 /* What a worker prints is checked, whatever it prints: each reads one
  * member of an object and says FALSE when it is missing or of another
