@@ -706,9 +706,14 @@ test_cancel (void)
 
   gtk_widget_activate_action (GTK_WIDGET (page), "crunch.cancel", NULL);
   g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelling…"));
+  /* Start again while the workers stop: said, not ignored. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.start", NULL);
   offload_test_wait_for (run_over, page, "the crunch to stop");
   offload_test_wait_for (toast_shown,
                          (gpointer) "Another file can be opened once this work is done or cancelled",
+                         "the toast");
+  offload_test_wait_for (toast_shown,
+                         (gpointer) "The last run is still stopping: start again once it has",
                          "the toast");
 
   /* Stopped, as the page says: every lane is idle, every worker gone. */

@@ -712,6 +712,31 @@ details_say_waiting (gpointer data)
 }
 
 /* Cancelling the selected request stops it alone. */
+/* Start again while a run stops: said, not ignored. */
+static void
+test_start_while_stopping (void)
+{
+  OffloadFetchPage *page = get_page ();
+  const char *slow[] = { "demo:/stall", "demo:/bytes/100000000?duration_ms=30000", NULL };
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_settings_set_strv (settings, "urls", slow);
+  g_settings_set_uint (settings, "timeout", 60);
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  offload_test_wait_for (something_receiving, page, "a body to start arriving");
+
+  /* The requests end in the main loop's next turns: still stopping now. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.cancel", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  offload_test_wait_for (toast_shown,
+                         (gpointer) "The last run is still stopping: start again once it has",
+                         "the toast");
+  offload_test_wait_for (run_over, page, "the run to stop");
+  g_assert_true (g_str_has_prefix (label_text (page, "overall_label"), "Cancelled after "));
+  g_settings_reset (settings, "urls");
+  g_settings_reset (settings, "timeout");
+}
+
 static void
 test_cancel_selected (void)
 {
@@ -832,6 +857,7 @@ main (int   argc,
   g_test_add_func ("/offload/ui/fetch/accessible-labels", test_accessible_labels);
   g_test_add_func ("/offload/ui/fetch/cancel", test_cancel);
   g_test_add_func ("/offload/ui/fetch/cancel-selected", test_cancel_selected);
+  g_test_add_func ("/offload/ui/fetch/start-while-stopping", test_start_while_stopping);
   g_test_add_func ("/offload/ui/fetch/blocking", test_blocking);
   g_test_add_func ("/offload/ui/fetch/crunch-body", test_crunch_body);
   g_test_add_func ("/offload/ui/fetch/close-window", test_close_window);

@@ -1692,7 +1692,9 @@ update_actions (OffloadCrunchPage *self)
   gboolean busy = self->running || generating;
   gboolean focused = offload_focus_is_in (GTK_WIDGET (self->button_stack));
 
-  gtk_widget_action_set_enabled (widget, "crunch.start", !busy && self->file != NULL);
+  /* Enabled during a run too: its button is hidden then, and its
+   * shortcut says why nothing starts (start_action()). */
+  gtk_widget_action_set_enabled (widget, "crunch.start", !generating && self->file != NULL);
   gtk_widget_action_set_enabled (widget, "crunch.cancel",
                                  (self->running && !self->blocking_run) || generating);
   gtk_widget_action_set_enabled (widget, "crunch.open", !busy);
@@ -1910,9 +1912,15 @@ start_action (GtkWidget  *widget,
   OffloadCrunchPage *self = OFFLOAD_CRUNCH_PAGE (widget);
   guint workers, bins;
 
-  if (self->running || self->settling || self->generate_job != NULL
-      || !gtk_widget_get_mapped (widget))
+  if (self->settling || self->generate_job != NULL || !gtk_widget_get_mapped (widget))
     return;
+  /* Ctrl+Return while the workers stop: said, not ignored. */
+  if (self->running)
+    {
+      if (self->cancel_requested != 0)
+        show_message (self, _("The last run is still stopping: start again once it has"));
+      return;
+    }
 
   if (self->file == NULL)
     {

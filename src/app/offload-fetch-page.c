@@ -1100,7 +1100,8 @@ set_running (OffloadFetchPage *self,
   gboolean focused = offload_focus_is_in (GTK_WIDGET (self->button_stack));
 
   self->running = running;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "fetch.start", !running);
+  /* fetch.start stays enabled: its button is hidden during a run, and
+   * its shortcut then says why nothing starts (start_action()). */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "fetch.cancel", running);
   offload_stack_show (self->button_stack, running ? "cancel" : "start", focused);
 }
@@ -1353,8 +1354,15 @@ start_action (GtkWidget  *widget,
   g_autoptr(GListStore) requests = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (self->running || self->settling || !gtk_widget_get_mapped (widget))
+  if (self->settling || !gtk_widget_get_mapped (widget))
     return;
+  /* Ctrl+Return while the requests stop: said, not ignored. */
+  if (self->running)
+    {
+      if (self->cancel_requested != 0)
+        show_message (self, _("The last run is still stopping: start again once it has"));
+      return;
+    }
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->urls)) == 0)
     {
