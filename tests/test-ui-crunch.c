@@ -586,6 +586,14 @@ ready_says_size (gpointer data)
   return g_str_has_prefix (adw_status_page_get_description (ready), data);
 }
 
+static gboolean
+ready_says (gpointer data)
+{
+  AdwStatusPage *ready = ADW_STATUS_PAGE (find (get_page (), "ready_page", ADW_TYPE_STATUS_PAGE));
+
+  return strstr (adw_status_page_get_description (ready), data) != NULL;
+}
+
 /* A file that is not what it should be: the error, in words. */
 static void
 test_error (void)
@@ -616,6 +624,29 @@ test_error (void)
   offload_crunch_page_set_file (page, path);
   offload_test_wait_for (ready_says_size, (gpointer) "“header-only.csv”, 0 bytes.",
                          "the empty file's size");
+  g_unlink (path);
+
+  /* A file that is gone, or a folder: said as soon as it is chosen, not
+   * "Ready to Crunch" until Start. */
+  offload_crunch_page_set_file (page, path);
+  offload_test_wait_for (ready_says_size,
+                         (gpointer) "“header-only.csv” does not exist. Choose another file.",
+                         "the missing file's problem");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (find (page, "ready_page",
+                                                                     ADW_TYPE_STATUS_PAGE))),
+                   ==, "Cannot Read This File");
+  offload_crunch_page_set_file (page, cache_dir);
+  offload_test_wait_for (ready_says, (gpointer) "” is not a regular file. Choose another file.",
+                         "the folder's problem");
+  /* A good file again: ready again. */
+  g_file_set_contents (path, "a\n1\n", -1, &error);
+  g_assert_no_error (error);
+  offload_crunch_page_set_file (page, path);
+  offload_test_wait_for (ready_says_size, (gpointer) "“header-only.csv”, 4 bytes.",
+                         "the file's size");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (find (page, "ready_page",
+                                                                     ADW_TYPE_STATUS_PAGE))),
+                   ==, "Ready to Crunch");
   g_unlink (path);
 }
 

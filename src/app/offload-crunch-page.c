@@ -94,6 +94,7 @@ struct _OffloadCrunchPage
   char                *file;
   guint64              file_size;
   gboolean             file_size_known;
+  char                *file_problem;  /* why the file cannot be read, as its info says */
   GCancellable        *info_cancellable;
 
   /* The crunch: the last job stays, for its lanes and its error. */
@@ -296,6 +297,22 @@ update_ready_page (OffloadCrunchPage *self)
   size = self->file_size_known ? g_format_size (self->file_size) : NULL;
   workers = (guint) gtk_spin_button_get_value_as_int (self->workers_spin);
 
+  /* Said before Start, not only after it. */
+  adw_status_page_set_title (self->ready_page, self->file_problem != NULL
+                                               ? _("Cannot Read This File")
+                                               : _("Ready to Crunch"));
+  /* Its Start button would only fail; the sidebar's stays, for a file
+   * that comes back. */
+  gtk_widget_set_visible (adw_status_page_get_child (self->ready_page), self->file_problem == NULL);
+  if (self->file_problem != NULL)
+    {
+      /* Translators: why a file cannot be crunched, said as soon as it is
+       * chosen */
+      description = g_strdup_printf (_("%s. Choose another file."), self->file_problem);
+      adw_status_page_set_description (self->ready_page, description);
+      return;
+    }
+
   if (gtk_switch_get_active (self->blocking_switch))
     /* Translators: %s is a file name, then its size (or "…" until it is known) */
     description = g_strdup_printf (_("“%s”, %s. Start computes exact statistics of every "
@@ -360,27 +377,33 @@ file_info_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   info = g_file_query_info_finish (G_FILE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->settings == NULL)
+    return;   /* another file chosen, or the window closed meanwhile */
+
+  g_clear_pointer (&self->file_problem, g_free);
   if (info == NULL)
     {
-      /* The crunch says what is wrong with the file, in its own words;
-       * an old size goes. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_debug ("Could not read the size of a file: %s", error->message);
-          if (self->settings != NULL && self->file_size_known)
-            {
-              self->file_size_known = FALSE;
-              update_file_row (self);
-              update_ready_page (self);
-            }
-        }
-      return;
-    }
-  if (self->settings == NULL)   /* the window closed meanwhile */
-    return;
+      g_autofree char *name = file_display_name (self->file);
 
-  self->file_size = (guint64) g_file_info_get_size (info);
-  self->file_size_known = TRUE;
+      /* As the crunch would say it; an old size goes. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        self->file_problem = g_strdup_printf (_("“%s” does not exist"), name);
+      else
+        self->file_problem = g_strdup (error->message);
+      self->file_size_known = FALSE;
+    }
+  else if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_autofree char *name = file_display_name (self->file);
+
+      self->file_problem = g_strdup_printf (_("“%s” is not a regular file"), name);
+      self->file_size_known = FALSE;
+    }
+  else
+    {
+      self->file_size = (guint64) g_file_info_get_size (info);
+      self->file_size_known = TRUE;
+    }
   update_file_row (self);
   update_ready_page (self);
 }
@@ -466,7 +489,8 @@ read_file_size (OffloadCrunchPage *self)
 
   file = g_file_new_for_path (self->file);
   self->info_cancellable = g_cancellable_new ();
-  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+  g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                           G_FILE_QUERY_INFO_NONE,
                            G_PRIORITY_DEFAULT, self->info_cancellable, file_info_cb,
                            g_object_ref (self));
 }
@@ -497,6 +521,7 @@ offload_crunch_page_set_file (OffloadCrunchPage *self,
 
   self->file_size = 0;
   self->file_size_known = FALSE;
+  g_clear_pointer (&self->file_problem, g_free);
 
   if (g_strcmp0 (self->file, path) != 0)
     {
@@ -2113,6 +2138,7 @@ offload_crunch_page_finalize (GObject *object)
   OffloadCrunchPage *self = (OffloadCrunchPage *)object;
 
   g_clear_pointer (&self->file, g_free);
+  g_clear_pointer (&self->file_problem, g_free);
   g_clear_pointer (&self->lane_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (offload_crunch_page_parent_class)->finalize (object);
