@@ -532,6 +532,15 @@ test_fetch_table (void)
     g_assert_nonnull (strstr (refused, "http://127.0.0.1:1/\\x1b[2J\n"));
   }
 
+  /* A host and port without http://: a failed request, saying what was
+   * meant (it said "not “localhost:”", as if that were a scheme). */
+  {
+    g_autofree char *schemeless = NULL;
+
+    g_assert_cmpint (run_offload (&schemeless, NULL, "fetch", "localhost:1/x", NULL), ==, 1);
+    g_assert_nonnull (strstr (schemeless, "Did you mean “http://localhost:1/x”?"));
+  }
+
   /* One request is one, not "1 requests". */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);

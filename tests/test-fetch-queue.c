@@ -638,6 +638,40 @@ test_hide_password (void)
     }
 }
 
+/* A URL typed without http://: what it most likely meant, or nothing. */
+static void
+test_url_suggest (void)
+{
+  static const struct { const char *text, *suggested; } cases[] = {
+    { "localhost:8080/x", "http://localhost:8080/x" },
+    { "localhost:8080", "http://localhost:8080" },
+    { "127.0.0.1:18080/delay/1", "http://127.0.0.1:18080/delay/1" },
+    { "example.org/api?q=1", "http://example.org/api?q=1" },
+    { "example.org", "http://example.org" },
+    { "[::1]:8080/", "http://[::1]:8080/" },
+    { "hello", NULL },
+    { "hello world", NULL },
+    { "localhost:", NULL },
+    { "localhost:abc/x", NULL },
+    { "ftp://example.org/x", NULL },
+    { "mailto:a@example.org", NULL },
+    { "id,name", NULL },
+    { "", NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *suggested = offload_url_suggest (cases[i].text);
+
+      g_assert_cmpstr (suggested, ==, cases[i].suggested);
+    }
+
+  g_assert_true (offload_url_is_web ("HTTPS://example.org/"));
+  g_assert_true (offload_url_is_web ("http://x"));
+  g_assert_false (offload_url_is_web ("localhost:8080/x"));
+  g_assert_false (offload_url_is_web ("httpx://x"));
+}
+
 /* An https:// address for the demo server's plain HTTP port fails at once
  * as a TLS error that says so, not after the time limit: the server answers
  * the handshake with a plain 400, as other HTTP servers do. */
@@ -1051,6 +1085,7 @@ main (int   argc,
   g_test_add_func ("/offload/fetch/tls-untrusted", test_tls_untrusted);
   g_test_add_func ("/offload/fetch/https-to-http-port", test_https_to_http_port);
   g_test_add_func ("/offload/fetch/hide-password", test_hide_password);
+  g_test_add_func ("/offload/fetch/url-suggest", test_url_suggest);
   g_test_add_func ("/offload/fetch/cancel-mid-body", test_cancel_mid_body);
   g_test_add_func ("/offload/fetch/cancel-one", test_cancel_one);
   g_test_add_func ("/offload/fetch/thousand", test_thousand);

@@ -519,6 +519,12 @@ test_edit_urls (void)
   g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 17);
   offload_test_wait_for (toast_shown, (gpointer) "Nothing added: no line is a URL (one that "
                          "starts with http:// or https://)", "the toast");
+  /* A host and port typed without http://: refused, with what it meant
+   * (g_uri_peek_scheme() took "localhost" for a scheme, and added it). */
+  g_assert_cmpuint (offload_fetch_page_add_urls (page, "localhost:8080/x"), ==, 0);
+  offload_test_wait_for (toast_shown, (gpointer) "Nothing added: a URL starts with http:// or "
+                         "https://. Did you mean “http://localhost:8080/x”?", "the toast");
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 17);
 
   /* A row's remove button removes its URL, and only it. */
   {

@@ -359,7 +359,7 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
     gboolean any = FALSE;
 
     for (guint i = 0; urls[i] != NULL && !any; i++)
-      any = g_uri_peek_scheme (urls[i]) != NULL;
+      any = offload_url_is_web (urls[i]) || g_str_has_prefix (urls[i], DEMO_PREFIX);
     if (!any && room == 0)
       {
         g_autofree char *message = g_strdup_printf (_("The list holds at most %u URLs"),
@@ -369,8 +369,18 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
       }
     if (!any)
       {
-        show_message (self, _("Nothing added: no line is a URL (one that starts with "
-                              "http:// or https://)"));
+        g_autofree char *suggestion = urls[0] != NULL && urls[1] == NULL
+                                      ? offload_url_suggest (urls[0]) : NULL;
+        g_autofree char *message = NULL;
+
+        /* One line typed without its scheme: what it most likely meant. */
+        if (suggestion != NULL)
+          message = g_strdup_printf (_("Nothing added: a URL starts with http:// or https://. "
+                                       "Did you mean “%s”?"), suggestion);
+        else
+          message = g_strdup (_("Nothing added: no line is a URL (one that starts with "
+                                "http:// or https://)"));
+        show_message (self, message);
         return 0;
       }
   }

@@ -77,7 +77,7 @@ take_line (GString    *line,
                    _("it holds more than %u URLs: split it into several lists"), MAX_URLS);
       return FALSE;
     }
-  if (g_uri_peek_scheme (text) != NULL)
+  if (offload_url_is_web (text))
     (*with_scheme)++;
   g_ptr_array_add (urls, g_strdup (text));
   return TRUE;

@@ -713,6 +713,20 @@ fetch_one (Job  *job,
   if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
     goto out;
 
+  /* "localhost:8080/x" parses, with "localhost" for its scheme. */
+  if (!offload_url_is_web (url))
+    {
+      g_autofree char *suggestion = offload_url_suggest (url);
+
+      if (suggestion != NULL)
+        {
+          error = g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_INVALID_URL,
+                               _("Not a URL: “%s” does not start with http:// or https://. "
+                                 "Did you mean “%s”?"), url, suggestion);
+          goto out;
+        }
+    }
+
   uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &error);
   if (uri == NULL)
     {

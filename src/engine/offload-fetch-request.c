@@ -292,6 +292,80 @@ offload_url_line_strip (char *line)
 }
 
 /**
+ * offload_url_is_web:
+ * @text: a line that may be a URL
+ *
+ * Returns: whether @text starts with http:// or https:// (in any case):
+ *   what Offload fetches. g_uri_peek_scheme() alone took "localhost" for
+ *   the scheme of "localhost:8080/x".
+ */
+gboolean
+offload_url_is_web (const char *text)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  return g_ascii_strncasecmp (text, "http://", strlen ("http://")) == 0
+         || g_ascii_strncasecmp (text, "https://", strlen ("https://")) == 0;
+}
+
+/**
+ * offload_url_suggest:
+ * @text: a line that is no http or https URL
+ *
+ * What the user most likely meant by a URL typed without its scheme, as
+ * in "localhost:8080/x" or "example.org/api": a host name or address, a
+ * port maybe, a path maybe.
+ *
+ * Returns: (transfer full) (nullable): "http://" and @text, or %NULL when
+ *   @text does not look like a host and a path
+ */
+char *
+offload_url_suggest (const char *text)
+{
+  const char *p = text;
+  const char *host;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (strstr (text, "://") != NULL)
+    return NULL;
+
+  host = p;
+  if (*p == '[')
+    {
+      /* An IPv6 address. */
+      p++;
+      while (g_ascii_isxdigit (*p) || *p == ':' || *p == '.')
+        p++;
+      if (*p != ']' || p == host + 1)
+        return NULL;
+      p++;
+    }
+  else
+    {
+      while (g_ascii_isalnum (*p) || *p == '-' || *p == '.' || (guchar) *p >= 0x80)
+        p++;
+      /* A name with a dot (example.org, 127.0.0.1), or one with a port
+       * (localhost:8080): not a lone word, which is no host to guess. */
+      if (p == host || (memchr (host, '.', (gsize) (p - host)) == NULL && *p != ':'))
+        return NULL;
+    }
+  if (*p == ':')
+    {
+      const char *port = ++p;
+
+      while (g_ascii_isdigit (*p))
+        p++;
+      if (p == port)
+        return NULL;
+    }
+  if (*p != '\0' && *p != '/' && *p != '?')
+    return NULL;
+
+  return g_strconcat ("http://", text, NULL);
+}
+
+/**
  * offload_fetch_request_new:
  * @url: the URL, as the user typed it (it is checked when the request runs,
  *   so a bad one becomes a failed request with its error, not a crash)
