@@ -402,9 +402,22 @@ test_body_cap (void)
   request = nth (requests, 0);
   assert_failed_with (request, OFFLOAD_FETCH_ERROR_TOO_LARGE);
   /* It stopped reading one byte past the cap, not at the end of the
-   * 100 MB body: memory stays bounded. */
-  g_assert_cmpuint (offload_fetch_request_get_bytes_received (request), ==, 1024 * 1024 + 1);
+   * 100 MB body: memory stays bounded. The size shown is the cap's (it
+   * said 1 byte more than the limit it was over). */
+  g_assert_cmpuint (offload_fetch_request_get_bytes_received (request), ==, 1024 * 1024);
   g_assert_true (offload_fetch_request_get_preview_partial (request));
+  g_assert_nonnull (strstr (offload_fetch_request_get_error_message (request),
+                            "MiB limit, so reading stopped there"));
+
+  /* A limit in bytes (--max-body) is said in bytes. */
+  g_clear_object (&requests);
+  requests = make_requests (big, NULL);
+  offload_fetch_queue_set_max_body (queue, 1000000);
+  run_all (queue, requests);
+  request = nth (requests, 0);
+  g_assert_cmpuint (offload_fetch_request_get_bytes_received (request), ==, 1000000);
+  g_assert_nonnull (strstr (offload_fetch_request_get_error_message (request),
+                            "larger than the 1000000 bytes limit"));
 }
 
 static void

@@ -840,13 +840,31 @@ fetch_one (Job  *job,
 
       if (result->bytes_received > job->max_body)
         {
-          /* In the units the preferences and --max-body's help use. */
-          g_autofree char *limit = g_format_size_full (job->max_body, G_FORMAT_SIZE_IEC_UNITS);
+          g_autofree char *limit = NULL;
 
+          /* As it was given: the preferences' whole mebibytes in their
+           * units, --max-body's bytes as bytes (1000000 read "976.6 KiB"
+           * beside sizes in kB). */
+          if (job->max_body % 1024 == 0)
+            limit = g_format_size_full (job->max_body, G_FORMAT_SIZE_IEC_UNITS);
+          else
+            {
+              g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, job->max_body);
+
+              limit = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes",
+                                                    job->max_body > G_MAXULONG
+                                                    ? G_MAXULONG : (gulong) job->max_body),
+                                       number);
+            }
           error = g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TOO_LARGE,
                                _("The body is larger than the %s limit, so reading stopped "
                                  "there. Raise the limit to read all of it."),
                                limit);
+          /* What was read of it, as far as the limit: the byte past it
+           * only told that there was more. */
+          result->bytes_received = job->max_body;
+          offload_fetch_request_report_bytes (request, result->bytes_received,
+                                              result->bytes_expected);
           break;
         }
     }
