@@ -624,6 +624,19 @@ test_tls_untrusted (void)
                             "certificate of 127.0.0.1"));
   g_assert_nonnull (strstr (offload_fetch_request_get_error_message (nth (requests, 0)),
                             "is not trusted"));
+
+  /* The other way round, http:// for the TLS port: the server hangs up
+   * without a word of HTTP, and the message says what most likely
+   * happened. */
+  g_free (url);
+  url = g_strdup_printf ("http://127.0.0.1:%d/", g_uri_get_port (uris->data));
+  g_clear_object (&requests);
+  requests = make_requests (url, NULL);
+  run_all (queue, requests);
+  g_assert_cmpint (offload_fetch_request_get_state (nth (requests, 0)), ==,
+                   OFFLOAD_FETCH_STATE_FAILED);
+  g_assert_nonnull (strstr (offload_fetch_request_get_error_message (nth (requests, 0)),
+                            "If it serves HTTPS on this port, use an https:// address."));
 }
 
 /* What the window and the readable table show of a URL: no password. */

@@ -419,15 +419,29 @@ describe_error (const GError *error,
                 GUri         *uri,
                 const char   *proxy,
                 gboolean      deadline_hit,
-                guint         timeout)
+                guint         timeout,
+                gboolean      answered)
 {
-  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  const char *ascii_host = uri != NULL ? g_uri_get_host (uri) : NULL;
   int port = uri != NULL ? g_uri_get_port (uri) : -1;
+  gboolean https = uri != NULL && g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0;
+  g_autofree char *host = NULL;
   g_autofree char *where = NULL;
 
+  /* The host as the user typed it: ünïcode.example, not its
+   * xn--ncode-cta3g.example; an IPv6 address in brackets before its port,
+   * as in a URL ([::1]:8080, not ::1:8080). */
+  if (ascii_host != NULL)
+    host = g_hostname_is_ascii_encoded (ascii_host) ? g_hostname_to_unicode (ascii_host)
+                                                    : NULL;
+  if (host == NULL && ascii_host != NULL)
+    host = g_strdup (ascii_host);
   if (port < 0 && uri != NULL)
-    port = g_strcmp0 (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
-  where = g_strdup_printf ("%s:%d", host != NULL ? host : "?", port);
+    port = https ? 443 : 80;
+  if (host != NULL && strchr (host, ':') != NULL)
+    where = g_strdup_printf ("[%s]:%d", host, port);
+  else
+    where = g_strdup_printf ("%s:%d", host != NULL ? host : "?", port);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -517,10 +531,19 @@ describe_error (const GError *error,
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)
       || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED)
       || error->domain == SOUP_SESSION_ERROR)
-    return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_CONNECTION_RESET,
-                        _("The connection to %s was closed before the response was "
-                          "complete. (%s)"),
-                        where, error->message);
+    {
+      /* Closed without a word of HTTP: most often a TLS server, which
+       * hangs up on a plain request. */
+      if (!answered && !https)
+        return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_CONNECTION_RESET,
+                            _("The connection to %s was closed before any answer. If it "
+                              "serves HTTPS on this port, use an https:// address. (%s)"),
+                            where, error->message);
+      return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_CONNECTION_RESET,
+                          _("The connection to %s was closed before the response was "
+                            "complete. (%s)"),
+                          where, error->message);
+    }
 
   return g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_NETWORK,
                       _("The request failed. (%s)"), error->message);
@@ -924,7 +947,8 @@ out:
           g_autofree char *proxy = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                                    ? NULL : proxy_of (job->session, uri);
 
-          result->error = describe_error (error, uri, proxy, fired, job->timeout);
+          result->error = describe_error (error, uri, proxy, fired, job->timeout,
+                                          result->status > 0);
         }
     }
   else
