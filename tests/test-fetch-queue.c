@@ -1020,6 +1020,27 @@ test_preview (void)
   g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
   g_assert_cmpstr (partial, ==, "caf");
 
+  /* Text in the charset it declares: read in it, not shown as hex. */
+  {
+    static const guint8 latin1[] = "Gr\xfc\xdf" "e caf\xe9";
+    g_autofree char *text_latin1 = NULL;
+    g_autofree char *cut_latin1 = NULL;
+    g_autofree char *unknown = NULL;
+
+    text_latin1 = offload_body_preview (latin1, sizeof latin1 - 1, TRUE,
+                                        "text/plain; charset=ISO-8859-1", &kind);
+    g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
+    g_assert_cmpstr (text_latin1, ==, "Grüße café");
+    cut_latin1 = offload_body_preview (latin1, sizeof latin1 - 1, FALSE,
+                                       "text/html;charset=\"windows-1252\"", &kind);
+    g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
+    g_assert_cmpstr (cut_latin1, ==, "Grüße café");
+    /* A charset nobody knows: what the bytes are, as before. */
+    unknown = offload_body_preview (latin1, sizeof latin1 - 1, TRUE,
+                                    "text/plain; charset=x-no-such-charset", &kind);
+    g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_HEX);
+  }
+
   /* Broken JSON falls back to text, and says nothing false. */
   not_json = offload_body_preview ((const guint8 *) "{oops", 5, TRUE, "application/json", &kind);
   g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);

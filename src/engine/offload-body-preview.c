@@ -248,6 +248,56 @@ is_text (const guint8 *data,
   return TRUE;
 }
 
+/* The charset parameter of a Content-Type, lower case, or NULL. */
+static char *
+charset_of (const char *content_type)
+{
+  const char *p;
+  gsize length;
+
+  if (content_type == NULL)
+    return NULL;
+  for (p = strchr (content_type, ';'); p != NULL; p = strchr (p + 1, ';'))
+    {
+      const char *name = p + 1;
+
+      while (*name == ' ' || *name == '\t')
+        name++;
+      if (g_ascii_strncasecmp (name, "charset=", strlen ("charset=")) != 0)
+        continue;
+      name += strlen ("charset=");
+      if (*name == '"')
+        name++;
+      length = strcspn (name, "\";, \t");
+      return length > 0 ? g_ascii_strdown (name, (gssize) length) : NULL;
+    }
+
+  return NULL;
+}
+
+/* @data in the @charset its Content-Type declares, as UTF-8; NULL when
+ * that cannot be done (a charset iconv does not know, bytes not in it).
+ * The last character of a preview cut short may be cut too. */
+static char *
+from_charset (const guint8 *data,
+              gsize         length,
+              gboolean      complete,
+              const char   *charset)
+{
+  g_autoptr(GError) error = NULL;
+  gsize read = 0;
+  char *converted;
+
+  converted = g_convert ((const char *) data, (gssize) length, "UTF-8", charset, &read, NULL,
+                         &error);
+  if (converted == NULL && !complete && read > 0
+      && g_error_matches (error, G_CONVERT_ERROR, G_CONVERT_ERROR_PARTIAL_INPUT))
+    converted = g_convert ((const char *) data, (gssize) read, "UTF-8", charset, NULL, NULL,
+                           NULL);
+
+  return converted;
+}
+
 /* "OOOOOOOO " + 16 x " xx" + " " + "  |" + 16 + "|\n" */
 #define HEX_LINE_LENGTH (9 + 48 + 1 + 3 + 16 + 2)
 
@@ -344,6 +394,24 @@ offload_body_preview (const guint8       *data,
           return pretty;
         }
     }
+
+  /* Text in the charset it declares (ISO-8859-1, windows-1252…): as text,
+   * not as a hex view of "binary" bytes. */
+  {
+    g_autofree char *charset = charset_of (content_type);
+
+    if (charset != NULL && strcmp (charset, "utf-8") != 0 && strcmp (charset, "utf8") != 0
+        && strcmp (charset, "us-ascii") != 0)
+      {
+        g_autofree char *converted = from_charset (data, length, complete, charset);
+
+        if (converted != NULL && is_text ((const guint8 *) converted, strlen (converted), TRUE))
+          {
+            *kind = OFFLOAD_PREVIEW_TEXT;
+            return g_steal_pointer (&converted);
+          }
+      }
+  }
 
   if (is_text (data, length, complete))
     {

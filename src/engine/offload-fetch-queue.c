@@ -916,8 +916,14 @@ fetch_one (Job  *job,
     {
       gboolean complete = error == NULL && eof && preview->len == result->bytes_received;
 
+      /* With its parameters: the charset says how to read text. */
+      const char *full_type = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                            "Content-Type");
+
       result->preview = offload_body_preview (preview->data, preview->len, complete,
-                                              result->content_type, &result->preview_kind);
+                                              full_type != NULL ? full_type
+                                                                : result->content_type,
+                                              &result->preview_kind);
       result->preview_partial = !complete;
     }
 
