@@ -190,6 +190,32 @@ test_crunch_table_aligned (void)
   g_unlink (path);
 }
 
+/* The build tree's own translations, as build-aux/dev run uses them
+ * (LOCALEDIR is where they are installed, maybe nowhere yet). */
+static void
+test_translated (void)
+{
+  g_autofree char *po = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  g_autofree char *mo = g_build_filename (po, "de", "LC_MESSAGES", "offload.mo", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *out = NULL;
+
+  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no German translation built");
+      return;
+    }
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "OFFLOAD_LOCALEDIR", po, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "de", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANG", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "LC_ALL");
+  g_subprocess_launcher_unsetenv (launcher, "LC_MESSAGES");
+  g_assert_cmpint (run_offload_with (launcher, &out, NULL, "fetch", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Anfragen"));
+}
+
 /* Numbers in the JSON in the fewest digits that read back the same:
  * 0.2, not json-glib's 0.20000000000000001. */
 static void
@@ -983,6 +1009,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/crunch-table-aligned", test_crunch_table_aligned);
   g_test_add_func ("/offload/cli/crunch-table-names", test_crunch_table_names);
   g_test_add_func ("/offload/cli/crunch-json-numbers", test_crunch_json_numbers);
+  g_test_add_func ("/offload/cli/translated", test_translated);
   g_test_add_func ("/offload/cli/json-infinite-edge", test_json_infinite_edge);
   g_test_add_func ("/offload/cli/fetch-json", test_fetch_json);
   g_test_add_func ("/offload/cli/fetch-proxy-environment", test_fetch_proxy_environment);

@@ -59,8 +59,13 @@ lookup (const char *name)
 void
 offload_cli_init_process (void)
 {
+  const char *localedir = g_getenv ("OFFLOAD_LOCALEDIR");
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* From the build tree (build-aux/dev run), its own translations: the
+   * installed ones may be none, or older. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir
+                                                                            : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
