@@ -943,7 +943,7 @@ offload_grid_bins_init (OffloadGridBins *bins,
   first = offload_grid_cell (low, scale);
   last = offload_grid_cell (high, scale);
   cells = last - first + 1;
-  bins->width = (cells + n_bins - 1) / n_bins;
+  bins->cells = MAX (cells, (gint64) n_bins);
   bins->start = first;
   bins->n_bins = n_bins;
 
@@ -964,7 +964,8 @@ offload_grid_bins_edge (const OffloadGridBins *bins,
 {
   g_return_val_if_fail (bins != NULL && edge <= bins->n_bins, NAN);
 
-  return ldexp ((double) (bins->start + (gint64) edge * bins->width), bins->exponent);
+  return ldexp ((double) (bins->start + (gint64) edge * bins->cells / (gint64) bins->n_bins),
+                bins->exponent);
 }
 
 /**
@@ -978,7 +979,9 @@ guint
 offload_grid_bins_index (const OffloadGridBins *bins,
                          gint64                 cell)
 {
-  gint64 index = (cell - bins->start) / bins->width;
+  gint64 offset = CLAMP (cell - bins->start, 0, bins->cells - 1);
 
-  return (guint) CLAMP (index, 0, (gint64) bins->n_bins - 1);
+  /* The last bin whose first cell, floor (i x cells / n), is at or
+   * before @offset. */
+  return (guint) (((offset + 1) * (gint64) bins->n_bins - 1) / bins->cells);
 }

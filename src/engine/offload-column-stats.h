@@ -128,24 +128,27 @@ double  offload_quantile_lerp   (double               low_value,
  * so cells counted in one pass at a fine exponent add up exactly to the
  * cells of any coarser one, and so to bins whose edges lie on the grid.
  * The bins of a column are a function of its finite minimum and maximum
- * alone: n bins of equal width, each 128 to 256 cells of the finest grid
- * their range allows, the first starting at the minimum's cell, the
- * excess of n x width over the range at the top end: less than 1/128 of
- * the range. (Shared at both ends, it put the axis of a column of ids
- * from 0 at -16384, and a price from 0.09 at -0.5.) */
+ * alone: the cells from the minimum's to the maximum's, at the finest
+ * grid that gives each of n bins 128 or more of them, dealt out to the
+ * bins as evenly as whole cells go: bin i starts at cell
+ * floor (i x cells / n), so widths differ by one cell at most (under 1 %)
+ * and the last bin ends where the maximum's cell does. (Bins of one width
+ * ran past the maximum by up to 1/128 of the range: a column of ids up
+ * to 2649999 had its axis end at 2662400.) A range of fewer cells than
+ * bins gets one cell a bin, the bins past the maximum empty. */
 
 /**
  * OffloadGridBins:
  * @exponent: cells are 2^@exponent wide
  * @start: the cell where the first bin starts
- * @width: cells a bin
+ * @cells: the cells of all the bins, at least @n_bins
  * @n_bins: bins
  */
 typedef struct
 {
   int    exponent;
   gint64 start;
-  gint64 width;
+  gint64 cells;
   guint  n_bins;
 } OffloadGridBins;
 

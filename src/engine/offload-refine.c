@@ -123,7 +123,7 @@ offload_refine_plan_to_json (const OffloadRefinePlan *self)
       json_builder_add_int_value (builder, b->column);
       json_builder_add_int_value (builder, b->grid.exponent);
       json_builder_add_int_value (builder, b->grid.start);
-      json_builder_add_int_value (builder, b->grid.width);
+      json_builder_add_int_value (builder, b->grid.cells);
       json_builder_add_int_value (builder, b->grid.n_bins);
       json_builder_end_array (builder);
     }
@@ -359,19 +359,22 @@ offload_refine_plan_from_json (JsonNode  *node,
     {
       JsonArray *tuple = get_tuple (bins, i, 5);
       OffloadRefineBins b;
-      gint64 column, exponent, start, width, n_bins;
+      gint64 column, exponent, start, cells, n_bins;
 
+      /* cells x n_bins fits 64 bits: offload_grid_bins_index() takes
+       * their product. */
       if (tuple == NULL
           || !get_int (tuple, 0, 0, G_MAXINT32, &column)
           || !get_int (tuple, 1, OFFLOAD_GRID_MIN_EXPONENT, 1100, &exponent)
           || !get_int (tuple, 2, -MAX_CELL, MAX_CELL, &start)
-          || !get_int (tuple, 3, 1, MAX_CELL, &width)
-          || !get_int (tuple, 4, 1, 100000, &n_bins))
+          || !get_int (tuple, 3, 1, MAX_CELL, &cells)
+          || !get_int (tuple, 4, 1, 100000, &n_bins)
+          || cells < n_bins || cells > G_MAXINT64 / 2 / n_bins)
         return invalid (error, "plan bins"), NULL;
       b.column = (guint) column;
       b.grid.exponent = (int) exponent;
       b.grid.start = start;
-      b.grid.width = width;
+      b.grid.cells = cells;
       b.grid.n_bins = (guint) n_bins;
       g_array_append_val (self->bins, b);
     }
