@@ -594,6 +594,36 @@ ready_says (gpointer data)
   return strstr (adw_status_page_get_description (ready), data) != NULL;
 }
 
+/* A histogram's edges read as different numbers, however narrow its
+ * range: 1e15 to 1e15 + 80 read "1e+15 to 1e+15", and 1 to 1 + 2e-12
+ * "1.00000000 to 1.00000000". */
+static void
+test_histogram_edges (void)
+{
+  static const struct { double low, high; const char *description; } cases[] = {
+    { 1e15, 1e15 + 80, "2 bins from 1000000000000000 to 1000000000000080; "
+                       "the largest holds 3 values" },
+    { 1, 1 + 0x1p-39, "2 bins from 1 to 1.00000000000182; the largest holds 3 values" },
+    { 0, 1000, "2 bins from 0 to 1000; the largest holds 3 values" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GtkWidget *view = g_object_ref_sink (offload_histogram_view_new ());
+      double edges[3] = { cases[i].low, (cases[i].low + cases[i].high) / 2, cases[i].high };
+      guint64 bins[2] = { 3, 1 };
+      char *failure;
+
+      offload_histogram_view_set_data (OFFLOAD_HISTOGRAM_VIEW (view), 2, edges, bins);
+      failure = gtk_test_accessible_check_property (GTK_ACCESSIBLE (view),
+                                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                    cases[i].description);
+      if (failure != NULL)
+        g_error ("%s", failure);
+      g_object_unref (view);
+    }
+}
+
 /* A file that is not what it should be: the error, in words. */
 static void
 test_error (void)
@@ -955,6 +985,7 @@ main (int   argc,
   offload_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/offload/ui/crunch/empty", test_empty);
+  g_test_add_func ("/offload/ui/crunch/histogram-edges", test_histogram_edges);
   g_test_add_func ("/offload/ui/crunch/generate-and-crunch", test_generate_and_crunch);
   g_test_add_func ("/offload/ui/crunch/generate-stopped", test_generate_stopped);
   g_test_add_func ("/offload/ui/crunch/accessible-labels", test_accessible_labels);

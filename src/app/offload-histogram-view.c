@@ -56,16 +56,25 @@ format_edge (OffloadHistogramView *self,
              double                value)
 {
   double step = (self->edges[self->n_bins] - self->edges[0]) / self->n_bins;
+  double magnitude = MAX (fabs (self->edges[0]), fabs (self->edges[self->n_bins]));
   int decimals = 0;
 
-  if (!isfinite (value) || fabs (value) >= 1e15
-      || (value != 0 && fabs (value) < 1e-6))
-    return g_strdup_printf ("%.4g", value);
-
+  if (!isfinite (value))
+    return g_strdup_printf ("%g", value);
   if (!(step > 0) || !isfinite (step))
     return g_strdup_printf ("%.6g", value);
 
-  decimals = CLAMP (1 - (int) floor (log10 (step)), 0, 8);
+  decimals = 1 - (int) floor (log10 (step));
+  /* Large, tiny, or a narrow range far from zero (1e15 to 1e15 + 2000
+   * read "1e+15 to under 1e+15"): as many significant digits as tell
+   * the edges apart. */
+  if (magnitude >= 1e15 || (magnitude > 0 && magnitude < 1e-6) || decimals > 8)
+    {
+      int digits = CLAMP ((int) ceil (log10 (magnitude / step)) + 2, 4, 17);
+
+      return g_strdup_printf ("%.*g", digits, value);
+    }
+  decimals = MAX (decimals, 0);
   /* An edge just below zero (edges lie on a grid of powers of two) reads
    * 0.000, not -0.000. */
   if (fabs (value) < 0.5 * pow (10, -decimals))
@@ -280,7 +289,7 @@ offload_histogram_view_query_tooltip (GtkWidget  *widget,
   high = format_edge (self, self->edges[bin + 1]);
   count = format_count (self->bins[bin]);
   /* Every bin holds its lower edge and not its upper one, the last too:
-   * the bins cover the range with a little to spare. */
+   * it ends with the grid cell of the maximum, a little past it. */
   text = g_strdup_printf (/* Translators: a histogram bar's tooltip */
                           g_dngettext (GETTEXT_PACKAGE, "%s to under %s: %s value",
                                        "%s to under %s: %s values", self->bins[bin]),
