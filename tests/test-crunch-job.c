@@ -2303,10 +2303,11 @@ test_csv_export (void)
   g_assert_no_error (run.error);
   csv = offload_crunch_result_to_csv (run.result);
   g_assert_cmpstr (csv, ==,
-                   "column,type,count,missing,mean,std,min,25%,50%,75%,max,distinct,top,freq\r\n"
+                   "column,type,count,missing,mean,std,min,25%,50%,75%,max,distinct,top,freq,"
+                   "distinct_estimated,top_estimated\r\n"
                    "x,numeric,3,0,0.9967333333333335,1.4674372263689281,0.1,0.15000000000000002,"
-                   "0.2,1.4451,2.6902,,,\r\n"
-                   "s,text,3,0,,,,,,,,2,a,2\r\n");
+                   "0.2,1.4451,2.6902,,,,,\r\n"
+                   "s,text,3,0,,,,,,,,2,a,2,false,false\r\n");
   run_clear (&run);
   g_unlink (path);
 
@@ -2321,9 +2322,10 @@ test_csv_export (void)
     g_assert_no_error (run.error);
     round_csv = offload_crunch_result_to_csv (run.result);
     g_assert_cmpstr (round_csv, ==,
-                     "column,type,count,missing,mean,std,min,25%,50%,75%,max,distinct,top,freq\r\n"
+                     "column,type,count,missing,mean,std,min,25%,50%,75%,max,distinct,top,freq,"
+                   "distinct_estimated,top_estimated\r\n"
                      "n,numeric,5,0,2.0000000000001e+19,4.472135954999524e+19,100,300,2000,5000000,"
-                     "1e+20,,,\r\n");
+                     "1e+20,,,,,\r\n");
     run_clear (&run);
     g_unlink (round_path);
   }

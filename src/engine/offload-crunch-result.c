@@ -336,7 +336,7 @@ char *
 offload_crunch_result_to_csv (const OffloadCrunchResult *self)
 {
   GString *out = g_string_new ("column,type,count,missing,mean,std,min,25%,50%,75%,max,"
-                               "distinct,top,freq\r\n");
+                               "distinct,top,freq,distinct_estimated,top_estimated\r\n");
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -357,16 +357,18 @@ offload_crunch_result_to_csv (const OffloadCrunchResult *self)
       append_number (out, numeric ? c->p75 : NAN);
       append_number (out, numeric ? c->max : NAN);
       g_string_append_c (out, ',');
+      /* Numbers stay numbers for a spreadsheet ("~168656" was text): an
+       * estimate says so in a column of its own, as in the JSON. */
       if (c->type == OFFLOAD_CRUNCH_COLUMN_TEXT)
         {
-          g_string_append_printf (out, "%s%" G_GUINT64_FORMAT,
-                                  c->distinct_estimated ? "~" : "", c->distinct);
-          g_string_append_c (out, ',');
+          g_string_append_printf (out, "%" G_GUINT64_FORMAT ",", c->distinct);
           append_field (out, c->top);
-          g_string_append_printf (out, ",%" G_GUINT64_FORMAT, c->top_count);
+          g_string_append_printf (out, ",%" G_GUINT64_FORMAT ",%s,%s", c->top_count,
+                                  c->distinct_estimated ? "true" : "false",
+                                  c->top_estimated ? "true" : "false");
         }
       else
-        g_string_append (out, ",,");
+        g_string_append (out, ",,,,");
       g_string_append (out, "\r\n");
     }
 
