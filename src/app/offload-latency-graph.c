@@ -184,19 +184,44 @@ draw_legend (GtkWidget     *widget,
     { frames_color, _("Frame interval") },
     { beat_color, _("Heartbeat lateness") },
   };
-  double x = 4;
+  PangoLayout *layouts[G_N_ELEMENTS (items)] = { NULL, };
+  guint n = 0;
+  double x = 4, end = 4;
+  int h = 0;
+  GdkRGBA background;
 
-  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+  /* In a narrow window, the items that fit whole, not a cut word. */
+  for (n = 0; n < G_N_ELEMENTS (items); n++)
     {
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, items[i].label);
-      int w, h;
+      int w;
+
+      layouts[n] = gtk_widget_create_pango_layout (widget, items[n].label);
+      pango_layout_get_pixel_size (layouts[n], &w, &h);
+      if (end + 14 + w > width)
+        {
+          g_object_unref (layouts[n]);
+          break;
+        }
+      end += 14 + w + 12;
+    }
+
+  /* On a backdrop of the window's colour: the lines pass under the
+   * legend, not through its words. */
+  if (n > 0)
+    {
+      offload_theme_get_color (widget, OFFLOAD_THEME_COLOR_BACKGROUND, &background);
+      background.alpha = 0.85f;
+      gdk_cairo_set_source_rgba (cr, &background);
+      cairo_rectangle (cr, 0, 0, end - 8, h + 4);
+      cairo_fill (cr);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PangoLayout) layout = layouts[i];
+      int w;
 
       pango_layout_get_pixel_size (layout, &w, &h);
-
-      /* In a narrow window, the items that fit whole, not a cut word. */
-      if (x + 14 + w > width)
-        break;
-
       gdk_cairo_set_source_rgba (cr, items[i].color);
       cairo_rectangle (cr, x, 2 + h / 2.0 - 1.5, 10, 3);
       cairo_fill (cr);

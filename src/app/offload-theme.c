@@ -52,6 +52,11 @@ offload_theme_get_color (GtkWidget         *widget,
       fallback = dark ? "#ff7b63" : "#c01c28";
       break;
 
+    case OFFLOAD_THEME_COLOR_BACKGROUND:
+      name = "window_bg_color";
+      fallback = dark ? "#242424" : "#fafafa";
+      break;
+
     default:
       g_assert_not_reached ();
     }

@@ -16,6 +16,7 @@ typedef enum {
   OFFLOAD_THEME_COLOR_ACCENT,
   OFFLOAD_THEME_COLOR_WARNING,
   OFFLOAD_THEME_COLOR_ERROR,
+  OFFLOAD_THEME_COLOR_BACKGROUND,
 } OffloadThemeColor;
 
 void offload_theme_get_color (GtkWidget         *widget,
