@@ -969,6 +969,14 @@ test_generate_stopped (void)
   gtk_widget_activate_action (GTK_WIDGET (page), "crunch.cancel-generate", NULL);
   offload_test_wait_for (generated, page, "the sample dataset's worker to stop");
   g_assert_true (gtk_root_get_focus (root) == button);
+
+  /* The size chosen in the list, said as the list says it. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find (page, "rows_row", ADW_TYPE_COMBO_ROW)), 0);
+  gtk_widget_activate_action (GTK_WIDGET (page), "crunch.generate", NULL);
+  offload_test_wait_for (generated, page, "the sample dataset to be written");
+  offload_test_wait_for (toast_shown,
+                         (gpointer) "Generated the sample dataset of 100 thousand rows",
+                         "the toast");
 }
 
 int

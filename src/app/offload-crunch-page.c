@@ -797,7 +797,13 @@ generate_cb (GObject      *object,
   g_clear_object (&self->generate_cancellable);
   set_generating (self, FALSE);
 
-  rows = format_count (self->generate_rows);
+  /* As the row count was chosen ("1 million"), not "1000000". */
+  for (guint i = 0; i < G_N_ELEMENTS (sample_rows) && rows == NULL; i++)
+    if (sample_rows[i] == self->generate_rows)
+      rows = g_strdup (gtk_string_list_get_string (
+        GTK_STRING_LIST (adw_combo_row_get_model (self->rows_row)), i));
+  if (rows == NULL)
+    rows = format_count (self->generate_rows);
   if (ok)
     {
       offload_crunch_page_set_file (self, path);
