@@ -484,6 +484,14 @@ test_cli (void)
     g_assert_nonnull (strstr (err, "--rows"));
   }
 
+  /* A header alone is no dataset: offload crunch would refuse it. */
+  {
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (run_offload (NULL, &err, "generate", path, "--rows", "0", NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "--rows must be at least 1"));
+  }
+
   {
     g_autofree char *err = NULL;
 

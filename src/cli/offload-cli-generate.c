@@ -156,6 +156,12 @@ offload_cli_generate (int    argc,
       g_printerr (_("offload generate: --rows: %s\n"), error->message);
       return OFFLOAD_EXIT_USAGE;
     }
+  /* No rows is a header alone, which offload crunch refuses to describe. */
+  if (rows == 0)
+    {
+      g_printerr (_("offload generate: --rows must be at least 1\n"));
+      return OFFLOAD_EXIT_USAGE;
+    }
   if (seed_text != NULL
       && !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, &error))
     {
