@@ -454,17 +454,38 @@ offload_chunk_reader_guess_quotes (OffloadChunkReader *self)
 
 typedef gboolean (*TooLargeFunc) (gpointer data);
 
-static gboolean
-parser_error (OffloadCsvParser  *parser,
-              GError           **error)
-{
-  const GError *parse_error = offload_csv_parser_get_error (parser);
+#define RECORD_START_CHARS 40
 
-  if (parse_error == NULL)
-    return TRUE;
-  g_set_error_literal (error, OFFLOAD_CHUNK_READER_ERROR, OFFLOAD_CHUNK_READER_ERROR_NOT_CSV,
-                       parse_error->message);
-  return FALSE;
+/* The start of a record, to quote in an error: its first characters, up
+ * to its first line end, as text. */
+static char *
+record_start_text (const char *data,
+                   gsize       length)
+{
+  gsize line = 0;
+  g_autofree char *valid = NULL;
+  const char *end;
+  GString *out;
+  guint chars = 0;
+
+  while (line < length && data[line] != '\n' && data[line] != '\r')
+    line++;
+  valid = g_utf8_make_valid (data, (gssize) MIN (line, (gsize) RECORD_START_CHARS * 4));
+  out = g_string_new (NULL);
+  for (end = valid; *end != '\0' && chars < RECORD_START_CHARS; end = g_utf8_next_char (end))
+    {
+      gunichar c = g_utf8_get_char (end);
+
+      if (c < 0x20 || c == 0x7f)
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+      chars++;
+    }
+  if (*end != '\0' || line > (gsize) RECORD_START_CHARS * 4)
+    g_string_append (out, "…");
+
+  return g_string_free (out, FALSE);
 }
 
 /* One record that the fast reader left (longer than the buffer, or at
@@ -475,6 +496,9 @@ parse_one_record (OffloadChunkReader  *self,
                   guint64             *offset,
                   GError             **error)
 {
+  guint64 record_start = *offset;
+  g_autofree char *start_text = NULL;
+
   for (;;)
     {
       gssize n = read_at (self, *offset, BUFFER_SIZE);
@@ -482,17 +506,31 @@ parse_one_record (OffloadChunkReader  *self,
 
       if (n < 0)
         return read_failed (error);
+      if (n > 0 && start_text == NULL)
+        start_text = record_start_text ((const char *) self->buffer, (gsize) n);
       if (n == 0)
+        offload_csv_parser_finish (parser);
+      else
         {
-          offload_csv_parser_finish (parser);
-          return parser_error (parser, error);
+          note_range (self, *offset, (gsize) n);
+          used = offload_csv_parser_feed (parser, self->buffer, (gsize) n, TRUE);
+          *offset += used;
         }
-      note_range (self, *offset, (gsize) n);
-      used = offload_csv_parser_feed (parser, self->buffer, (gsize) n, TRUE);
-      *offset += used;
-      if (!parser_error (parser, error))
-        return FALSE;
-      if (!offload_csv_parser_in_record (parser))
+      if (offload_csv_parser_get_error (parser) != NULL)
+        {
+          /* An unclosed quote swallows the rest of the file: where the
+           * record it opens in starts is what the user needs to find it. */
+          g_autofree char *at = g_strdup_printf ("%" G_GUINT64_FORMAT, record_start);
+
+          g_set_error (error, OFFLOAD_CHUNK_READER_ERROR, OFFLOAD_CHUNK_READER_ERROR_NOT_CSV,
+                       /* Translators: a CSV error, then where the record it is in
+                        * starts: a byte offset, and its first characters */
+                       _("%s, in the record that starts at byte %s: “%s”"),
+                       offload_csv_parser_get_error (parser)->message, at,
+                       start_text != NULL ? start_text : "");
+          return FALSE;
+        }
+      if (n == 0 || !offload_csv_parser_in_record (parser))
         return TRUE;
     }
 }
