@@ -1968,7 +1968,8 @@ test_edge_cases (void)
   /* Where the quote opens, to find it in a large file: the record's
    * start, as a byte offset and its first characters. */
   assert_fixture_fails ("unclosed-quote.csv", OFFLOAD_CRUNCH_ERROR_NOT_CSV,
-                        "quote is missing, in the record that starts at byte 4: “1,\"never closed”");
+                        "quote is missing, in the record that starts at byte 4: "
+                        "“1,\"never closed”");
   assert_fixture_fails ("does-not-exist.csv", OFFLOAD_CRUNCH_ERROR_FILE, "does not exist");
   assert_fixture_fails ("", OFFLOAD_CRUNCH_ERROR_FILE, "not a regular file");
 

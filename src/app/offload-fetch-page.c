@@ -636,10 +636,17 @@ offload_fetch_page_undo_urls (const char * const *before,
                               const char * const *now)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  /* Sets, not g_strv_contains(): lists of 10,000 URLs each. */
+  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; before[i] != NULL; i++)
+    g_hash_table_add (known, (gpointer) before[i]);
+  for (guint i = 0; after[i] != NULL; i++)
+    g_hash_table_add (known, (gpointer) after[i]);
 
   g_strv_builder_addv (builder, (const char **) before);
   for (guint i = 0; now[i] != NULL; i++)
-    if (!g_strv_contains (after, now[i]) && !g_strv_contains (before, now[i]))
+    if (!g_hash_table_contains (known, now[i]))
       g_strv_builder_add (builder, now[i]);
 
   return g_strv_builder_end (builder);

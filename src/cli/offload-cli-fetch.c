@@ -45,7 +45,7 @@ typedef struct
   gboolean           output_closed;
   guint              output_source;
   JsonGenerator     *generator;
-  guint              printed;   /* --json: the requests whose lines are out */
+  guint              printed;   /* the requests whose lines (or rows) are out */
   guint64            printed_bytes;
   guint              printed_ok;
 } Fetch;
