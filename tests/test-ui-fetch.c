@@ -404,19 +404,26 @@ has_buttons (gpointer data)
   return buttons->len > 0;
 }
 
-/* The Undo of the toast on show, clicked: its button as the user has it. */
-static gboolean
-undo_button_sensitive (gpointer data)
+/* The button of the toast on show, clicked: as the user has it. */
+typedef struct
 {
+  const char *label;
+  GtkWidget  *button;
+} ToastButton;
+
+static gboolean
+toast_button_sensitive (gpointer data)
+{
+  ToastButton *wanted = data;
   g_autoptr(GPtrArray) buttons = offload_test_find_all (GTK_WIDGET (get_window ()),
                                                         GTK_TYPE_BUTTON);
 
   for (guint i = 0; i < buttons->len; i++)
     if (gtk_widget_get_mapped (buttons->pdata[i])
-        && g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), "_Undo") == 0
+        && g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), wanted->label) == 0
         && gtk_widget_is_sensitive (buttons->pdata[i]))
       {
-        *(GtkWidget **) data = buttons->pdata[i];
+        wanted->button = buttons->pdata[i];
         return TRUE;
       }
 
@@ -424,12 +431,18 @@ undo_button_sensitive (gpointer data)
 }
 
 static void
+click_toast_button (const char *label)
+{
+  ToastButton wanted = { label, NULL };
+
+  offload_test_wait_for (toast_button_sensitive, &wanted, "the toast's button");
+  g_signal_emit_by_name (wanted.button, "clicked");
+}
+
+static void
 click_undo (void)
 {
-  GtkWidget *button = NULL;
-
-  offload_test_wait_for (undo_button_sensitive, &button, "the toast's Undo button");
-  g_signal_emit_by_name (button, "clicked");
+  click_toast_button ("_Undo");
 }
 
 static void
@@ -522,9 +535,15 @@ test_edit_urls (void)
   /* A host and port typed without http://: refused, with what it meant
    * (g_uri_peek_scheme() took "localhost" for a scheme, and added it). */
   g_assert_cmpuint (offload_fetch_page_add_urls (page, "localhost:8080/x"), ==, 0);
-  offload_test_wait_for (toast_shown, (gpointer) "Nothing added: a URL starts with http:// or "
-                         "https://. Did you mean “http://localhost:8080/x”?", "the toast");
+  offload_test_wait_for (toast_shown, (gpointer) "Not a URL. Did you mean "
+                         "“http://localhost:8080/x”?", "the toast");
   g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 17);
+  /* Its button adds what was meant. */
+  click_toast_button ("_Add It");
+  g_assert_cmpuint (g_list_model_get_n_items (urls), ==, 18);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (urls), 17), ==,
+                   "http://localhost:8080/x");
+  gtk_string_list_remove (GTK_STRING_LIST (urls), 17);
 
   /* A row's remove button removes its URL, and only it. */
   {

@@ -291,6 +291,20 @@ reveal_last_urls (OffloadFetchPage *self)
   offload_run_after_paint (GTK_WIDGET (self), reveal_now, self);
 }
 
+/* The suggested URL, added; the line typed goes from the entry. */
+static void
+on_suggestion_clicked (AdwToast         *toast,
+                       OffloadFetchPage *self)
+{
+  const char *suggestion = g_object_get_data (G_OBJECT (toast), "offload-suggestion");
+  const char *typed = g_object_get_data (G_OBJECT (toast), "offload-typed");
+  g_autofree char *entry = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->url_entry)));
+
+  if (offload_fetch_page_add_urls (self, suggestion) > 0
+      && g_strcmp0 (offload_url_line_strip (entry), typed) == 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->url_entry), "");
+}
+
 /**
  * offload_fetch_page_add_urls:
  * @self: the page
@@ -373,13 +387,26 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
                                       ? offload_url_suggest (urls[0]) : NULL;
         g_autofree char *message = NULL;
 
-        /* One line typed without its scheme: what it most likely meant. */
+        /* One line typed without its scheme: what it most likely meant,
+         * short enough for a toast, and added with one click. */
         if (suggestion != NULL)
-          message = g_strdup_printf (_("Nothing added: a URL starts with http:// or https://. "
-                                       "Did you mean “%s”?"), suggestion);
-        else
-          message = g_strdup (_("Nothing added: no line is a URL (one that starts with "
-                                "http:// or https://)"));
+          {
+            AdwToast *toast;
+
+            message = g_strdup_printf (_("Not a URL. Did you mean “%s”?"), suggestion);
+            toast = adw_toast_new (message);
+            adw_toast_set_button_label (toast, _("_Add It"));
+            g_object_set_data_full (G_OBJECT (toast), "offload-typed", g_strdup (urls[0]),
+                                    g_free);
+            g_object_set_data_full (G_OBJECT (toast), "offload-suggestion",
+                                    g_steal_pointer (&suggestion), g_free);
+            g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_suggestion_clicked),
+                                     self, 0);
+            show_toast (self, toast);
+            return 0;
+          }
+        message = g_strdup (_("Nothing added: no line is a URL (one that starts with "
+                              "http:// or https://)"));
         show_message (self, message);
         return 0;
       }
