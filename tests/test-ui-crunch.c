@@ -746,7 +746,18 @@ test_cancel (void)
   path = g_strdup (small_path);
   offload_crunch_page_set_file (page, path);
 
-  start_until_lane_runs (page, pids);
+  /* Started from the ready page's own Start: the focus goes to Cancel,
+   * not to the window's first widget (the Fetch tab) as the page goes. */
+  {
+    GtkWidget *ready_start =
+      adw_status_page_get_child (ADW_STATUS_PAGE (find (page, "ready_page",
+                                                        ADW_TYPE_STATUS_PAGE)));
+
+    g_assert_true (gtk_widget_grab_focus (ready_start));
+    start_until_lane_runs (page, pids);
+    g_assert_true (gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (page)))
+                   == find (page, "cancel_button", GTK_TYPE_BUTTON));
+  }
 
   /* A file dropped meanwhile is refused, in words (the toast is looked
    * for once the run is over: no event may come before Cancel). */

@@ -1942,6 +1942,7 @@ start_action (GtkWidget  *widget,
 {
   OffloadCrunchPage *self = OFFLOAD_CRUNCH_PAGE (widget);
   guint workers, bins;
+  gboolean from_ready;
 
   if (self->settling || self->generate_job != NULL || !gtk_widget_get_mapped (widget))
     return;
@@ -1977,8 +1978,14 @@ start_action (GtkWidget  *widget,
 
   gtk_progress_bar_set_fraction (self->overall_progress, 0);
   self->fraction = 0;
+  /* Started from the ready page's own Start: the page goes, and the focus
+   * with it, to the window's first widget (the Fetch tab, which the
+   * next Space or Return then opened). It goes to Cancel instead. */
+  from_ready = offload_focus_is_in (GTK_WIDGET (self->ready_page));
   update_content (self);
   set_running (self, TRUE);
+  if (from_ready && !self->blocking_run)
+    gtk_widget_grab_focus (gtk_stack_get_visible_child (self->button_stack));
 
   if (self->blocking_run)
     {
