@@ -247,8 +247,8 @@ test_crunch_json_numbers (void)
 static void
 test_crunch_table_names (void)
 {
-  g_autofree char *path = tmp_csv ("日本語の列名前です,a_very_long_column_name_here,\"p\nq\x1b[2J\"\n"
-                                   "1,2,x\n3,4,x\n");
+  g_autofree char *path = tmp_csv ("日本語の列名前です,a_very_long_column_name_here,\"p\nq\x1b[2J\",\u202eab\n"
+                                   "1,2,x,1000000000000000\n3,4,x,1000000000002000\n");
   g_autofree char *out = NULL;
   g_auto(GStrv) lines = NULL;
 
@@ -256,11 +256,16 @@ test_crunch_table_names (void)
   g_assert_true (g_utf8_validate (out, -1, NULL));
   g_assert_null (strchr (out, '\x1b'));
   lines = g_strsplit (out, "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), >=, 5);
+  g_assert_cmpuint (g_strv_length (lines), >=, 6);
   g_assert_true (g_str_has_prefix (lines[1], "日本語の列名前です   numeric "));
   g_assert_true (g_str_has_prefix (lines[2], "a_very_long_column_… numeric "));
   g_assert_true (g_str_has_prefix (lines[3], "p\\nq\\x1b[2J          text "));
   g_assert_nonnull (strstr (lines[3], "top “x” ×2"));
+  /* A mark that turns the terminal's text right to left, written out;
+   * a 16-digit integer written out too, not 1e+15. */
+  g_assert_true (g_str_has_prefix (lines[4], "\\u202eab "));
+  g_assert_nonnull (strstr (lines[4], " 1000000000000000 "));
+  g_assert_true (g_str_has_suffix (lines[4], " 1000000000002000"));
   g_unlink (path);
 }
 
@@ -565,6 +570,17 @@ test_fetch_table (void)
 
     g_assert_cmpint (run_offload (&schemeless, NULL, "fetch", "localhost:1/x", NULL), ==, 1);
     g_assert_nonnull (strstr (schemeless, "Did you mean “http://localhost:1/x”?"));
+  }
+
+  /* A host named as typed: in Unicode when typed so, in its xn-- form
+   * when typed so (decoded, it could pass for another name). */
+  {
+    g_autofree char *hosts = NULL;
+
+    g_assert_cmpint (run_offload (&hosts, NULL, "fetch", "http://ünïcode.invalid/",
+                                  "http://xn--80ak6aa92e.invalid/", NULL), ==, 1);
+    g_assert_nonnull (strstr (hosts, "“ünïcode.invalid” could not be resolved"));
+    g_assert_nonnull (strstr (hosts, "“xn--80ak6aa92e.invalid” could not be resolved"));
   }
 
   /* One request is one, not "1 requests". */

@@ -407,9 +407,9 @@ test_body_cap (void)
   g_assert_cmpuint (offload_fetch_request_get_bytes_received (request), ==, 1024 * 1024);
   g_assert_true (offload_fetch_request_get_preview_partial (request));
   g_assert_nonnull (strstr (offload_fetch_request_get_error_message (request),
-                            "MiB limit, so reading stopped there"));
+                            "MiB) limit, so reading stopped there"));
 
-  /* A limit in bytes (--max-body) is said in bytes. */
+  /* Any other limit (--max-body's bytes) in the sizes' units. */
   g_clear_object (&requests);
   requests = make_requests (big, NULL);
   offload_fetch_queue_set_max_body (queue, 1000000);
@@ -417,7 +417,8 @@ test_body_cap (void)
   request = nth (requests, 0);
   g_assert_cmpuint (offload_fetch_request_get_bytes_received (request), ==, 1000000);
   g_assert_nonnull (strstr (offload_fetch_request_get_error_message (request),
-                            "larger than the 1000000 bytes limit"));
+                            "larger than the 1.0"));
+  g_assert_nonnull (strstr (offload_fetch_request_get_error_message (request), "MB limit"));
 }
 
 static void
@@ -675,6 +676,11 @@ test_url_suggest (void)
     { "example.org/api?q=1", "http://example.org/api?q=1" },
     { "example.org", "http://example.org" },
     { "[::1]:8080/", "http://[::1]:8080/" },
+    { "localhost/x", "http://localhost/x" },
+    { "LOCALHOST", "http://LOCALHOST" },
+    { "example.org:443/a", "https://example.org:443/a" },
+    { "example.org:4430/a", "http://example.org:4430/a" },
+    { "localhostx/y", NULL },
     { "hello", NULL },
     { "hello world", NULL },
     { "localhost:", NULL },
@@ -1035,6 +1041,16 @@ test_preview (void)
                                        "text/html;charset=\"windows-1252\"", &kind);
     g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
     g_assert_cmpstr (cut_latin1, ==, "Grüße café");
+    /* Labelled Latin-1, sent as windows-1252, read as browsers do. */
+    {
+      static const guint8 dash[] = "a \x96 b \x93q\x94";
+      g_autofree char *text_dash = offload_body_preview (dash, sizeof dash - 1, TRUE,
+                                                         "text/plain; charset=iso-8859-1",
+                                                         &kind);
+
+      g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
+      g_assert_cmpstr (text_dash, ==, "a – b “q”");
+    }
     /* A charset nobody knows: what the bytes are, as before. */
     unknown = offload_body_preview (latin1, sizeof latin1 - 1, TRUE,
                                     "text/plain; charset=x-no-such-charset", &kind);

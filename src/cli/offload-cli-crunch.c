@@ -57,17 +57,17 @@ print_progress (gpointer data)
 {
   Crunch *crunch = data;
   OffloadCrunchProgress progress;
-  g_autofree char *done = NULL, *total = NULL;
+  g_autofree char *done = NULL, *total = NULL, *line = NULL;
 
   offload_crunch_job_get_progress (crunch->job, &progress);
   done = g_format_size (progress.bytes_done);
   total = g_format_size (progress.bytes_total);
-  g_printerr ("\r\033[K");
   if (progress.pass > 0)
-    g_printerr (_("Pass %u, %s: %s of %s"), progress.pass, phase_name (progress.phase), done,
-                total);
+    line = g_strdup_printf (_("Pass %u, %s: %s of %s"), progress.pass,
+                            phase_name (progress.phase), done, total);
   else
-    g_printerr (_("%s: %s of %s"), phase_name (progress.phase), done, total);
+    line = g_strdup_printf (_("%s: %s of %s"), phase_name (progress.phase), done, total);
+  offload_cli_show_progress (line);
 
   return G_SOURCE_CONTINUE;
 }
@@ -80,7 +80,7 @@ on_event (OffloadCrunchJob *job,
   Crunch *crunch = user_data;
 
   if (crunch->progress)
-    g_printerr ("\r\033[K");
+    offload_cli_show_progress (NULL);
   g_printerr ("offload crunch: %s\n", message);
 }
 
@@ -340,7 +340,7 @@ offload_cli_crunch (int    argc,
   g_clear_handle_id (&progress_id, g_source_remove);
   offload_cli_stop_unwatch (&crunch.stop);
   if (crunch.progress)
-    g_printerr ("\r\033[K");
+    offload_cli_show_progress (NULL);
 
   if (crunch.result != NULL)
     {

@@ -195,19 +195,16 @@ read_url_file (const char  *path,
 }
 
 static void
-print_progress (Fetch    *fetch,
-                gboolean  final)
+print_progress (Fetch *fetch)
 {
   g_autofree char *size = g_format_size (offload_fetch_queue_get_bytes_received (fetch->queue));
+  g_autofree char *line = g_strdup_printf (_("%u of %u done, %u failed, %s"),
+                                           offload_fetch_queue_get_n_finished (fetch->queue),
+                                           offload_fetch_queue_get_n_requests (fetch->queue),
+                                           offload_fetch_queue_get_n_failed (fetch->queue),
+                                           size);
 
-  /* Back to the start of the line, then the line. */
-  g_printerr ("\r");
-  g_printerr (_("%u of %u done, %u failed, %s"),
-              offload_fetch_queue_get_n_finished (fetch->queue),
-              offload_fetch_queue_get_n_requests (fetch->queue),
-              offload_fetch_queue_get_n_failed (fetch->queue),
-              size);
-  g_printerr ("\033[K%s", final ? "\n" : "");
+  offload_cli_show_progress (line);
 }
 
 static gboolean
@@ -216,7 +213,7 @@ on_progress_tick (gpointer user_data)
   Fetch *fetch = user_data;
 
   offload_fetch_queue_update (fetch->queue);
-  print_progress (fetch, FALSE);
+  print_progress (fetch);
 
   return G_SOURCE_CONTINUE;
 }
@@ -354,7 +351,7 @@ print_finished (Fetch *fetch)
         break;
       /* Under the progress line, which comes back after. */
       if (fetch->progress && fetch->printed == before)
-        g_printerr ("\r\033[K");
+        offload_cli_show_progress (NULL);
       if (fetch->json)
         print_json_request (fetch, request);
       else
@@ -368,7 +365,7 @@ print_finished (Fetch *fetch)
     {
       fflush (stdout);
       if (fetch->progress && fetch->loop != NULL && g_main_loop_is_running (fetch->loop))
-        print_progress (fetch, FALSE);
+        print_progress (fetch);
     }
 }
 
@@ -550,8 +547,10 @@ offload_cli_fetch (int    argc,
       return OFFLOAD_EXIT_USAGE;
     }
 
+  /* Blanks around a URL (pasted, or quoted with them) are no part of it,
+   * as in a list (--input). */
   for (guint i = 0; positional != NULL && positional[i] != NULL; i++)
-    g_ptr_array_add (urls, g_strdup (positional[i]));
+    g_ptr_array_add (urls, g_strdup (offload_url_line_strip (positional[i])));
   if (input != NULL && !read_url_file (input, urls, &error))
     {
       g_autofree char *name = g_filename_display_name (input);
@@ -622,7 +621,9 @@ offload_cli_fetch (int    argc,
   if (progress_id != 0)
     {
       g_source_remove (progress_id);
-      print_progress (&fetch, TRUE);
+      /* The summary says it all: the progress line goes, as offload
+       * crunch's does. */
+      offload_cli_show_progress (NULL);
     }
 
   g_signal_handlers_disconnect_by_func (queue, on_n_finished, &fetch);

@@ -57,10 +57,12 @@ print_progress (Generate *gen)
   size = g_format_size (bytes_done);
   percent = gen->rows > 0 ? (guint) (100.0 * (double) rows_done / (double) gen->rows) : 100;
 
-  /* Back to the start of the line, then the line. */
-  g_printerr ("\r");
-  g_printerr (_("%s of %s rows (%u%%), %s"), done, total, percent, size);
-  g_printerr ("\033[K");
+  {
+    g_autofree char *line = g_strdup_printf (_("%s of %s rows (%u%%), %s"), done, total,
+                                             percent, size);
+
+    offload_cli_show_progress (line);
+  }
 }
 
 static gboolean
@@ -198,7 +200,7 @@ offload_cli_generate (int    argc,
     {
       g_source_remove (progress_id);
       /* The outcome replaces the progress line. */
-      g_printerr ("\r\033[K");
+      offload_cli_show_progress (NULL);
     }
 
   if (g_error_matches (gen.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <locale.h>
 #include <signal.h>
 
@@ -283,7 +284,10 @@ offload_cli_printable (const char *text)
         g_string_append (out, "\\t");
       else if (c < 0x20 || c == 0x7f)
         g_string_append_printf (out, "\\x%02x", c);
-      else if (c >= 0x80 && c < 0xa0)
+      else if ((c >= 0x80 && c < 0xa0) || c == 0x61c || c == 0x200e || c == 0x200f
+               || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+        /* And the marks that reorder the text after them (U+202E turns
+         * it right to left) in the user's terminal. */
         g_string_append_printf (out, "\\u%04x", c);
       else
         g_string_append_len (out, p, g_utf8_next_char (p) - p);
@@ -370,4 +374,33 @@ offload_cli_cell (const char *text,
     }
 
   return g_string_free (out, FALSE);
+}
+
+/**
+ * offload_cli_show_progress:
+ * @text: the progress line, or %NULL to clear it
+ *
+ * Writes @text over the last progress line on standard error (a
+ * terminal), cut to the terminal's width: a line wider than it wrapped,
+ * and each update left a line behind.
+ */
+void
+offload_cli_show_progress (const char *text)
+{
+  struct winsize size = { 0 };
+  guint width = 80;
+  g_autofree char *printable = NULL;
+  g_autofree char *line = NULL;
+
+  g_printerr ("\r\033[K");
+  if (text == NULL)
+    return;
+
+  if (ioctl (STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 1)
+    width = size.ws_col;
+  printable = offload_cli_printable (text);
+  /* The last column left free: a line that fills it moves the cursor on. */
+  if (offload_cli_text_width (printable) > width - 1)
+    line = offload_cli_cell (printable, width - 1, TRUE, TRUE);
+  g_printerr ("%s", line != NULL ? line : printable);
 }

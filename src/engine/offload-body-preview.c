@@ -403,7 +403,16 @@ offload_body_preview (const guint8       *data,
     if (charset != NULL && strcmp (charset, "utf-8") != 0 && strcmp (charset, "utf8") != 0
         && strcmp (charset, "us-ascii") != 0)
       {
-        g_autofree char *converted = from_charset (data, length, complete, charset);
+        g_autofree char *converted = NULL;
+
+        /* Labelled Latin-1, sent as windows-1252 (its 0x80-0x9F are
+         * punctuation: – “ ” €), as browsers read it; Latin-1 itself if
+         * a byte is none of windows-1252's. */
+        if (strcmp (charset, "iso-8859-1") == 0 || strcmp (charset, "latin1") == 0
+            || strcmp (charset, "iso_8859-1") == 0 || strcmp (charset, "l1") == 0)
+          converted = from_charset (data, length, complete, "windows-1252");
+        if (converted == NULL)
+          converted = from_charset (data, length, complete, charset);
 
         if (converted != NULL && is_text ((const guint8 *) converted, strlen (converted), TRUE))
           {

@@ -117,7 +117,7 @@ offload_crunch_column_digits (const OffloadCrunchColumn *column)
  * The significant digits to show @value with, as "%.*g" takes them: all
  * of it when that takes twelve digits or fewer (or the column's own, see
  * offload_crunch_column_digits(), if more), else the column's own; and
- * enough to write an integer part of up to fifteen digits out rather than
+ * enough to write an integer part of up to sixteen digits out rather than
  * with an exponent. A file's numbers are mostly short, and its minimum,
  * maximum and most quartiles are such numbers: with six digits, a maximum
  * of 2649999 read 2.65e+06, more than it is, and a mean of 499999.5 read
@@ -143,8 +143,10 @@ offload_crunch_figure_digits (const OffloadCrunchColumn *column,
     if (shortest > 0)
       digits = shortest;
   }
-  /* Every digit of an integer below 10^15 is exact: 2000000, not 2e+06. */
-  return offload_number_whole_digits (value, digits, 14);
+  /* Written out below 10^16, as Python's repr() and the export write
+   * them (2000000, not 2e+06; 1000000000002000, not 1.000000000002e+15):
+   * every integer below 2^53 is exact. */
+  return offload_number_whole_digits (value, digits, 15);
 }
 
 /* NaN (pandas' "no value") as null; infinities as strings, which JSON

@@ -420,7 +420,8 @@ describe_error (const GError *error,
                 const char   *proxy,
                 gboolean      deadline_hit,
                 guint         timeout,
-                gboolean      answered)
+                gboolean      answered,
+                const char   *typed_url)
 {
   const char *ascii_host = uri != NULL ? g_uri_get_host (uri) : NULL;
   int port = uri != NULL ? g_uri_get_port (uri) : -1;
@@ -429,11 +430,12 @@ describe_error (const GError *error,
   g_autofree char *where = NULL;
 
   /* The host as the user typed it: ünïcode.example, not its
-   * xn--ncode-cta3g.example; an IPv6 address in brackets before its port,
-   * as in a URL ([::1]:8080, not ::1:8080). */
-  if (ascii_host != NULL)
-    host = g_hostname_is_ascii_encoded (ascii_host) ? g_hostname_to_unicode (ascii_host)
-                                                    : NULL;
+   * xn--ncode-cta3g.example, but xn--80ak6aa92e.com as typed, not the
+   * Cyrillic look-alike of apple.com it decodes to; an IPv6 address in
+   * brackets before its port, as in a URL ([::1]:8080, not ::1:8080). */
+  if (ascii_host != NULL && typed_url != NULL && !g_str_is_ascii (typed_url)
+      && g_hostname_is_ascii_encoded (ascii_host))
+    host = g_hostname_to_unicode (ascii_host);
   if (host == NULL && ascii_host != NULL)
     host = g_strdup (ascii_host);
   if (port < 0 && uri != NULL)
@@ -865,20 +867,21 @@ fetch_one (Job  *job,
         {
           g_autofree char *limit = NULL;
 
-          /* As it was given: the preferences' whole mebibytes in their
-           * units, --max-body's bytes as bytes (1000000 read "976.6 KiB"
-           * beside sizes in kB). */
-          if (job->max_body % 1024 == 0)
-            limit = g_format_size_full (job->max_body, G_FORMAT_SIZE_IEC_UNITS);
-          else
+          /* In the units of the sizes shown beside it (1000000 read
+           * "976.6 KiB" beside "1.0 MB", and 2 MiB "2.0 MiB" beside a body
+           * of "2.1 MB"), and the preferences' whole mebibytes too. */
+          if (job->max_body >= 1024 * 1024 && job->max_body % (1024 * 1024) == 0)
             {
-              g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, job->max_body);
+              g_autofree char *si = g_format_size (job->max_body);
+              g_autofree char *iec = g_format_size_full (job->max_body,
+                                                         G_FORMAT_SIZE_IEC_UNITS);
 
-              limit = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s byte", "%s bytes",
-                                                    job->max_body > G_MAXULONG
-                                                    ? G_MAXULONG : (gulong) job->max_body),
-                                       number);
+              /* Translators: a size limit, then the same in binary units:
+               * "67.1 MB (64.0 MiB)" */
+              limit = g_strdup_printf (_("%s (%s)"), si, iec);
             }
+          else
+            limit = g_format_size (job->max_body);
           error = g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_TOO_LARGE,
                                _("The body is larger than the %s limit, so reading stopped "
                                  "there. Raise the limit to read all of it."),
@@ -954,7 +957,7 @@ out:
                                    ? NULL : proxy_of (job->session, uri);
 
           result->error = describe_error (error, uri, proxy, fired, job->timeout,
-                                          result->status > 0);
+                                          result->status > 0, url);
         }
     }
   else

@@ -345,9 +345,13 @@ offload_url_suggest (const char *text)
     {
       while (g_ascii_isalnum (*p) || *p == '-' || *p == '.' || (guchar) *p >= 0x80)
         p++;
-      /* A name with a dot (example.org, 127.0.0.1), or one with a port
-       * (localhost:8080): not a lone word, which is no host to guess. */
-      if (p == host || (memchr (host, '.', (gsize) (p - host)) == NULL && *p != ':'))
+      /* A name with a dot (example.org, 127.0.0.1), one with a port
+       * (myhost:8080), or localhost: not a lone word, which is no host to
+       * guess. */
+      if (p == host
+          || (memchr (host, '.', (gsize) (p - host)) == NULL && *p != ':'
+              && !(p - host == strlen ("localhost")
+                   && g_ascii_strncasecmp (host, "localhost", strlen ("localhost")) == 0)))
         return NULL;
     }
   if (*p == ':')
@@ -358,6 +362,9 @@ offload_url_suggest (const char *text)
         p++;
       if (p == port)
         return NULL;
+      /* The port says which: 443 is HTTPS's. */
+      if (p - port == 3 && strncmp (port, "443", 3) == 0 && (*p == '\0' || *p == '/' || *p == '?'))
+        return g_strconcat ("https://", text, NULL);
     }
   if (*p != '\0' && *p != '/' && *p != '?')
     return NULL;
