@@ -468,7 +468,12 @@ main (int   argc,
   int fd, ret;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* The app's translations, from its build tree too (OFFLOAD_LOCALEDIR,
+   * as offload_cli_init_process() reads it): the workers' errors are
+   * shown in the app. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("OFFLOAD_LOCALEDIR") != NULL
+                                   && *g_getenv ("OFFLOAD_LOCALEDIR") != '\0'
+                                   ? g_getenv ("OFFLOAD_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
