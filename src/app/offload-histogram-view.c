@@ -289,11 +289,20 @@ offload_histogram_view_query_tooltip (GtkWidget  *widget,
   high = format_edge (self, self->edges[bin + 1]);
   count = format_count (self->bins[bin]);
   /* Every bin holds its lower edge and not its upper one, the last too:
-   * it ends with the grid cell of the maximum, a little past it. */
-  text = g_strdup_printf (/* Translators: a histogram bar's tooltip */
-                          g_dngettext (GETTEXT_PACKAGE, "%s to under %s: %s value",
-                                       "%s to under %s: %s values", self->bins[bin]),
-                          low, high, count);
+   * it ends with the grid cell of the maximum, a little past it, and
+   * rounded for the label it can read as the maximum itself ("to under
+   * 2000" of a bar holding 2000): so the last bar says "to". */
+  if ((guint) bin + 1 == self->n_bins)
+    text = g_strdup_printf (/* Translators: the last histogram bar's tooltip, which holds
+                             * the largest value */
+                            g_dngettext (GETTEXT_PACKAGE, "%s to %s: %s value",
+                                         "%s to %s: %s values", self->bins[bin]),
+                            low, high, count);
+  else
+    text = g_strdup_printf (/* Translators: a histogram bar's tooltip */
+                            g_dngettext (GETTEXT_PACKAGE, "%s to under %s: %s value",
+                                         "%s to under %s: %s values", self->bins[bin]),
+                            low, high, count);
   gtk_tooltip_set_text (tooltip, text);
 
   return TRUE;
