@@ -2293,6 +2293,34 @@ test_cancel (void)
   run_clear (&run);
 }
 
+/* A text column of more distinct values than the workers hold exactly:
+ * an estimate, said to be one, and never more distinct values than
+ * values (a HyperLogLog of 400,000 unique words read 403,560). */
+static void
+test_distinct_estimate (void)
+{
+  GString *text = g_string_new ("w\n");
+  g_autofree char *path = NULL;
+  const OffloadCrunchColumn *column;
+  Run run;
+
+  for (guint i = 0; i < 300000; i++)
+    g_string_append_printf (text, "word%u\n", i);
+  path = write_file ("estimate.csv", text->str, text->len);
+  g_string_free (text, TRUE);
+
+  crunch (&run, path, 2, 0);
+  g_assert_no_error (run.error);
+  column = g_ptr_array_index (run.result->columns, 0);
+  g_assert_cmpuint (column->count, ==, 300000);
+  g_assert_true (column->distinct_estimated);
+  g_assert_true (column->top_estimated);
+  g_assert_cmpuint (column->distinct, <=, column->count);
+  g_assert_cmpuint (column->distinct, >=, 300000 * 0.97);
+  run_clear (&run);
+  g_unlink (path);
+}
+
 /* The exported statistics as pandas' to_csv() writes numbers: as short as
  * they read back the same, 2.6902 and not 2.6901999999999999. */
 static void
@@ -2590,6 +2618,7 @@ main (int   argc,
   g_test_add_func ("/offload/crunch-job/wide-text", test_wide_text);
   g_test_add_func ("/offload/crunch-job/edge-cases", test_edge_cases);
   g_test_add_func ("/offload/crunch-job/csv-export", test_csv_export);
+  g_test_add_func ("/offload/crunch-job/distinct-estimate", test_distinct_estimate);
   g_test_add_data_func ("/offload/crunch-job/fault/crash-retried", &faults[0],
                         test_fault_retried);
   g_test_add_data_func ("/offload/crunch-job/fault/hang-retried", &faults[1],

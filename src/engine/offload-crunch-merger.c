@@ -423,6 +423,10 @@ take_text (OffloadCrunchColumn *out,
 
   out->distinct = offload_text_counter_get_distinct (counter);
   out->distinct_estimated = out->top_estimated = !offload_text_counter_is_exact (counter);
+  /* An estimate (about 1 % off) of a column of unique values read more
+   * distinct values than values: never more than the count. */
+  if (out->distinct_estimated && out->count > 0)
+    out->distinct = MIN (out->distinct, out->count);
   out->top = g_strdup (top);
 }
 
