@@ -18,6 +18,32 @@
  * writes is therefore mended: a ".0" right after an exponent's digits,
  * outside strings, goes. */
 
+/* Inside a string, text in place from *@r to *@w: to the string's next
+ * quote or backslash in one go (a worker's result holds megabytes of
+ * base64 in strings), then that character, and an escaped one after a
+ * backslash. Clears *@in_string at the closing quote. */
+static void
+copy_string_run (const char **r,
+                 char       **w,
+                 gboolean    *in_string)
+{
+  gsize n = strcspn (*r, "\"\\");
+  char c;
+
+  if (*w != *r)
+    memmove (*w, *r, n);
+  *w += n;
+  *r += n;
+  c = **r;
+  if (c == '\0')
+    return;
+  *(*w)++ = *(*r)++;
+  if (c == '\\' && **r != '\0')
+    *(*w)++ = *(*r)++;
+  else if (c == '"')
+    *in_string = FALSE;
+}
+
 /**
  * offload_json_fix_numbers:
  * @text: JSON text as json-glib writes it; mended in place
@@ -37,22 +63,7 @@ offload_json_fix_numbers (char *text)
 
       if (in_string)
         {
-          /* To the string's next quote or backslash in one go: a worker's
-           * result holds megabytes of base64 in strings. */
-          gsize n = strcspn (r, "\"\\");
-
-          if (w != r)
-            memmove (w, r, n);
-          w += n;
-          r += n;
-          c = *r;
-          if (c == '\0')
-            break;
-          *w++ = *r++;
-          if (c == '\\' && *r != '\0')
-            *w++ = *r++;
-          else if (c == '"')
-            in_string = FALSE;
+          copy_string_run (&r, &w, &in_string);
           continue;
         }
       if (c == '"')
@@ -160,11 +171,7 @@ offload_json_to_display_string (JsonNode *node,
 
       if (in_string)
         {
-          *w++ = *r++;
-          if (c == '\\' && *r != '\0')
-            *w++ = *r++;
-          else if (c == '"')
-            in_string = FALSE;
+          copy_string_run (&r, &w, &in_string);
           continue;
         }
       if (c == '"')
