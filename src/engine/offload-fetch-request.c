@@ -324,6 +324,7 @@ offload_url_suggest (const char *text)
 {
   const char *p = text;
   const char *host;
+  const char *scheme = "http://";
 
   g_return_val_if_fail (text != NULL, NULL);
 
@@ -363,13 +364,13 @@ offload_url_suggest (const char *text)
       if (p == port)
         return NULL;
       /* The port says which: 443 is HTTPS's. */
-      if (p - port == 3 && strncmp (port, "443", 3) == 0 && (*p == '\0' || *p == '/' || *p == '?'))
-        return g_strconcat ("https://", text, NULL);
+      if (p - port == 3 && strncmp (port, "443", 3) == 0)
+        scheme = "https://";
     }
   if (*p != '\0' && *p != '/' && *p != '?')
     return NULL;
 
-  return g_strconcat ("http://", text, NULL);
+  return g_strconcat (scheme, text, NULL);
 }
 
 /**
