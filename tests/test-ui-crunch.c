@@ -897,6 +897,10 @@ test_open_file (void)
   g_application_open (app, &file, 1, "");
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (stack)), ==, "crunch");
   g_assert_cmpstr (offload_crunch_page_get_file (page), ==, path);
+  /* The focus is on the ready page's Start: Return crunches the file. */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window))
+                 == adw_status_page_get_child (ADW_STATUS_PAGE (find (page, "ready_page",
+                                                                      ADW_TYPE_STATUS_PAGE))));
   g_unlink (path);
 
   /* A file that is not on this computer: kept out, in words. */

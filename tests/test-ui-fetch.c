@@ -868,11 +868,27 @@ test_crunch_body (void)
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "fetch");
 }
 
+/* The window opens with the focus in the URL entry, where typing goes,
+ * not on GTK's first focusable widget (the view switcher's Fetch tab). */
+static void
+test_start_up_focus (void)
+{
+  OffloadWindow *window = offload_test_ui_window ();
+  GtkWidget *entry = offload_test_find (GTK_WIDGET (window), "url_entry", GTK_TYPE_ENTRY);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  g_assert_nonnull (focus);
+  g_assert_true (focus == entry || gtk_widget_is_ancestor (focus, entry));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   offload_test_ui_init (&argc, &argv);
+
+  /* First: it looks at the window as it opened. */
+  g_test_add_func ("/offload/ui/fetch/start-up-focus", test_start_up_focus);
 
   g_test_add_func ("/offload/ui/fetch/edit-urls", test_edit_urls);
   g_test_add_func ("/offload/ui/fetch/import-urls", test_import_urls);

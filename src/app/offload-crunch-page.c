@@ -146,6 +146,7 @@ struct _OffloadCrunchPage
   GtkStack            *button_stack;
   AdwToastOverlay     *toast_overlay;
   GtkStack            *content_stack;
+  AdwStatusPage       *empty_page;
   AdwStatusPage       *ready_page;
   GtkLabel            *overall_label;
   GtkProgressBar      *overall_progress;
@@ -2104,6 +2105,19 @@ stop_all_work (OffloadCrunchPage *self)
     g_cancellable_cancel (self->info_cancellable);
 }
 
+/* The control a user most likely wants first: Start or Choose on the
+ * ready and empty pages, otherwise the sidebar's Start (or Cancel). */
+static gboolean
+offload_crunch_page_grab_focus (GtkWidget *widget)
+{
+  OffloadCrunchPage *self = OFFLOAD_CRUNCH_PAGE (widget);
+  GtkWidget *shown = gtk_stack_get_visible_child (self->content_stack);
+
+  if (shown == GTK_WIDGET (self->ready_page) || shown == GTK_WIDGET (self->empty_page))
+    return gtk_widget_child_focus (shown, GTK_DIR_TAB_FORWARD);
+  return gtk_widget_grab_focus (gtk_stack_get_visible_child (self->button_stack));
+}
+
 static void
 offload_crunch_page_unroot (GtkWidget *widget)
 {
@@ -2214,6 +2228,7 @@ offload_crunch_page_class_init (OffloadCrunchPageClass *klass)
   object_class->get_property = offload_crunch_page_get_property;
   object_class->set_property = offload_crunch_page_set_property;
 
+  widget_class->grab_focus = offload_crunch_page_grab_focus;
   widget_class->unroot = offload_crunch_page_unroot;
 
   /**
@@ -2268,6 +2283,7 @@ offload_crunch_page_class_init (OffloadCrunchPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, button_stack);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, ready_page);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, overall_label);
   gtk_widget_class_bind_template_child (widget_class, OffloadCrunchPage, overall_progress);

@@ -1499,6 +1499,13 @@ cancel_action (GtkWidget  *widget,
 /* Closing the window stops the requests: nothing runs on unseen. The
  * page leaves its window then, but is not disposed while the run's
  * callback still holds it, so this cannot wait for dispose. */
+/* The URL entry: a new list starts there. */
+static gboolean
+offload_fetch_page_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (OFFLOAD_FETCH_PAGE (widget)->url_entry));
+}
+
 static void
 offload_fetch_page_unroot (GtkWidget *widget)
 {
@@ -1552,6 +1559,7 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
 
   object_class->dispose = offload_fetch_page_dispose;
 
+  widget_class->grab_focus = offload_fetch_page_grab_focus;
   widget_class->unroot = offload_fetch_page_unroot;
 
   g_type_ensure (OFFLOAD_TYPE_FETCH_ROW);

@@ -59,6 +59,12 @@ offload_window_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (offload_window_parent_class)->map (widget);
 
+  /* GTK would give the focus to the first widget that takes it, the view
+   * switcher's Fetch tab, even with the window opened on Crunch: it goes
+   * to the shown page's main control instead. */
+  if (gtk_root_get_focus (GTK_ROOT (self)) == NULL)
+    gtk_widget_grab_focus (adw_view_stack_get_visible_child (self->stack));
+
   if (self->tick_id == 0)
     self->tick_id = gtk_widget_add_tick_callback (widget, offload_window_tick, NULL, NULL);
 }
@@ -209,6 +215,8 @@ offload_window_open_csv (OffloadWindow *self,
 
   adw_view_stack_set_visible_child_name (self->stack, "crunch");
   offload_crunch_page_open (self->crunch_page, file);
+  /* The focus was on the page that went, or elsewhere: Start. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->crunch_page));
 }
 
 /* A file for the Crunch page, from elsewhere (a fetched CSV body). */
