@@ -1057,6 +1057,31 @@ test_preview (void)
     g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_HEX);
   }
 
+  /* The start of a longer JSON body (minified, past what is kept) is
+   * laid out too, to where it was cut, and a character cut in half there
+   * is left out; text that only starts like JSON stays text. */
+  {
+    static const char start[] = "[{\"id\":1,\"name\":\"caf\xc3\xa9\"},{\"id\":2,\"name\":\"caf\xc3";
+    g_autofree char *laid_out = offload_body_preview ((const guint8 *) start, strlen (start),
+                                                      FALSE, "application/json", &kind);
+    g_autofree char *not_shaped = NULL;
+
+    g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_JSON);
+    g_assert_cmpstr (laid_out, ==,
+                     "[\n"
+                     "  {\n"
+                     "    \"id\": 1,\n"
+                     "    \"name\": \"café\"\n"
+                     "  },\n"
+                     "  {\n"
+                     "    \"id\": 2,\n"
+                     "    \"name\": \"caf");
+    not_shaped = offload_body_preview ((const guint8 *) "[see below] more text", 21, FALSE,
+                                       NULL, &kind);
+    g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
+    g_assert_cmpstr (not_shaped, ==, "[see below] more text");
+  }
+
   /* Broken JSON falls back to text, and says nothing false. */
   not_json = offload_body_preview ((const guint8 *) "{oops", 5, TRUE, "application/json", &kind);
   g_assert_cmpint (kind, ==, OFFLOAD_PREVIEW_TEXT);
@@ -1121,6 +1146,35 @@ test_preview (void)
   }
 }
 
+/* Long lines in pieces for the details view: after a space or a comma
+ * near the end of a piece, else at the limit, characters whole; short
+ * lines and line breaks as they were. */
+static void
+test_preview_break_lines (void)
+{
+  static const struct {
+    const char *text;
+    const char *broken;
+  } cases[] = {
+    { "", "" },
+    { "short\nlines\n", "short\nlines\n" },
+    { "abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrst\nuvwxyz" },
+    { "abcdefghijklmnopqrst", "abcdefghijklmnopqrst" },
+    { "abcdefghijklmnopqrst\nu", "abcdefghijklmnopqrst\nu" },
+    { "abcdefghijklmnopq r,stuvwxyz", "abcdefghijklmnopq r,\nstuvwxyz" },
+    { "ab,cdefghijklmnopqrstuvw", "ab,cdefghijklmnopqrs\ntuvw" },
+    { "éééééééééééééééééééééé", "éééééééééééééééééééé\néé" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) broken = offload_preview_break_lines (cases[i].text,
+                                                               strlen (cases[i].text), 20);
+
+      g_assert_cmpstr (broken->str, ==, cases[i].broken);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1135,6 +1189,7 @@ main (int   argc,
     g_error ("could not start the demo server: %s", error->message);
 
   g_test_add_func ("/offload/fetch/preview", test_preview);
+  g_test_add_func ("/offload/fetch/preview-break-lines", test_preview_break_lines);
   g_test_add_func ("/offload/fetch/success", test_success);
   g_test_add_func ("/offload/fetch/keep-csv", test_keep_csv);
   g_test_add_func ("/offload/fetch/server-bytes", test_server_bytes);

@@ -814,7 +814,8 @@ test_crunch_body (void)
                                          OFFLOAD_TYPE_CRUNCH_PAGE);
   GtkWidget *stack = offload_test_find (GTK_WIDGET (window), "stack", ADW_TYPE_VIEW_STACK);
   const char *urls[] = { "demo:/csv?rows=300", "demo:/json/records?n=2",
-                         "demo:/bytes/1000?duration_ms=0", "demo:/redirect/100", NULL };
+                         "demo:/bytes/1000?duration_ms=0", "demo:/redirect/100",
+                         "demo:/json/records?n=4000", NULL };
   GtkWidget *preview = offload_test_find (GTK_WIDGET (page), "preview_scroller",
                                           GTK_TYPE_SCROLLED_WINDOW);
   g_autoptr(OffloadFetchRequest) csv = NULL;
@@ -857,6 +858,11 @@ test_crunch_body (void)
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 3);
   g_assert_true (g_str_has_prefix (label_text (page, "details_error"), "Too many redirects"));
   g_assert_null (strstr (label_text (page, "details_timings"), "no answer"));
+  /* JSON longer than what is kept: its start laid out all the same, not
+   * one line of 256 KiB that took the view a tenth of a second. */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 4);
+  g_assert_cmpstr (label_text (page, "preview_title"), ==,
+                   "Body (JSON, formatted): only the start was kept");
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 0);
   g_assert_true (gtk_widget_get_visible (offload_test_find (GTK_WIDGET (page), "details_crunch",
                                                            GTK_TYPE_BUTTON)));

@@ -120,6 +120,30 @@ json_shape_ok (const guint8 *data,
   return TRUE;
 }
 
+/* Valid UTF-8 without control characters other than whitespace, allowing
+ * a multi-byte character cut off at the end of an incomplete preview. */
+static gboolean
+is_text (const guint8 *data,
+         gsize         length,
+         gboolean      complete)
+{
+  const char *end = NULL;
+
+  if (!g_utf8_validate ((const char *) data, (gssize) length, &end))
+    {
+      gsize rest = length - (gsize) ((const guint8 *) end - data);
+
+      if (complete || rest >= 4)
+        return FALSE;
+    }
+
+  for (const guint8 *p = data; p < (const guint8 *) end; p++)
+    if (*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')
+      return FALSE;
+
+  return TRUE;
+}
+
 /* Appends a line break and the indent of @depth. */
 static void
 new_line (GString *out,
@@ -130,15 +154,21 @@ new_line (GString *out,
     g_string_append (out, "  ");
 }
 
-/* The body, checked by json-glib, laid out again from its own text: each
- * member and element on a line, indented by its depth. Its tokens are
- * copied as they came: json-glib's generator wrote a number it had parsed
- * (9.83 as 9.8300000000000001), and a preview shows what was received. */
+/* The body laid out again from its own text: each member and element on a
+ * line, indented by its depth. Its tokens are copied as they came:
+ * json-glib's generator wrote a number it had parsed (9.83 as
+ * 9.8300000000000001), and a preview shows what was received.
+ *
+ * A whole body is checked by json-glib first. The start of a longer one
+ * (minified JSON past the 256 KiB kept: what most APIs send) cannot be,
+ * but it is laid out all the same when it has JSON's shape: shown as text,
+ * it was one line of 256 KiB, which the details view cannot lay out
+ * without holding the main loop for a tenth of a second. */
 static char *
 pretty_json (const guint8 *data,
-             gsize         length)
+             gsize         length,
+             gboolean      complete)
 {
-  g_autoptr(JsonParser) parser = NULL;
   GString *out;
   gsize limit = MAX (MIN_PRETTY_LIMIT, MAX_PRETTY_GROWTH * length);
   gboolean in_string = FALSE;
@@ -147,9 +177,13 @@ pretty_json (const guint8 *data,
   if (!json_shape_ok (data, length, limit))
     return NULL;
 
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, (const char *) data, (gssize) length, NULL))
-    return NULL;
+  if (complete)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (!json_parser_load_from_data (parser, (const char *) data, (gssize) length, NULL))
+        return NULL;
+    }
 
   out = g_string_sized_new (length + length / 2);
   for (gsize i = 0; i < length; i++)
@@ -214,38 +248,23 @@ pretty_json (const guint8 *data,
         }
     }
 
-  /* Within what json_shape_ok() estimated, but it is the bound. */
-  if (out->len > limit)
+  /* Within what json_shape_ok() estimated, but it is the bound. And
+   * unchecked, the start of a body must still be UTF-8 (its strings' bytes
+   * are copied as they came), but for a character cut at the end. */
+  if (out->len > limit || !is_text ((const guint8 *) out->str, out->len, complete))
     {
       g_string_free (out, TRUE);
       return NULL;
     }
-
-  return g_string_free (out, FALSE);
-}
-
-/* Valid UTF-8 without control characters other than whitespace, allowing
- * a multi-byte character cut off at the end of an incomplete preview. */
-static gboolean
-is_text (const guint8 *data,
-         gsize         length,
-         gboolean      complete)
-{
-  const char *end = NULL;
-
-  if (!g_utf8_validate ((const char *) data, (gssize) length, &end))
+  if (!complete)
     {
-      gsize rest = length - (gsize) ((const guint8 *) end - data);
+      const char *end = NULL;
 
-      if (complete || rest >= 4)
-        return FALSE;
+      g_utf8_validate (out->str, (gssize) out->len, &end);
+      g_string_truncate (out, (gsize) (end - out->str));
     }
 
-  for (const guint8 *p = data; p < (const guint8 *) end; p++)
-    if (*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')
-      return FALSE;
-
-  return TRUE;
+  return g_string_free (out, FALSE);
 }
 
 /* The charset parameter of a Content-Type, lower case, or NULL. */
@@ -384,9 +403,9 @@ offload_body_preview (const guint8       *data,
       return NULL;
     }
 
-  if (complete && looks_like_json (data, length, content_type))
+  if (looks_like_json (data, length, content_type))
     {
-      char *pretty = pretty_json (data, length);
+      char *pretty = pretty_json (data, length, complete);
 
       if (pretty != NULL)
         {
@@ -433,4 +452,56 @@ offload_body_preview (const guint8       *data,
 
   *kind = OFFLOAD_PREVIEW_HEX;
   return hex_dump (data, length);
+}
+
+/**
+ * offload_preview_break_lines:
+ * @text: UTF-8 text
+ * @length: its length in bytes, at a character's end
+ * @max_chars: the most characters a line may have
+ *
+ * Breaks each line of @text longer than @max_chars into lines of at most
+ * that many characters: after the last space or comma in the last tenth of
+ * a piece when there is one, so that words and JSON values stay whole,
+ * else at @max_chars. Nothing else changes.
+ *
+ * Returns: (transfer full): the text, broken
+ */
+GString *
+offload_preview_break_lines (const char *text,
+                             gsize       length,
+                             guint       max_chars)
+{
+  GString *out;
+  const char *end = text + length;
+  const char *piece = text;
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+  g_return_val_if_fail (max_chars > 0, NULL);
+
+  out = g_string_sized_new (length + length / max_chars + 1);
+  while (piece < end)
+    {
+      const char *p = piece;
+      const char *soft = NULL;
+      guint chars = 0;
+
+      while (p < end && *p != '\n' && chars < max_chars)
+        {
+          if ((*p == ' ' || *p == ',') && chars >= max_chars - max_chars / 10)
+            soft = p + 1;
+          p = g_utf8_next_char (p);
+          chars++;
+        }
+      if (p < end && *p == '\n')
+        p++;
+      else if (p < end && soft != NULL)
+        p = soft;
+      g_string_append_len (out, piece, p - piece);
+      if (p < end && p[-1] != '\n')
+        g_string_append_c (out, '\n');
+      piece = p;
+    }
+
+  return out;
 }

@@ -32,5 +32,8 @@ char  *offload_body_preview (const guint8       *data,
                              gboolean            complete,
                              const char         *content_type,
                              OffloadPreviewKind *kind);
+GString *offload_preview_break_lines (const char *text,
+                                      gsize       length,
+                                      guint       max_chars);
 
 G_END_DECLS
