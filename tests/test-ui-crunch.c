@@ -430,6 +430,27 @@ all_columns_listed (gpointer data)
   return result != NULL && g_list_model_get_n_items (table_model (page)) == result->columns->len;
 }
 
+static void
+assert_listed_once (GListModel *model,
+                    guint       n)
+{
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(OffloadCrunchColumnItem) item = g_list_model_get_item (model, i);
+
+      g_assert_true (g_hash_table_add (names, g_strdup (offload_crunch_column_item_get_name (item))));
+    }
+}
+
+static gboolean
+table_empty (gpointer data)
+{
+  return g_list_model_get_n_items (data) == 0;
+}
+
 /* A file of many columns: the table lists them all, a few rows a frame,
  * and the first numeric one's histogram is drawn though the first rows
  * listed hold text. */
@@ -449,7 +470,6 @@ test_many_columns (void)
   g_autoptr(GString) csv = g_string_new (NULL);
   g_autofree char *path = g_build_filename (cache_dir, "many-columns.csv", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   GListModel *model;
   gpointer selected;
 
@@ -478,13 +498,7 @@ test_many_columns (void)
 
   /* All 60, each once, whatever order the table is sorted in. */
   model = table_model (page);
-  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 60);
-  for (guint i = 0; i < 60; i++)
-    {
-      g_autoptr(OffloadCrunchColumnItem) item = g_list_model_get_item (model, i);
-
-      g_assert_true (g_hash_table_add (names, g_strdup (offload_crunch_column_item_get_name (item))));
-    }
+  assert_listed_once (model, 60);
 
   selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (model));
   g_assert_nonnull (selected);
@@ -502,6 +516,21 @@ test_many_columns (void)
     g_assert_cmpfloat (gtk_adjustment_get_value (vertical), >, 0);
     crunch (page);
     g_assert_cmpfloat (gtk_adjustment_get_value (vertical), ==, 0);
+  }
+  /* The last table, emptied a few rows a frame, is all gone from the new
+   * one, which is whole. */
+  offload_test_wait_for (all_columns_listed, page, "every column in the table");
+  assert_listed_once (model, 60);
+
+  /* Another file: the table empties, a few rows a frame. */
+  {
+    g_autofree char *other = g_build_filename (cache_dir, "other.csv", NULL);
+
+    g_file_set_contents (other, "a\n1\n", -1, &error);
+    g_assert_no_error (error);
+    offload_crunch_page_set_file (page, other);
+    offload_test_wait_for (table_empty, model, "the table to empty");
+    g_unlink (other);
   }
   g_unlink (path);
 }
