@@ -214,6 +214,29 @@ start_until_receiving (OffloadFetchPage   *page,
   offload_test_wait_for (something_receiving, page, "a body to start arriving");
 }
 
+/* What Escape does in the URL entry: its shortcut, as the key runs it. */
+static gboolean
+press_escape_in_entry (GtkEntry *entry)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (entry));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                               GTK_WIDGET (entry), NULL);
+        }
+    }
+  g_assert_not_reached ();
+}
+
 static void
 test_cancel (void)
 {
@@ -240,6 +263,20 @@ test_cancel (void)
   gtk_widget_activate (start);
   offload_test_wait_for (something_receiving, page, "a body to start arriving");
   g_assert_true (gtk_root_get_focus (root) == cancel);
+
+  /* Escape in the URL entry while a URL is typed there is the text's, not
+   * a cancel of the run; in the empty entry, it cancels. */
+  {
+    GtkEntry *entry = GTK_ENTRY (offload_test_find (GTK_WIDGET (page), "url_entry",
+                                                    GTK_TYPE_ENTRY));
+
+    gtk_editable_set_text (GTK_EDITABLE (entry), "http://exa");
+    g_assert_false (press_escape_in_entry (entry));
+    g_assert_false (g_str_has_prefix (label_text (page, "overall_label"), "Cancelling"));
+    g_assert_true (offload_fetch_queue_get_running (offload_fetch_page_get_queue (page)));
+    gtk_editable_set_text (GTK_EDITABLE (entry), "");
+    g_assert_true (gtk_widget_grab_focus (cancel));
+  }
 
   /* A button activated from the keyboard clicks a moment later. */
   gtk_widget_activate (gtk_root_get_focus (root));

@@ -1634,6 +1634,21 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* Escape cancels a run from the empty URL entry, where the focus is at
+ * start-up, as from anywhere else on the page; not while a URL is being
+ * typed there: a run of minutes is not lost to a key meant for the text. */
+static gboolean
+escape_in_entry (GtkWidget *widget,
+                 GVariant  *args,
+                 gpointer   user_data)
+{
+  OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (user_data);
+
+  if (gtk_entry_get_text_length (self->url_entry) > 0)
+    return FALSE;
+  return gtk_widget_activate_action (GTK_WIDGET (self), "fetch.cancel", NULL);
+}
+
 static void
 add_shortcuts (OffloadFetchPage *self)
 {
@@ -1667,15 +1682,16 @@ add_shortcuts (OffloadFetchPage *self)
                                                             "fetch.remove-focused")));
   gtk_widget_add_controller (GTK_WIDGET (self->url_list), controller);
 
-  /* Escape cancels a run from the URL entry too, with text in it: the
-   * entry's text takes Escape before the window's shortcuts see it. Ahead
-   * of it, then; with no run, cancel is disabled and Escape goes on. */
+  /* Escape in the URL entry: see escape_in_entry(). The entry's text
+   * takes Escape before the window's shortcuts see it, so this comes
+   * ahead of it. */
   controller = gtk_shortcut_controller_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape,
                                                                                   0),
-                                                          gtk_named_action_new ("fetch.cancel")));
+                                                          gtk_callback_action_new (escape_in_entry,
+                                                                                   self, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self->url_entry), controller);
 }
 
