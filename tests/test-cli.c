@@ -742,6 +742,42 @@ test_fetch_interrupted (void)
   g_assert_nonnull (strstr (err, "cancelled"));
 }
 
+/* A body cut short by Ctrl+C is not a success in the table: its first
+ * column reads —, not the 200 its headers said. */
+static void
+test_fetch_interrupted_mid_body (void)
+{
+  g_autofree char *fast = url ("/delay/0");
+  g_autofree char *slow = url ("/bytes/100000000?duration_ms=30000");
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  process = g_subprocess_launcher_spawn (launcher, &error, offload_binary, "fetch",
+                                         "--timeout", "60", fast, slow, NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  /* The fast one's line: both were sent at once, and the slow body's
+   * headers come at once too; a moment more for them to be read. */
+  first = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (first, "200 "));
+  wait_for_sigint_handler (g_subprocess_get_identifier (process));
+  g_usleep (200 * 1000);
+  g_subprocess_send_signal (process, SIGINT);
+  second = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (second, "—"));
+  g_assert_nonnull (strstr (second, "/bytes/"));
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 130);
+}
+
 /* Each result is out as soon as it and those before it are: a script
  * reads the fast ones while a slow one still runs (here one that never
  * ends: were the lines held to the end, the read would wait for ever). */
@@ -1034,6 +1070,7 @@ main (int   argc,
   g_test_add_func ("/offload/cli/fetch-not-utf8", test_fetch_not_utf8);
   g_test_add_func ("/offload/cli/fetch-input-file", test_fetch_input_file);
   g_test_add_func ("/offload/cli/fetch-interrupted", test_fetch_interrupted);
+  g_test_add_func ("/offload/cli/fetch-interrupted-mid-body", test_fetch_interrupted_mid_body);
   g_test_add_func ("/offload/cli/fetch-streams", test_fetch_streams);
   g_test_add_func ("/offload/cli/fetch-max-body", test_fetch_max_body);
   g_test_add_func ("/offload/cli/usage-errors", test_usage_errors);

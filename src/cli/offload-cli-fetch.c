@@ -437,13 +437,14 @@ print_row (Fetch               *fetch,
 
   /* A status is shown when it tells how it went: a failure after a 200
    * (a body cut short, over the limit) reads ERR, not 200, to whoever
-   * scans or greps the first column. --json keeps the status. */
-  if (state == OFFLOAD_FETCH_STATE_FAILED && offload_fetch_request_get_status (request) < 400)
+   * scans or greps the first column, and a request cancelled mid-body
+   * reads —, as one that never started. --json keeps the status. */
+  if (state == OFFLOAD_FETCH_STATE_CANCELLED)
+    status = g_strdup ("—");
+  else if (state == OFFLOAD_FETCH_STATE_FAILED && offload_fetch_request_get_status (request) < 400)
     status = g_strdup (_("ERR"));
   else if (offload_fetch_request_get_status (request) > 0)
     status = g_strdup_printf ("%u", offload_fetch_request_get_status (request));
-  else if (state == OFFLOAD_FETCH_STATE_CANCELLED)
-    status = g_strdup ("—");
   else
     status = g_strdup (_("ERR"));
 
