@@ -387,6 +387,18 @@ test_errors (void)
     offload_csv_parser_feed (huge, big + offset, 1024 * 1024, FALSE);
   g_assert_error (offload_csv_parser_get_error (huge), OFFLOAD_CSV_ERROR,
                   OFFLOAD_CSV_ERROR_FIELD_TOO_LARGE);
+  g_assert_nonnull (strstr (offload_csv_parser_get_error (huge)->message, "unclosed quote"));
+
+  /* Without a quote, the message blames none. */
+  {
+    g_autoptr(OffloadCsvParser) plain = offload_csv_parser_new (on_ignore_field, NULL, NULL);
+
+    for (gsize offset = 0; offset < size; offset += 1024 * 1024)
+      offload_csv_parser_feed (plain, big + offset, 1024 * 1024, FALSE);
+    g_assert_error (offload_csv_parser_get_error (plain), OFFLOAD_CSV_ERROR,
+                    OFFLOAD_CSV_ERROR_FIELD_TOO_LARGE);
+    g_assert_null (strstr (offload_csv_parser_get_error (plain)->message, "quote"));
+  }
 }
 
 static void

@@ -73,17 +73,6 @@ on_progress_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  Generate *gen = user_data;
-
-  /* The run ends once the worker has removed its temporary file. */
-  g_cancellable_cancel (gen->cancellable);
-
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 run_cb (GObject      *object,
         GAsyncResult *result,
@@ -124,7 +113,7 @@ offload_cli_generate (int    argc,
   guint64 seed = OFFLOAD_SAMPLE_DATA_DEFAULT_SEED;
   guint64 bytes = 0;
   guint progress_id = 0;
-  guint sigint_id, sigterm_id;
+  OffloadCliStop stop = { 0 };
   Generate gen = { 0 };
   const GOptionEntry entries[] = {
     { "rows", 'n', 0, G_OPTION_ARG_STRING, &rows_text,
@@ -186,16 +175,15 @@ offload_cli_generate (int    argc,
   gen.cancellable = cancellable;
   gen.rows = rows;
 
-  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &gen);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &gen);
+  /* The run ends once the worker has removed its temporary file. */
+  offload_cli_stop_watch (&stop, cancellable);
   if (isatty (STDERR_FILENO))
     progress_id = g_timeout_add (PROGRESS_INTERVAL_MS, on_progress_tick, &gen);
 
   offload_generate_job_run_async (job, cancellable, run_cb, &gen);
   g_main_loop_run (loop);
 
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
+  offload_cli_stop_unwatch (&stop);
   if (progress_id != 0)
     {
       g_source_remove (progress_id);
@@ -203,11 +191,13 @@ offload_cli_generate (int    argc,
       offload_cli_show_progress (NULL);
     }
 
+  /* As crunch and fetch: a shell's status for the signal (130 for
+   * Ctrl+C), not that of a failure. */
   if (g_error_matches (gen.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_printerr (_("offload generate: cancelled\n"));
       g_clear_error (&gen.error);
-      return OFFLOAD_EXIT_FAILED;
+      return offload_cli_stop_status (&stop, OFFLOAD_EXIT_FAILED);
     }
   if (gen.error != NULL)
     {

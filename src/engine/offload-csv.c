@@ -172,9 +172,16 @@ append (OffloadCsvParser *self,
 {
   if (self->field->len + length > MAX_FIELD_BYTES)
     {
-      g_set_error (&self->error, OFFLOAD_CSV_ERROR, OFFLOAD_CSV_ERROR_FIELD_TOO_LARGE,
-                   _("A field is larger than %u MiB; an unclosed quote may have swallowed "
-                     "the rest of the file"), MAX_FIELD_BYTES / (1024 * 1024));
+      /* A quote only when there is one: a field of 50 MB without any
+       * said an unclosed quote might be the cause. */
+      if (self->state == STATE_QUOTED || self->state == STATE_QUOTE_IN_QUOTED)
+        g_set_error (&self->error, OFFLOAD_CSV_ERROR, OFFLOAD_CSV_ERROR_FIELD_TOO_LARGE,
+                     _("A field is larger than %u MiB; an unclosed quote may have swallowed "
+                       "the rest of the file"), MAX_FIELD_BYTES / (1024 * 1024));
+      else
+        g_set_error (&self->error, OFFLOAD_CSV_ERROR, OFFLOAD_CSV_ERROR_FIELD_TOO_LARGE,
+                     _("A field is larger than %u MiB, the most Offload reads in one field"),
+                     MAX_FIELD_BYTES / (1024 * 1024));
       return FALSE;
     }
 
