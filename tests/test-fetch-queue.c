@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "offload-printable.h"
 #include "offload-body-preview.h"
 #include "offload-demo-server.h"
 #include "offload-fetch-queue.h"
@@ -748,9 +749,11 @@ raw_error_handler (SoupServer        *soup_server,
 {
   static const char body[] = "error,code\nno such table,404\n";
 
-  soup_server_message_set_status (msg, 500, "Fehler \xff\xfe");
+  soup_server_message_set_status (msg, 500, "Fehler \xff\xfe \xe2\x80\xae" "evil");
   soup_message_headers_append (soup_server_message_get_response_headers (msg), "X-Raw",
                                "caf\xe9");
+  soup_message_headers_append (soup_server_message_get_response_headers (msg), "X-Evil",
+                               "a\x1b[2Jb");
   soup_server_message_set_response (msg, "text/csv", SOUP_MEMORY_STATIC, body, strlen (body));
 }
 
@@ -788,6 +791,11 @@ test_server_bytes (void)
   headers = offload_fetch_request_get_headers (request);
   g_assert_true (g_utf8_validate (headers, -1, NULL));
   g_assert_nonnull (strstr (headers, "X-Raw: caf"));
+  /* Control characters and the marks that reorder text are written out,
+   * not obeyed (the window showed "\u202eevil" as "live"). */
+  g_assert_nonnull (strstr (headers, "X-Evil: a\\x1b[2Jb\n"));
+  g_assert_nonnull (strstr (offload_fetch_request_get_reason (request), "\\u202eevil"));
+  g_assert_nonnull (strstr (message, "\\u202eevil"));
   /* The body is still there to read, in the details. */
   g_assert_nonnull (strstr (offload_fetch_request_get_preview (request), "no such table"));
   g_assert_null (offload_fetch_request_get_kept_path (request));
@@ -1146,6 +1154,32 @@ test_preview (void)
   }
 }
 
+/* Text from outside, as it may be shown: valid UTF-8, control characters
+ * and the marks that reorder text written out; the rest as it was. */
+static void
+test_printable (void)
+{
+  static const struct {
+    const char *text;
+    const char *shown;
+  } cases[] = {
+    { "", "" },
+    { "plain café 日本", "plain café 日本" },
+    { "a\nb\r\tc", "a\\nb\\r\\tc" },
+    { "\x1b[2J\x7f", "\\x1b[2J\\x7f" },
+    { "\xe2\x80\xae" "evil", "\\u202eevil" },
+    { "bad \xff byte", "bad \xef\xbf\xbd byte" },
+    { "back\\slash", "back\\slash" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown = offload_printable (cases[i].text);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+}
+
 /* Long lines in pieces for the details view: after a space or a comma
  * near the end of a piece, else at the limit, characters whole; short
  * lines and line breaks as they were. */
@@ -1190,6 +1224,7 @@ main (int   argc,
 
   g_test_add_func ("/offload/fetch/preview", test_preview);
   g_test_add_func ("/offload/fetch/preview-break-lines", test_preview_break_lines);
+  g_test_add_func ("/offload/fetch/printable", test_printable);
   g_test_add_func ("/offload/fetch/success", test_success);
   g_test_add_func ("/offload/fetch/keep-csv", test_keep_csv);
   g_test_add_func ("/offload/fetch/server-bytes", test_server_bytes);

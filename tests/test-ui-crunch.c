@@ -535,6 +535,38 @@ test_many_columns (void)
   g_unlink (path);
 }
 
+/* A file's own text is written out, not obeyed: a mark that turns text
+ * right to left showed "\u202eevil" as "live", and a newline in a value
+ * made its row two lines tall. */
+static void
+test_file_text_escaped (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  g_autofree char *path = g_build_filename (cache_dir, "escaped.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  GListModel *model;
+
+  g_file_set_contents (path, "\xe2\x80\xae" "evil,n\n\"p\nq\",1\n\"p\nq\",2\nr,3\n", -1,
+                       &error);
+  g_assert_no_error (error);
+  offload_crunch_page_set_file (page, path);
+  crunch (page);
+  offload_test_wait_for (all_columns_listed, page, "every column in the table");
+
+  model = table_model (page);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(OffloadCrunchColumnItem) item = g_list_model_get_item (model, i);
+
+      if (offload_crunch_column_item_get_column (item)->type == OFFLOAD_CRUNCH_COLUMN_TEXT)
+        gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), i);
+    }
+  g_assert_cmpstr (label_text (page, "histogram_title"), ==, "Column “\\u202eevil”");
+  g_assert_nonnull (strstr (label_text (page, "histogram_hint"), "“p\\nq”, 2 times"));
+  g_assert_true (offload_test_shows_label (GTK_WIDGET (page), "\\u202eevil"));
+  g_unlink (path);
+}
+
 /* The contrast: the same statistics on the main thread. */
 static void
 test_blocking (void)
@@ -1043,6 +1075,7 @@ main (int   argc,
   g_test_add_func ("/offload/ui/crunch/accessible-labels", test_accessible_labels);
   g_test_add_func ("/offload/ui/crunch/blocking", test_blocking);
   g_test_add_func ("/offload/ui/crunch/many-columns", test_many_columns);
+  g_test_add_func ("/offload/ui/crunch/file-text-escaped", test_file_text_escaped);
   g_test_add_func ("/offload/ui/crunch/retry", test_retry);
   g_test_add_func ("/offload/ui/crunch/error", test_error);
   g_test_add_func ("/offload/ui/crunch/cancel", test_cancel);

@@ -17,6 +17,7 @@
 #include "offload-crunch-column-item.h"
 #include "offload-crunch-lane-row.h"
 #include "offload-crunch-page.h"
+#include "offload-printable.h"
 #include "offload-file-chooser.h"
 #include "offload-histogram-view.h"
 #include "offload-number.h"
@@ -1203,7 +1204,7 @@ cell_text (const OffloadCrunchColumn *column,
   switch (field)
     {
     case FIELD_NAME:
-      return g_strdup (column->name);
+      return offload_printable (column->name);
     case FIELD_TYPE:
       return g_strdup (column_type_label (column->type));
     case FIELD_COUNT:
@@ -1239,7 +1240,7 @@ cell_text (const OffloadCrunchColumn *column,
                                           : g_steal_pointer (&count);
       }
     case FIELD_TOP:
-      return g_strdup (text && column->top != NULL ? column->top : "");
+      return offload_printable (text && column->top != NULL ? column->top : "");
     case FIELD_FREQ:
       {
         g_autofree char *count = NULL;
@@ -1386,6 +1387,8 @@ show_histogram (OffloadCrunchPage *self)
   const OffloadCrunchColumn *column;
   g_autofree char *title = NULL;
   g_autofree char *hint = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *top = NULL;
 
   if (item == NULL)
     {
@@ -1398,11 +1401,15 @@ show_histogram (OffloadCrunchPage *self)
     }
 
   column = item_column (item);
+  /* A file's own text, written out as the table does: a newline or a
+   * mark that turns text right to left would be obeyed. */
+  name = offload_printable (column->name);
+  top = column->top != NULL ? offload_printable (column->top) : NULL;
 
   if (column->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC && column->n_bins > 0)
     {
       /* Translators: the title above a column's histogram */
-      title = g_strdup_printf (_("Histogram of “%s”"), column->name);
+      title = g_strdup_printf (_("Histogram of “%s”"), name);
       gtk_label_set_label (self->histogram_title, title);
       offload_histogram_view_set_data (self->histogram_view, column->n_bins, column->edges,
                                        column->bins);
@@ -1414,7 +1421,7 @@ show_histogram (OffloadCrunchPage *self)
 
   /* Translators: the title above a column's details when it has no
    * histogram */
-  title = g_strdup_printf (_("Column “%s”"), column->name);
+  title = g_strdup_printf (_("Column “%s”"), name);
   gtk_label_set_label (self->histogram_title, title);
   offload_histogram_view_clear (self->histogram_view);
   if (column->type == OFFLOAD_CRUNCH_COLUMN_TEXT && column->top != NULL
@@ -1426,7 +1433,7 @@ show_histogram (OffloadCrunchPage *self)
       hint = g_strdup_printf (_("“%s” holds text, which has no histogram. Its most frequent "
                                 "value is likely “%s”, about %s times (an estimate: the "
                                 "column has too many distinct values to count each)."),
-                              column->name, column->top, count);
+                              name, top, count);
     }
   else if (column->type == OFFLOAD_CRUNCH_COLUMN_TEXT && column->top != NULL)
     {
@@ -1434,14 +1441,14 @@ show_histogram (OffloadCrunchPage *self)
 
       hint = g_strdup_printf (_("“%s” holds text, which has no histogram. Its most frequent "
                                 "value is “%s”, %s times."),
-                              column->name, column->top, count);
+                              name, top, count);
     }
   else if (column->type == OFFLOAD_CRUNCH_COLUMN_TEXT)
-    hint = g_strdup_printf (_("“%s” holds text, which has no histogram."), column->name);
+    hint = g_strdup_printf (_("“%s” holds text, which has no histogram."), name);
   else if (column->type == OFFLOAD_CRUNCH_COLUMN_EMPTY)
-    hint = g_strdup_printf (_("“%s” has no values: every cell is missing."), column->name);
+    hint = g_strdup_printf (_("“%s” has no values: every cell is missing."), name);
   else
-    hint = g_strdup_printf (_("“%s” has no finite values to draw."), column->name);
+    hint = g_strdup_printf (_("“%s” has no finite values to draw."), name);
   gtk_label_set_label (self->histogram_hint, hint);
   gtk_stack_set_visible_child_name (self->histogram_stack, "none");
 }

@@ -14,6 +14,7 @@
 
 #include "offload-json.h"
 #include "offload-cli.h"
+#include "offload-printable.h"
 #include "offload-cli-commands.h"
 #include "offload-crunch-job.h"
 #include "offload-number.h"
@@ -175,7 +176,7 @@ print_table (const OffloadCrunchResult *result)
   for (guint i = 0, next = 0; i < result->columns->len; i++)
     {
       const OffloadCrunchColumn *c = g_ptr_array_index (result->columns, i);
-      g_autofree char *printable = offload_cli_printable (c->name);
+      g_autofree char *printable = offload_printable (c->name);
       g_autofree char *name = offload_cli_cell (printable, 20, TRUE, TRUE);
       g_autofree char *type = offload_cli_cell (column_type_name (c->type), 8, TRUE, TRUE);
 
@@ -186,7 +187,7 @@ print_table (const OffloadCrunchResult *result)
           g_string_append_printf (out, " %*s", width, (const char *) cells->pdata[next++]);
       else if (c->type == OFFLOAD_CRUNCH_COLUMN_TEXT)
         {
-          g_autofree char *top = offload_cli_printable (c->top != NULL ? c->top : "");
+          g_autofree char *top = offload_printable (c->top != NULL ? c->top : "");
           g_autofree char *distinct = g_strdup_printf ("%s%" G_GUINT64_FORMAT,
                                                        c->distinct_estimated ? "~" : "",
                                                        c->distinct);

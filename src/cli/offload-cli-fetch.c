@@ -20,6 +20,7 @@
 
 #include "offload-json.h"
 #include "offload-cli.h"
+#include "offload-printable.h"
 #include "offload-cli-commands.h"
 #include "offload-fetch-queue.h"
 #include "offload-proxy.h"
@@ -427,7 +428,7 @@ print_row (Fetch               *fetch,
   g_autofree char *bytes = g_format_size (offload_fetch_request_get_bytes_received (request));
   g_autofree char *status = NULL;
   g_autofree char *hidden = offload_url_hide_password (offload_fetch_request_get_url (request));
-  g_autofree char *url = offload_cli_printable (hidden);
+  g_autofree char *url = offload_printable (hidden);
   const char *error = offload_fetch_request_get_error_message (request);
   g_autofree char *status_cell = NULL;
   g_autofree char *bytes_cell = NULL;
@@ -456,7 +457,7 @@ print_row (Fetch               *fetch,
    * escape sequences for the terminal. */
   if (error != NULL)
     {
-      g_autofree char *printable = offload_cli_printable (error);
+      g_autofree char *printable = offload_printable (error);
 
       g_print ("     %s\n", printable);
     }

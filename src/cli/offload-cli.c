@@ -18,6 +18,7 @@
 #include <glib-unix.h>
 
 #include "offload-cli.h"
+#include "offload-printable.h"
 #include "offload-cli-commands.h"
 
 /* `offload NAME ...` runs NAME here without initialising GTK, so scripts,
@@ -256,46 +257,6 @@ offload_cli_stop_status (const OffloadCliStop *stop,
   return stop->signal != 0 ? 128 + stop->signal : status;
 }
 
-/**
- * offload_cli_printable:
- * @text: text from outside: a server's reason phrase, a URL, a CSV cell
- *
- * @text as a terminal may be given it: valid UTF-8, and each control
- * character written out as an escape (a server's "\033[2J" would clear
- * the screen, a newline in a column name split a row of the table).
- *
- * Returns: (transfer full): the text to print
- */
-char *
-offload_cli_printable (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *out = g_string_sized_new (strlen (valid));
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c == '\n')
-        g_string_append (out, "\\n");
-      else if (c == '\r')
-        g_string_append (out, "\\r");
-      else if (c == '\t')
-        g_string_append (out, "\\t");
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (out, "\\x%02x", c);
-      else if ((c >= 0x80 && c < 0xa0) || c == 0x61c || c == 0x200e || c == 0x200f
-               || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
-        /* And the marks that reorder the text after them (U+202E turns
-         * it right to left) in the user's terminal. */
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_len (out, p, g_utf8_next_char (p) - p);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
 static guint
 char_width (gunichar c)
 {
@@ -324,7 +285,7 @@ offload_cli_text_width (const char *text)
 
 /**
  * offload_cli_cell:
- * @text: printable UTF-8 (see offload_cli_printable())
+ * @text: printable UTF-8 (see offload_printable())
  * @width: the cell's columns on a terminal
  * @left: align to the left (text), or the right (numbers)
  * @cut: whether text wider than the cell is cut, with "…" (else it
@@ -398,7 +359,7 @@ offload_cli_show_progress (const char *text)
 
   if (ioctl (STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 1)
     width = size.ws_col;
-  printable = offload_cli_printable (text);
+  printable = offload_printable (text);
   /* The last column left free: a line that fills it moves the cursor on. */
   if (offload_cli_text_width (printable) > width - 1)
     line = offload_cli_cell (printable, width - 1, TRUE, TRUE);

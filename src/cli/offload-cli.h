@@ -39,7 +39,6 @@ int       offload_cli_stop_status  (const OffloadCliStop *stop,
 
 gboolean  offload_cli_output_closed (void);
 void      offload_cli_show_progress (const char *text);
-char     *offload_cli_printable    (const char *text);
 guint     offload_cli_text_width   (const char *text);
 char     *offload_cli_cell         (const char *text,
                                     guint       width,

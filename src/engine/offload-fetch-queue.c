@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "offload-fetch-queue.h"
+#include "offload-printable.h"
 #include "offload-fetch-request-private.h"
 
 /* How a run works:
@@ -571,7 +572,11 @@ append_header (const char *name,
                const char *value,
                gpointer    user_data)
 {
-  g_string_append_printf (user_data, "%s: %s\n", name, value);
+  g_autofree char *shown_name = offload_printable (name);
+  g_autofree char *shown_value = offload_printable (value);
+
+  /* Each header on its line, its control characters written out. */
+  g_string_append_printf (user_data, "%s: %s\n", shown_name, shown_value);
 }
 
 static char *
@@ -803,7 +808,8 @@ fetch_one (Job  *job,
 
   result->first_byte = g_get_monotonic_time ();
   result->status = soup_message_get_status (msg);
-  result->reason = valid_utf8 (g_strdup (soup_message_get_reason_phrase (msg)));
+  result->reason = soup_message_get_reason_phrase (msg) != NULL
+                   ? offload_printable (soup_message_get_reason_phrase (msg)) : NULL;
   result->content_type = content_type_of (msg);
   /* For the details view, as the preview is. */
   if (!job->no_preview)
