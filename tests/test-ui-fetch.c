@@ -911,6 +911,41 @@ test_crunch_body (void)
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "fetch");
 }
 
+static gboolean
+toast_gone (gpointer data)
+{
+  return !toast_shown (data);
+}
+
+/* A run's end toast takes the place of the last run's, still up, rather
+ * than being followed by it: the first run's summary came back after the
+ * second's and contradicted the page. */
+static void
+test_end_toasts (void)
+{
+  OffloadFetchPage *page = get_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  const char *two[] = { "demo:/delay/0", "demo:/status/503", NULL };
+  const char *one[] = { "demo:/delay/0", NULL };
+  const char *first = "2 requests: 1 succeeded, 1 failed";
+  const char *second = "1 request: 1 succeeded, 0 failed";
+
+  g_settings_set_strv (settings, "urls", two);
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  offload_test_wait_for (run_over, page, "the first run to end");
+  offload_test_wait_for (toast_shown, (gpointer) first, "the first run's toast");
+
+  g_settings_set_strv (settings, "urls", one);
+  gtk_widget_activate_action (GTK_WIDGET (page), "fetch.start", NULL);
+  offload_test_wait_for (run_over, page, "the second run to end");
+  offload_test_wait_for (toast_shown, (gpointer) second, "the second run's toast");
+  g_assert_false (toast_shown ((gpointer) first));
+
+  /* Gone after its time, and the first run's does not come back. */
+  offload_test_wait_for (toast_gone, (gpointer) second, "the second run's toast to go");
+  g_assert_false (toast_shown ((gpointer) first));
+}
+
 /* The window opens with the focus in the URL entry, where typing goes,
  * not on GTK's first focusable widget (the view switcher's Fetch tab). */
 static void
@@ -943,6 +978,7 @@ main (int   argc,
   g_test_add_func ("/offload/ui/fetch/cancel-selected", test_cancel_selected);
   g_test_add_func ("/offload/ui/fetch/start-while-stopping", test_start_while_stopping);
   g_test_add_func ("/offload/ui/fetch/blocking", test_blocking);
+  g_test_add_func ("/offload/ui/fetch/end-toasts", test_end_toasts);
   g_test_add_func ("/offload/ui/fetch/crunch-body", test_crunch_body);
   g_test_add_func ("/offload/ui/fetch/close-window", test_close_window);
 

@@ -53,6 +53,7 @@ struct _OffloadFetchPage
   char               **undo_urls;    /* the list before the last replacement */
   char               **undo_after;   /* and right after it */
   AdwToast            *undo_toast;   /* weak: the toast that can bring them back */
+  AdwToast            *message_toast; /* weak: the page's last plain toast, if still up */
 
   OffloadFetchQueue   *queue;
   OffloadDemoServer   *demo_server;
@@ -120,11 +121,36 @@ show_toast (OffloadFetchPage *self,
     adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* One plain toast of this page at a time: a message while the last one
+ * is still up (or queued) takes its place. Toasts piled up otherwise: a
+ * run's end came after the "Added" of the URLs pasted before it, and a
+ * second run's end was followed by the first one's, which contradicted
+ * the page. Not dismissed from here: libadwaita 1.2 crashed in a shown
+ * toast's hide animation (see the Undo toast). */
+static void
+show_plain_toast (OffloadFetchPage *self,
+                  const char       *message,
+                  AdwToastPriority  priority)
+{
+  AdwToast *toast;
+
+  if (self->message_toast != NULL)
+    {
+      adw_toast_set_title (self->message_toast, message);
+      return;
+    }
+
+  toast = adw_toast_new (message);
+  adw_toast_set_priority (toast, priority);
+  g_set_weak_pointer (&self->message_toast, toast);
+  show_toast (self, toast);
+}
+
 static void
 show_message (OffloadFetchPage *self,
               const char       *message)
 {
-  show_toast (self, adw_toast_new (message));
+  show_plain_toast (self, message, ADW_TOAST_PRIORITY_NORMAL);
 }
 
 /* ---- The URL list ---------------------------------------------------- */
@@ -1229,13 +1255,12 @@ announce_end (OffloadFetchPage *self)
                                           "%u requests: %u succeeded, %u failed", n),
                              n, succeeded, failed);
 
-  /* The run's end now, not after toasts queued during it. */
-  {
-    AdwToast *toast = adw_toast_new (title);
-
-    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-    show_toast (self, toast);
-  }
+  /* The run's end now, not after toasts queued during it; but not ahead
+   * of an Undo still up, which would come back after it, long after the
+   * change it undoes. */
+  show_plain_toast (self, title,
+                    self->undo_toast != NULL ? ADW_TOAST_PRIORITY_NORMAL
+                                             : ADW_TOAST_PRIORITY_HIGH);
 }
 
 static void
@@ -1568,6 +1593,7 @@ offload_fetch_page_dispose (GObject *object)
   g_clear_pointer (&self->undo_urls, g_strfreev);
   g_clear_pointer (&self->undo_after, g_strfreev);
   g_clear_weak_pointer (&self->undo_toast);
+  g_clear_weak_pointer (&self->message_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), OFFLOAD_TYPE_FETCH_PAGE);
 
