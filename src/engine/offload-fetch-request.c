@@ -308,16 +308,47 @@ offload_url_is_web (const char *text)
          || g_ascii_strncasecmp (text, "https://", strlen ("https://")) == 0;
 }
 
+static gboolean
+has_suffix (const char *name,
+            gsize       length,
+            const char *suffix)
+{
+  gsize n = strlen (suffix);
+
+  return length >= n && g_ascii_strncasecmp (name + length - n, suffix, n) == 0;
+}
+
+/* Whether a host typed without a scheme is a name on the web: not an
+ * address, not localhost, not a name of the local network. */
+static gboolean
+is_web_name (const char *host,
+             gsize       length)
+{
+  gboolean digits_only = TRUE;
+
+  if (length == 0 || host[0] == '[')
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    digits_only &= g_ascii_isdigit (host[i]) || host[i] == '.';
+  return !digits_only
+         && !(length == strlen ("localhost") && has_suffix (host, length, "localhost"))
+         && !has_suffix (host, length, ".localhost") && !has_suffix (host, length, ".local")
+         && memchr (host, '.', length) != NULL;
+}
+
 /**
  * offload_url_suggest:
  * @text: a line that is no http or https URL
  *
  * What the user most likely meant by a URL typed without its scheme, as
  * in "localhost:8080/x" or "example.org/api": a host name or address, a
- * port maybe, a path maybe.
+ * port maybe, a path maybe. A name on the web without a port gets
+ * https://, as a browser's address bar gives it (the entry's own hint
+ * says https://); a local one (localhost, an address, a .local name) or
+ * a port gets http://, but port 443.
  *
- * Returns: (transfer full) (nullable): "http://" and @text, or %NULL when
- *   @text does not look like a host and a path
+ * Returns: (transfer full) (nullable): "http://" or "https://" and @text,
+ *   or %NULL when @text does not look like a host and a path
  */
 char *
 offload_url_suggest (const char *text)
@@ -367,6 +398,8 @@ offload_url_suggest (const char *text)
       if (p - port == 3 && strncmp (port, "443", 3) == 0)
         scheme = "https://";
     }
+  else if (is_web_name (host, (gsize) (p - host)))
+    scheme = "https://";
   if (*p != '\0' && *p != '/' && *p != '?')
     return NULL;
 
