@@ -911,6 +911,36 @@ test_crunch_body (void)
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "fetch");
 }
 
+/* More URLs than the list has room for: those that fit are added, and
+ * the toast says how many were left out, not only that there is a limit. */
+static void
+test_list_limit (void)
+{
+  OffloadFetchPage *page = get_page ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) urls = NULL;
+  g_auto(GStrv) after = NULL;
+
+  for (guint i = 0; i < 9998; i++)
+    g_strv_builder_add (builder, "demo:/delay/0");
+  urls = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "urls", (const char * const *) urls);
+
+  g_assert_cmpuint (offload_fetch_page_add_urls (page, "https://a.example/1\n"
+                                                       "https://a.example/2\n"
+                                                       "https://a.example/3 https://a.example/4\n"
+                                                       "# a comment\n"
+                                                       "https://a.example/5\n"), ==, 2);
+  offload_test_wait_for (toast_shown,
+                         (gpointer) "3 left out: the list holds at most 10000 URLs",
+                         "the toast");
+  after = g_settings_get_strv (settings, "urls");
+  g_assert_cmpuint (g_strv_length (after), ==, 10000);
+  g_assert_cmpstr (after[9999], ==, "https://a.example/2");
+  g_settings_reset (settings, "urls");
+}
+
 static gboolean
 toast_gone (gpointer data)
 {
@@ -979,6 +1009,7 @@ main (int   argc,
   g_test_add_func ("/offload/ui/fetch/start-while-stopping", test_start_while_stopping);
   g_test_add_func ("/offload/ui/fetch/blocking", test_blocking);
   g_test_add_func ("/offload/ui/fetch/end-toasts", test_end_toasts);
+  g_test_add_func ("/offload/ui/fetch/list-limit", test_list_limit);
   g_test_add_func ("/offload/ui/fetch/crunch-body", test_crunch_body);
   g_test_add_func ("/offload/ui/fetch/close-window", test_close_window);
 

@@ -54,6 +54,8 @@ struct _OffloadFetchPage
   char               **undo_after;   /* and right after it */
   AdwToast            *undo_toast;   /* weak: the toast that can bring them back */
   AdwToast            *message_toast; /* weak: the page's last plain toast, if still up */
+  AdwToast            *end_toast;    /* weak: the last run's end, if still up */
+  guint                left_out;     /* URLs the last addition had no room for */
 
   OffloadFetchQueue   *queue;
   OffloadDemoServer   *demo_server;
@@ -121,28 +123,41 @@ show_toast (OffloadFetchPage *self,
     adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-/* One plain toast of this page at a time: a message while the last one
- * is still up (or queued) takes its place. Toasts piled up otherwise: a
- * run's end came after the "Added" of the URLs pasted before it, and a
- * second run's end was followed by the first one's, which contradicted
- * the page. Not dismissed from here: libadwaita 1.2 crashed in a shown
- * toast's hide animation (see the Undo toast). */
 static void
-show_plain_toast (OffloadFetchPage *self,
-                  const char       *message,
-                  AdwToastPriority  priority)
+on_toast_dismissed (OffloadFetchPage *self,
+                    AdwToast         *toast)
+{
+  if (self->message_toast == toast)
+    g_clear_weak_pointer (&self->message_toast);
+  if (self->end_toast == toast)
+    g_clear_weak_pointer (&self->end_toast);
+}
+
+/* A toast that takes the place of @slot's while that one is up (or
+ * queued), else a new one in @slot. Toasts piled up otherwise: a second
+ * run's end was followed by the first one's, which contradicted the page,
+ * and one "Added" after another. Not dismissed from here: libadwaita 1.2
+ * crashed in a shown toast's hide animation (see the Undo toast). */
+static void
+show_in_place (OffloadFetchPage  *self,
+               AdwToast         **slot,
+               const char        *message,
+               AdwToastPriority   priority)
 {
   AdwToast *toast;
 
-  if (self->message_toast != NULL)
+  if (*slot != NULL)
     {
-      adw_toast_set_title (self->message_toast, message);
+      adw_toast_set_title (*slot, message);
       return;
     }
 
   toast = adw_toast_new (message);
   adw_toast_set_priority (toast, priority);
-  g_set_weak_pointer (&self->message_toast, toast);
+  /* Gone from sight when dismissed, though it may live on a while. */
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), self,
+                           G_CONNECT_SWAPPED);
+  g_set_weak_pointer (slot, toast);
   show_toast (self, toast);
 }
 
@@ -150,7 +165,7 @@ static void
 show_message (OffloadFetchPage *self,
               const char       *message)
 {
-  show_plain_toast (self, message, ADW_TOAST_PRIORITY_NORMAL);
+  show_in_place (self, &self->message_toast, message, ADW_TOAST_PRIORITY_NORMAL);
 }
 
 /* ---- The URL list ---------------------------------------------------- */
@@ -337,6 +352,17 @@ on_suggestion_clicked (AdwToast         *toast,
     gtk_editable_set_text (GTK_EDITABLE (self->url_entry), "");
 }
 
+/* "10000 left out: the list holds at most 10000 URLs" */
+static char *
+left_out_message (OffloadFetchPage *self)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u left out: the list holds at most %u URLs",
+                                       "%u left out: the list holds at most %u URLs",
+                                       self->left_out),
+                          self->left_out, MAX_URLS);
+}
+
 /**
  * offload_fetch_page_add_urls:
  * @self: the page
@@ -367,7 +393,8 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
   room = MAX_URLS - MIN (MAX_URLS, g_list_model_get_n_items (G_LIST_MODEL (self->urls)));
   builder = g_strv_builder_new ();
   lines = g_strsplit_set (text, "\r\n", -1);
-  for (guint i = 0; lines[i] != NULL && added < room; i++)
+  self->left_out = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
     {
       g_auto(GStrv) words = NULL;
       char *line = offload_url_line_strip (lines[i]);
@@ -387,10 +414,16 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
             words[0] = g_strdup (line);
             break;
           }
-      for (guint j = 0; words[j] != NULL && added < room; j++)
+      for (guint j = 0; words[j] != NULL; j++)
         {
           if (*words[j] == '\0' || !g_utf8_validate (words[j], -1, NULL))
             continue;
+          /* Past the list's room: counted, to be said. */
+          if (added == room)
+            {
+              self->left_out++;
+              continue;
+            }
           g_strv_builder_add (builder, words[j]);
           added++;
         }
@@ -450,9 +483,11 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
   save_urls (self);
   reveal_last_urls (self);
 
-  if (added == room)
+  /* What the caller says next ("Added…", "Imported…") says it too. */
+  if (self->left_out > 0)
     {
-      g_autofree char *message = g_strdup_printf (_("The list holds at most %u URLs"), MAX_URLS);
+      g_autofree char *message = left_out_message (self);
+
       show_message (self, message);
     }
 
@@ -489,6 +524,16 @@ show_added (OffloadFetchPage *self,
     return;
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u URL", "Added %u URLs", added),
                              added);
+  if (self->left_out > 0)
+    {
+      g_autofree char *left_out = left_out_message (self);
+
+      /* Translators: "Added 5 URLs; 3 left out: the list holds at most 10000 URLs" */
+      g_clear_pointer (&message, g_free);
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Added %u URL; %s",
+                                              "Added %u URLs; %s", added),
+                                 added, left_out);
+    }
   show_message (self, message);
 }
 
@@ -576,9 +621,20 @@ import_loaded_cb (GObject      *object,
   added = offload_fetch_page_add_urls (self, contents);
   if (added == 0)
     return;
-  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u URL from “%s”",
-                                          "Imported %u URLs from “%s”", added),
-                             added, name);
+  if (self->left_out > 0)
+    {
+      g_autofree char *left_out = left_out_message (self);
+
+      /* Translators: "Imported 10000 URLs from “a.txt”; 10000 left out: the
+       * list holds at most 10000 URLs" */
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u URL from “%s”; %s",
+                                              "Imported %u URLs from “%s”; %s", added),
+                                 added, name, left_out);
+    }
+  else
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u URL from “%s”",
+                                            "Imported %u URLs from “%s”", added),
+                               added, name);
   show_message (self, message);
 }
 
@@ -1255,12 +1311,8 @@ announce_end (OffloadFetchPage *self)
                                           "%u requests: %u succeeded, %u failed", n),
                              n, succeeded, failed);
 
-  /* The run's end now, not after toasts queued during it; but not ahead
-   * of an Undo still up, which would come back after it, long after the
-   * change it undoes. */
-  show_plain_toast (self, title,
-                    self->undo_toast != NULL ? ADW_TOAST_PRIORITY_NORMAL
-                                             : ADW_TOAST_PRIORITY_HIGH);
+  /* The run's end now, not after toasts queued during it. */
+  show_in_place (self, &self->end_toast, title, ADW_TOAST_PRIORITY_HIGH);
 }
 
 static void
@@ -1594,6 +1646,7 @@ offload_fetch_page_dispose (GObject *object)
   g_clear_pointer (&self->undo_after, g_strfreev);
   g_clear_weak_pointer (&self->undo_toast);
   g_clear_weak_pointer (&self->message_toast);
+  g_clear_weak_pointer (&self->end_toast);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), OFFLOAD_TYPE_FETCH_PAGE);
 
