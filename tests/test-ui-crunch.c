@@ -567,6 +567,26 @@ test_file_text_escaped (void)
   g_unlink (path);
 }
 
+/* Numbers that span more than a double holds have no histogram, and the
+ * page says why, not that there are no finite values. */
+static void
+test_too_wide (void)
+{
+  OffloadCrunchPage *page = show_page ();
+  g_autofree char *path = g_build_filename (cache_dir, "too-wide.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, "x\n1.7e308\n-1.7e308\n0\n", -1, &error);
+  g_assert_no_error (error);
+  offload_crunch_page_set_file (page, path);
+  crunch (page);
+  offload_test_wait_for (all_columns_listed, page, "every column in the table");
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (table_model (page)), 0);
+  g_assert_cmpstr (label_text (page, "histogram_hint"), ==,
+                   "“x” spans too wide a range for a histogram: from -1.7e+308 to 1.7e+308.");
+  g_unlink (path);
+}
+
 /* The contrast: the same statistics on the main thread. */
 static void
 test_blocking (void)
@@ -1076,6 +1096,7 @@ main (int   argc,
   g_test_add_func ("/offload/ui/crunch/blocking", test_blocking);
   g_test_add_func ("/offload/ui/crunch/many-columns", test_many_columns);
   g_test_add_func ("/offload/ui/crunch/file-text-escaped", test_file_text_escaped);
+  g_test_add_func ("/offload/ui/crunch/too-wide", test_too_wide);
   g_test_add_func ("/offload/ui/crunch/retry", test_retry);
   g_test_add_func ("/offload/ui/crunch/error", test_error);
   g_test_add_func ("/offload/ui/crunch/cancel", test_cancel);

@@ -1447,6 +1447,15 @@ show_histogram (OffloadCrunchPage *self)
     hint = g_strdup_printf (_("“%s” holds text, which has no histogram."), name);
   else if (column->type == OFFLOAD_CRUNCH_COLUMN_EMPTY)
     hint = g_strdup_printf (_("“%s” has no values: every cell is missing."), name);
+  else if (isfinite (column->min) && isfinite (column->max))
+    {
+      g_autofree char *low = format_stat (column->min, 6);
+      g_autofree char *high = format_stat (column->max, 6);
+
+      /* Wider than a double: max - min overflows. */
+      hint = g_strdup_printf (_("“%s” spans too wide a range for a histogram: from %s to %s."),
+                              name, low, high);
+    }
   else
     hint = g_strdup_printf (_("“%s” has no finite values to draw."), name);
   gtk_label_set_label (self->histogram_hint, hint);
