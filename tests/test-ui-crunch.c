@@ -535,6 +535,23 @@ test_many_columns (void)
   g_unlink (path);
 }
 
+static gboolean
+table_column_visible (OffloadCrunchPage *page,
+                      const char        *title)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (find (page, "columns_view", GTK_TYPE_COLUMN_VIEW));
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return gtk_column_view_column_get_visible (column);
+    }
+  g_assert_not_reached ();
+}
+
 /* A file's own text is written out, not obeyed: a mark that turns text
  * right to left showed "\u202eevil" as "live", and a newline in a value
  * made its row two lines tall. */
@@ -562,13 +579,17 @@ test_file_text_escaped (void)
         gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (model), i);
     }
   g_assert_cmpstr (label_text (page, "histogram_title"), ==, "Column “\\u202eevil”");
+  /* Text and numbers: both kinds of statistics. */
+  g_assert_true (table_column_visible (page, "Mean"));
+  g_assert_true (table_column_visible (page, "Top"));
   g_assert_nonnull (strstr (label_text (page, "histogram_hint"), "“p\\nq”, 2 times"));
   g_assert_true (offload_test_shows_label (GTK_WIDGET (page), "\\u202eevil"));
   g_unlink (path);
 }
 
 /* Numbers that span more than a double holds have no histogram, and the
- * page says why, not that there are no finite values. */
+ * page says why, not that there are no finite values. And the table shows
+ * the statistics the file's columns have. */
 static void
 test_too_wide (void)
 {
@@ -584,6 +605,23 @@ test_too_wide (void)
   gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (table_model (page)), 0);
   g_assert_cmpstr (label_text (page, "histogram_hint"), ==,
                    "“x” spans too wide a range for a histogram: from -1.7e+308 to 1.7e+308.");
+  /* Numbers only: no empty columns for text's statistics. */
+  g_assert_true (table_column_visible (page, "Mean"));
+  g_assert_false (table_column_visible (page, "Top"));
+
+  /* Text only: its statistics in sight, and no "select a numeric
+   * column" when there is none. */
+  g_file_set_contents (path, "name\nx\ny\nx\n", -1, &error);
+  g_assert_no_error (error);
+  offload_crunch_page_set_file (page, path);
+  crunch (page);
+  offload_test_wait_for (all_columns_listed, page, "every column in the table");
+  g_assert_false (table_column_visible (page, "Mean"));
+  g_assert_true (table_column_visible (page, "Top"));
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (table_model (page)),
+                                     GTK_INVALID_LIST_POSITION);
+  g_assert_cmpstr (label_text (page, "histogram_hint"), ==,
+                   "No column of this file holds numbers: there is no histogram to draw");
   g_unlink (path);
 }
 

@@ -109,6 +109,7 @@ struct _OffloadCrunchPage
   guint                result_frames;
   guint                result_listed;  /* its columns in the table so far */
   gboolean             numeric_listed; /* one of them numeric */
+  gboolean             result_numeric; /* a column of self->result is */
   GCancellable        *cancellable;
   guint                tick_id;
   gboolean             running;
@@ -1395,7 +1396,10 @@ show_histogram (OffloadCrunchPage *self)
       offload_histogram_view_clear (self->histogram_view);
       gtk_label_set_label (self->histogram_title, _("Histogram"));
       gtk_label_set_label (self->histogram_hint,
-                           _("Select a numeric column to see its histogram"));
+                           self->result != NULL && !self->result_numeric
+                           ? _("No column of this file holds numbers: there is no histogram "
+                               "to draw")
+                           : _("Select a numeric column to see its histogram"));
       gtk_stack_set_visible_child_name (self->histogram_stack, "none");
       return;
     }
@@ -1555,6 +1559,35 @@ list_more_columns (OffloadCrunchPage *self)
   return self->result_listed < result->columns->len;
 }
 
+/* The table's columns of numbers' statistics only when a column of the
+ * file has numbers, those of text only when one has text: a file of
+ * numbers had three empty columns at its right, and one of text showed
+ * seven empty ones before the three it needed (out of sight). */
+static void
+show_table_columns (OffloadCrunchPage *self)
+{
+  GListModel *view_columns = gtk_column_view_get_columns (self->columns_view);
+  gboolean numeric = FALSE, text = FALSE;
+
+  for (guint i = 0; i < self->result->columns->len; i++)
+    {
+      const OffloadCrunchColumn *column = g_ptr_array_index (self->result->columns, i);
+
+      numeric |= column->type == OFFLOAD_CRUNCH_COLUMN_NUMERIC;
+      text |= column->type == OFFLOAD_CRUNCH_COLUMN_TEXT;
+    }
+  self->result_numeric = numeric;
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+
+      if (i >= FIELD_MEAN && i <= FIELD_MAX)
+        gtk_column_view_column_set_visible (column, numeric);
+      else if (i >= FIELD_DISTINCT && i <= FIELD_FREQ)
+        gtk_column_view_column_set_visible (column, text);
+    }
+}
+
 /* Fills the table (its first rows) and the histogram with self->result. */
 static void
 show_result (OffloadCrunchPage *self)
@@ -1564,6 +1597,7 @@ show_result (OffloadCrunchPage *self)
 
   /* What is left of the last table, if it has not all gone yet. */
   empty_table_now (self);
+  show_table_columns (self);
   self->result_listed = 0;
   self->numeric_listed = FALSE;
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
