@@ -664,6 +664,16 @@ test_fetch_input_file (void)
   g_assert_cmpint (run_offload (&out, NULL, "fetch", "--input", path, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "2 requests: 2 succeeded"));
 
+  /* Two URLs on a line are two requests, as the window reads them; a line
+   * in Latin-1 is one failed request, not a list refused. */
+  g_clear_pointer (&contents, g_free);
+  g_clear_pointer (&out, g_free);
+  contents = g_strdup_printf ("%s %s\n%s/caf\xe9\n", ok, ok, ok);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_offload (&out, NULL, "fetch", "--input", path, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "3 requests: 2 succeeded, 1 failed"));
+
   /* A list with no URL, and a binary file, are not lists of URLs. */
   {
     g_autofree char *err = NULL;

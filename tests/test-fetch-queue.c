@@ -703,6 +703,19 @@ test_url_suggest (void)
       g_assert_cmpstr (suggested, ==, cases[i].suggested);
     }
 
+  /* A line of a list: words when each has a scheme, else the line. */
+  {
+    g_auto(GStrv) two = offload_url_line_split ("https://a/1 \thttp://b/2");
+    g_auto(GStrv) one = offload_url_line_split ("http://exa mple.com/a b");
+    g_auto(GStrv) none = offload_url_line_split ("");
+    g_auto(GStrv) latin1 = offload_url_line_split ("http://a/caf\xe9");
+
+    g_assert_cmpstrv (two, ((const char *[]) { "https://a/1", "http://b/2", NULL }));
+    g_assert_cmpstrv (one, ((const char *[]) { "http://exa mple.com/a b", NULL }));
+    g_assert_cmpstrv (none, ((const char *[]) { NULL }));
+    g_assert_cmpstrv (latin1, ((const char *[]) { "http://a/caf\xef\xbf\xbd", NULL }));
+  }
+
   g_assert_true (offload_url_is_web ("HTTPS://example.org/"));
   g_assert_true (offload_url_is_web ("http://x"));
   g_assert_false (offload_url_is_web ("localhost:8080/x"));

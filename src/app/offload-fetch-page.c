@@ -402,22 +402,9 @@ offload_fetch_page_add_urls (OffloadFetchPage *self,
       if (*line == '#')
         continue;
 
-      /* "https://a/ https://b/" is two URLs; "not a url" or a URL with
-       * a blank typed in it is one line, which then fails as one
-       * request, in words. */
-      words = g_strsplit_set (line, " \t", -1);
-      for (guint j = 0; words[j] != NULL; j++)
-        if (*words[j] != '\0' && g_uri_peek_scheme (words[j]) == NULL)
-          {
-            g_strfreev (words);
-            words = g_new0 (char *, 2);
-            words[0] = g_strdup (line);
-            break;
-          }
+      words = offload_url_line_split (line);
       for (guint j = 0; words[j] != NULL; j++)
         {
-          if (*words[j] == '\0' || !g_utf8_validate (words[j], -1, NULL))
-            continue;
           /* Past the list's room: counted, to be said. */
           if (added == room)
             {
@@ -611,7 +598,9 @@ import_loaded_cb (GObject      *object,
       return;
     }
 
-  if (!g_utf8_validate (contents, (gssize) length, NULL) || memchr (contents, '\0', length) != NULL)
+  /* A NUL is in no list of URLs (a binary file, UTF-16); a line that is
+   * not UTF-8 is a request that fails, as on the command line. */
+  if (memchr (contents, '\0', length) != NULL)
     {
       message = g_strdup_printf (_("“%s” is not a text file of URLs, one a line"), name);
       show_message (self, message);

@@ -69,18 +69,24 @@ take_line (GString    *line,
            GError    **error)
 {
   char *text = offload_url_line_strip (line->str);
+  g_auto(GStrv) words = NULL;
 
   if (*text == '\0' || *text == '#')
     return TRUE;
-  if (urls->len >= MAX_URLS)
+  /* As the window reads a line: "https://a/ https://b/" is two. */
+  words = offload_url_line_split (text);
+  for (guint i = 0; words[i] != NULL; i++)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("it holds more than %u URLs: split it into several lists"), MAX_URLS);
-      return FALSE;
+      if (urls->len >= MAX_URLS)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("it holds more than %u URLs: split it into several lists"), MAX_URLS);
+          return FALSE;
+        }
+      if (offload_url_is_web (words[i]))
+        (*with_scheme)++;
+      g_ptr_array_add (urls, g_strdup (words[i]));
     }
-  if (offload_url_is_web (text))
-    (*with_scheme)++;
-  g_ptr_array_add (urls, g_strdup (text));
   return TRUE;
 }
 

@@ -292,6 +292,43 @@ offload_url_line_strip (char *line)
 }
 
 /**
+ * offload_url_line_split:
+ * @line: a line of a list of URLs, stripped, not a comment
+ *
+ * The URLs a line holds, the same in the window and on the command line:
+ * each word when every word has a scheme ("https://a/ https://b/" is
+ * two), else the line whole ("not a url", or a URL with a blank typed in
+ * it), which then fails as one request, in words. In valid UTF-8: a
+ * Latin-1 line is a request that fails, not a list refused whole.
+ *
+ * Returns: (transfer full): the URLs, none for an empty line
+ */
+char **
+offload_url_line_split (const char *line)
+{
+  g_autofree char *valid = NULL;
+  g_auto(GStrv) words = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (line != NULL, NULL);
+
+  valid = g_utf8_make_valid (line, -1);
+  words = g_strsplit_set (valid, " \t", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0' && g_uri_peek_scheme (words[i]) == NULL)
+      {
+        if (*valid != '\0')
+          g_strv_builder_add (builder, valid);
+        return g_strv_builder_end (builder);
+      }
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      g_strv_builder_add (builder, words[i]);
+
+  return g_strv_builder_end (builder);
+}
+
+/**
  * offload_url_is_web:
  * @text: a line that may be a URL
  *

@@ -57,6 +57,7 @@ G_DECLARE_FINAL_TYPE (OffloadFetchRequest, offload_fetch_request, OFFLOAD, FETCH
 
 char                *offload_url_hide_password                (const char          *url);
 char                *offload_url_line_strip                   (char                *line);
+char               **offload_url_line_split                   (const char          *line);
 gboolean             offload_url_is_web                       (const char          *text);
 char                *offload_url_suggest                      (const char          *text);
 
