@@ -17,6 +17,7 @@
 #include "offload-fetch-page.h"
 #include "offload-fetch-row.h"
 #include "offload-file-chooser.h"
+#include "offload-printable.h"
 #include "offload-stack.h"
 #include "offload-tooltip.h"
 #include "offload-window.h"
@@ -300,8 +301,9 @@ bind_url_row (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_list_item_get_child (list_item);
   GtkWidget *label = gtk_widget_get_first_child (box);
   GtkWidget *remove = gtk_widget_get_last_child (box);
-  g_autofree char *url =
+  g_autofree char *hidden =
     offload_url_hide_password (gtk_string_object_get_string (gtk_list_item_get_item (list_item)));
+  g_autofree char *url = offload_printable (hidden);
   g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), url);
 
   gtk_label_set_label (GTK_LABEL (label), url);
@@ -967,7 +969,8 @@ update_details (OffloadFetchPage *self)
 
   state = offload_fetch_request_get_state (request);
   {
-    g_autofree char *url = offload_url_hide_password (offload_fetch_request_get_url (request));
+    g_autofree char *hidden = offload_url_hide_password (offload_fetch_request_get_url (request));
+    g_autofree char *url = offload_printable (hidden);
 
     gtk_label_set_label (self->details_url, url);
   }
@@ -1585,9 +1588,6 @@ cancel_action (GtkWidget  *widget,
 
 /* ---- Life cycle ------------------------------------------------------ */
 
-/* Closing the window stops the requests: nothing runs on unseen. The
- * page leaves its window then, but is not disposed while the run's
- * callback still holds it, so this cannot wait for dispose. */
 /* The URL entry: a new list starts there. */
 static gboolean
 offload_fetch_page_grab_focus (GtkWidget *widget)
@@ -1595,6 +1595,9 @@ offload_fetch_page_grab_focus (GtkWidget *widget)
   return gtk_widget_grab_focus (GTK_WIDGET (OFFLOAD_FETCH_PAGE (widget)->url_entry));
 }
 
+/* Closing the window stops the requests: nothing runs on unseen. The
+ * page leaves its window then, but is not disposed while the run's
+ * callback still holds it, so this cannot wait for dispose. */
 static void
 offload_fetch_page_unroot (GtkWidget *widget)
 {
@@ -1702,17 +1705,19 @@ offload_fetch_page_class_init (OffloadFetchPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
-/* Escape cancels a run from the empty URL entry, where the focus is at
- * start-up, as from anywhere else on the page; not while a URL is being
- * typed there: a run of minutes is not lost to a key meant for the text. */
+/* Escape cancels a run from anywhere on the page, the empty URL entry
+ * (where the focus is at start-up) included; not while a URL is being
+ * typed there: a run of minutes is not lost to a key meant for the text.
+ * Both Escape shortcuts, the page's and the entry's own, ask here. */
 static gboolean
-escape_in_entry (GtkWidget *widget,
-                 GVariant  *args,
-                 gpointer   user_data)
+escape_pressed (GtkWidget *widget,
+                GVariant  *args,
+                gpointer   user_data)
 {
   OffloadFetchPage *self = OFFLOAD_FETCH_PAGE (user_data);
 
-  if (gtk_entry_get_text_length (self->url_entry) > 0)
+  if (offload_focus_is_in (GTK_WIDGET (self->url_entry))
+      && gtk_entry_get_text_length (self->url_entry) > 0)
     return FALSE;
   return gtk_widget_activate_action (GTK_WIDGET (self), "fetch.cancel", NULL);
 }
@@ -1734,7 +1739,8 @@ add_shortcuts (OffloadFetchPage *self)
   gtk_shortcut_controller_add_shortcut (shortcuts,
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape,
                                                                                   0),
-                                                          gtk_named_action_new ("fetch.cancel")));
+                                                          gtk_callback_action_new (escape_pressed,
+                                                                                   self, NULL)));
   gtk_shortcut_controller_add_shortcut (shortcuts,
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_o,
                                                                                   GDK_CONTROL_MASK),
@@ -1750,15 +1756,14 @@ add_shortcuts (OffloadFetchPage *self)
                                                             "fetch.remove-focused")));
   gtk_widget_add_controller (GTK_WIDGET (self->url_list), controller);
 
-  /* Escape in the URL entry: see escape_in_entry(). The entry's text
-   * takes Escape before the window's shortcuts see it, so this comes
-   * ahead of it. */
+  /* Escape in the URL entry: see escape_pressed(). Ahead of the entry's
+   * text, in case it takes Escape before the window's shortcuts see it. */
   controller = gtk_shortcut_controller_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape,
                                                                                   0),
-                                                          gtk_callback_action_new (escape_in_entry,
+                                                          gtk_callback_action_new (escape_pressed,
                                                                                    self, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self->url_entry), controller);
 }
