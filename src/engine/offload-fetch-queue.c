@@ -16,8 +16,8 @@
 #include <libsoup/soup.h>
 
 #include "offload-fetch-queue.h"
-#include "offload-printable.h"
 #include "offload-fetch-request-private.h"
+#include "offload-printable.h"
 
 /* How a run works:
  *
@@ -757,6 +757,17 @@ fetch_one (Job  *job,
         }
     }
 
+  /* A line of a list that was not UTF-8, made valid for the window
+   * (offload_url_line_split()): not the URL the file held, which a server
+   * that answers every path would have answered as a success. */
+  if (strstr (url, "\xef\xbf\xbd") != NULL)
+    {
+      error = g_error_new (OFFLOAD_FETCH_ERROR, OFFLOAD_FETCH_ERROR_INVALID_URL,
+                           _("Not a URL: “%s” holds bytes that are not UTF-8 text (shown "
+                             "as �). Save the list as UTF-8."), url);
+      goto out;
+    }
+
   uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &error);
   if (uri == NULL)
     {
@@ -808,8 +819,11 @@ fetch_one (Job  *job,
 
   result->first_byte = g_get_monotonic_time ();
   result->status = soup_message_get_status (msg);
-  result->reason = soup_message_get_reason_phrase (msg) != NULL
-                   ? offload_printable (soup_message_get_reason_phrase (msg)) : NULL;
+  {
+    const char *reason = soup_message_get_reason_phrase (msg);
+
+    result->reason = reason != NULL ? offload_printable (reason) : NULL;
+  }
   result->content_type = content_type_of (msg);
   /* For the details view, as the preview is. */
   if (!job->no_preview)
@@ -818,7 +832,7 @@ fetch_one (Job  *job,
 
       soup_message_headers_foreach (soup_message_get_response_headers (msg), append_header,
                                     headers);
-      result->headers = valid_utf8 (g_string_free (headers, FALSE));
+      result->headers = g_string_free (headers, FALSE);   /* offload_printable(): UTF-8 */
     }
   /* Content-Length counts the bytes on the wire; we count decoded bytes
    * (libsoup's content decoder unzips), so the two compare only without a
