@@ -1185,6 +1185,7 @@ test_printable (void)
     { "a\nb\r\tc", "a\\nb\\r\\tc" },
     { "\x1b[2J\x7f", "\\x1b[2J\\x7f" },
     { "\xe2\x80\xae" "evil", "\\u202eevil" },
+    { "line\xe2\x80\xa8sep", "line\\u2028sep" },
     { "bad \xff byte", "bad \xef\xbf\xbd byte" },
     { "back\\slash", "back\\slash" },
   };

@@ -17,10 +17,10 @@
 #include "offload-crunch-column-item.h"
 #include "offload-crunch-lane-row.h"
 #include "offload-crunch-page.h"
-#include "offload-printable.h"
 #include "offload-file-chooser.h"
 #include "offload-histogram-view.h"
 #include "offload-number.h"
+#include "offload-printable.h"
 #include "offload-sample-data.h"
 #include "offload-stack.h"
 #include "offload-tooltip.h"
@@ -1567,7 +1567,8 @@ static void
 show_table_columns (OffloadCrunchPage *self)
 {
   GListModel *view_columns = gtk_column_view_get_columns (self->columns_view);
-  gboolean numeric = FALSE, text = FALSE;
+  gboolean numeric = FALSE;
+  gboolean text = FALSE;
 
   for (guint i = 0; i < self->result->columns->len; i++)
     {
@@ -1586,6 +1587,19 @@ show_table_columns (OffloadCrunchPage *self)
       else if (i >= FIELD_DISTINCT && i <= FIELD_FREQ)
         gtk_column_view_column_set_visible (column, text);
     }
+  /* Not sorted by a column out of sight, whose header no click reaches.
+   * GTK 4.8 does not say which column sorts (a click on another header
+   * sorts by that one, there). */
+#if GTK_CHECK_VERSION (4, 10, 0)
+  {
+    GtkSorter *sorter = gtk_column_view_get_sorter (self->columns_view);
+    GtkColumnViewColumn *sorted_by =
+      gtk_column_view_sorter_get_primary_sort_column (GTK_COLUMN_VIEW_SORTER (sorter));
+
+    if (sorted_by != NULL && !gtk_column_view_column_get_visible (sorted_by))
+      gtk_column_view_sort_by_column (self->columns_view, NULL, GTK_SORT_ASCENDING);
+  }
+#endif
 }
 
 /* Fills the table (its first rows) and the histogram with self->result. */
@@ -2217,6 +2231,9 @@ offload_crunch_page_grab_focus (GtkWidget *widget)
   OffloadCrunchPage *self = OFFLOAD_CRUNCH_PAGE (widget);
   GtkWidget *shown = gtk_stack_get_visible_child (self->content_stack);
 
+  /* Already there: kept, not moved on to the next button. */
+  if (offload_focus_is_in (shown))
+    return TRUE;
   if (shown == GTK_WIDGET (self->ready_page) || shown == GTK_WIDGET (self->empty_page))
     return gtk_widget_child_focus (shown, GTK_DIR_TAB_FORWARD);
   return gtk_widget_grab_focus (gtk_stack_get_visible_child (self->button_stack));

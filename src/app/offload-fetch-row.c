@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "offload-fetch-row.h"
+#include "offload-printable.h"
 #include "offload-tooltip.h"
 
 /* A row shows what its request's properties say, and refreshes when they
@@ -290,7 +291,8 @@ offload_fetch_row_set_request (OffloadFetchRow     *self,
     {
       /* A request's URL does not change: set once, not on each refresh
        * (ten a second while it runs). */
-      g_autofree char *url = offload_url_hide_password (offload_fetch_request_get_url (request));
+      g_autofree char *hidden = offload_url_hide_password (offload_fetch_request_get_url (request));
+      g_autofree char *url = offload_printable (hidden);
 
       gtk_label_set_label (self->url_label, url);
       /* Any property: one refresh for all of those notified together. */

@@ -214,9 +214,11 @@ offload_window_open_csv (OffloadWindow *self,
   g_return_if_fail (G_IS_FILE (file));
 
   adw_view_stack_set_visible_child_name (self->stack, "crunch");
-  offload_crunch_page_open (self->crunch_page, file);
-  /* The focus was on the page that went, or elsewhere: Start. */
-  gtk_widget_grab_focus (GTK_WIDGET (self->crunch_page));
+  /* The focus was on the page that went, or elsewhere: Start. Not when
+   * the page refused the file during a run: there it is Cancel, which
+   * the next Return or Space would press. */
+  if (offload_crunch_page_open (self->crunch_page, file))
+    gtk_widget_grab_focus (GTK_WIDGET (self->crunch_page));
 }
 
 /* A file for the Crunch page, from elsewhere (a fetched CSV body). */

@@ -14,10 +14,10 @@
 
 #include "offload-json.h"
 #include "offload-cli.h"
-#include "offload-printable.h"
 #include "offload-cli-commands.h"
 #include "offload-crunch-job.h"
 #include "offload-number.h"
+#include "offload-printable.h"
 
 /* The crunch engine without a display: the same worker pool as the app,
  * on a GMainLoop. */

@@ -20,9 +20,9 @@
 
 #include "offload-json.h"
 #include "offload-cli.h"
-#include "offload-printable.h"
 #include "offload-cli-commands.h"
 #include "offload-fetch-queue.h"
+#include "offload-printable.h"
 #include "offload-proxy.h"
 
 /* The fetch engine without a display. A bad URL among the URLs is a failed

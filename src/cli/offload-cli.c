@@ -18,8 +18,8 @@
 #include <glib-unix.h>
 
 #include "offload-cli.h"
-#include "offload-printable.h"
 #include "offload-cli-commands.h"
+#include "offload-printable.h"
 
 /* `offload NAME ...` runs NAME here without initialising GTK, so scripts,
  * tests and benchmarks need no display. Each feature adds its command to

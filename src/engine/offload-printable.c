@@ -18,9 +18,9 @@
  *
  * @text as it may be shown, in a terminal or a window: valid UTF-8, and
  * each control character written out as an escape. A server's "\033[2J"
- * would clear a terminal (and is a box in a label), a newline in a column
- * name split a row of a table, and the marks that reorder the text after
- * them showed "\u202eevil" as "live".
+ * would clear a terminal (and is a box in a label), a newline (or U+2028,
+ * a line separator) in a column name split a row of a table, and the
+ * marks that reorder the text after them showed "\u202eevil" as "live".
  *
  * Returns: (transfer full): the text to show
  */
@@ -47,6 +47,7 @@ offload_printable (const char *text)
       else if (c < 0x20 || c == 0x7f)
         g_string_append_printf (out, "\\x%02x", c);
       else if ((c >= 0x80 && c < 0xa0) || c == 0x61c || c == 0x200e || c == 0x200f
+               || c == 0x2028 || c == 0x2029
                || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
         g_string_append_printf (out, "\\u%04x", c);
       else
