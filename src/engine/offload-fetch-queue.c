@@ -737,11 +737,15 @@ fetch_one (Job  *job,
 
   result->bytes_expected = -1;
   result->thread_name = current_thread_name (next_thread, job->generation);
-  result->started = g_get_monotonic_time ();
-  offload_fetch_request_report_state (request, OFFLOAD_FETCH_STATE_CONNECTING, result->started);
 
+  /* Cancelled before its turn: it never started (no start time, never
+   * "connecting"), which the window's details and offload fetch's table
+   * tell apart from a request stopped on its way. */
   if (g_cancellable_set_error_if_cancelled (job->cancellable, &error))
     goto out;
+
+  result->started = g_get_monotonic_time ();
+  offload_fetch_request_report_state (request, OFFLOAD_FETCH_STATE_CONNECTING, result->started);
 
   /* "localhost:8080/x" parses, with "localhost" for its scheme. */
   if (!offload_url_is_web (url))
