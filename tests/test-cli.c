@@ -615,6 +615,17 @@ test_fetch_hides_password (void)
   g_assert_nonnull (strstr (out, with_password));
 }
 
+/* The next line a child printed, which must come. */
+static char *
+read_line (GDataInputStream *lines)
+{
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return line;
+}
+
 /* Until the process @pid catches SIGINT (its /proc status says so): a
  * signal sent before would end it with the default action. */
 static void
@@ -782,14 +793,12 @@ test_fetch_interrupted_mid_body (void)
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   /* The fast one's line: both were sent at once, and the slow body's
    * headers come at once too; a moment more for them to be read. */
-  first = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
+  first = read_line (lines);
   g_assert_true (g_str_has_prefix (first, "200 "));
   wait_for_sigint_handler (g_subprocess_get_identifier (process));
   g_usleep (200 * 1000);
   g_subprocess_send_signal (process, SIGINT);
-  second = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
+  second = read_line (lines);
   g_assert_true (g_str_has_prefix (second, "—"));
   g_assert_nonnull (strstr (second, "/bytes/"));
   /* Its body had begun (its 200 had come): else the test tests nothing. */
@@ -830,17 +839,14 @@ test_fetch_streams (void)
 
       if (json)
         {
-          first = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-          g_assert_no_error (error);
-          second = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-          g_assert_no_error (error);
+          first = read_line (lines);
+          second = read_line (lines);
           g_assert_nonnull (strstr (first, "\"ok\":true"));
           g_assert_nonnull (strstr (second, "\"ok\":true"));
         }
       else
         {
-          table_first = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-          g_assert_no_error (error);
+          table_first = read_line (lines);
           g_assert_true (g_str_has_prefix (table_first, "200 "));
         }
 
@@ -850,8 +856,7 @@ test_fetch_streams (void)
       if (json)
         {
           g_free (summary);
-          summary = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-          g_assert_no_error (error);
+          summary = read_line (lines);
           g_assert_nonnull (strstr (summary, "\"state\":\"cancelled\""));
         }
       g_subprocess_wait (process, NULL, &error);
@@ -973,8 +978,7 @@ test_fetch_reader_gone (void)
                                          "--timeout", "0", fast, stall, NULL);
   g_assert_no_error (error);
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  first = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
+  first = read_line (lines);
   g_assert_nonnull (strstr (first, "\"ok\":true"));
   g_input_stream_close (G_INPUT_STREAM (lines), NULL, &error);
   g_assert_no_error (error);
@@ -1036,8 +1040,7 @@ start_demo_server (void)
 
   /* The first line is the base URL alone. */
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (demo_server));
-  base_url = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
+  base_url = read_line (lines);
   g_assert_nonnull (base_url);
   g_assert_true (g_str_has_prefix (base_url, "http://127.0.0.1:"));
 }
